@@ -1,0 +1,42 @@
+# Callcoach: `make run` serves the app with demo data, `make test` runs the whole suite.
+VENV := .venv
+PY := $(VENV)/bin/python
+BASE := $(VENV)/.installed-base
+DEV := $(VENV)/.installed-dev
+PORT ?= 8501
+
+.PHONY: setup run test test-postgres lint format bench
+
+$(BASE): requirements.txt
+	test -x $(PY) || python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	touch $@
+
+$(DEV): $(BASE) requirements-dev.txt
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $@
+
+setup: $(BASE)
+
+run: setup
+	$(PY) -m core migrate
+	$(PY) -m demo
+	$(VENV)/bin/streamlit run app.py --server.port $(PORT) --server.headless true
+
+lint: $(DEV)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+test: lint
+	$(VENV)/bin/pytest
+
+# The database tests again, against a local PostgreSQL server (installed and started if needed).
+test-postgres: $(DEV)
+	DATABASE_URL=$$(bash .ci/postgres.sh) $(VENV)/bin/pytest -m db
+
+format: $(DEV)
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+bench: $(DEV)
+	@for script in bench/*.py; do echo "== $$script"; $(PY) $$script || exit 1; done

@@ -1,0 +1,10 @@
+"""Callcoach: the Streamlit entry point. Builds the signed-in role's navigation and runs it."""
+
+import streamlit as st
+
+import ui
+
+st.set_page_config(page_title="Callcoach", page_icon=":material/headset_mic:", layout="centered")
+
+ui.app_settings()  # a malformed setting stops here with a clear message
+st.navigation(ui.navigation_for(ui.signed_in_user())).run()

@@ -1,0 +1,134 @@
+"""Passwords (argon2 hashes) and signing in."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import datetime, timedelta
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlmodel import Session, func, select
+
+from core.errors import InvalidInput, SignInFailed
+from core.models import SignInSession, User
+
+__all__ = [
+    "MIN_PASSWORD_LENGTH",
+    "authenticate",
+    "check_password_rules",
+    "end_session",
+    "hash_password",
+    "resume_session",
+    "session_expired",
+    "start_session",
+    "verify_password",
+]
+
+MIN_PASSWORD_LENGTH = 8
+# A session's last-seen time is written at most this often, not on every page run.
+_TOUCH_EVERY = timedelta(minutes=1)
+
+_hasher = PasswordHasher()
+# Verified against when the email is unknown, so a wrong email takes as long as a wrong password
+# and response times do not reveal which accounts exist.
+_DUMMY_HASH = _hasher.hash("callcoach-timing-equaliser")
+
+
+def check_password_rules(password: str) -> None:
+    """Raise InvalidInput when `password` is too weak to accept."""
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise InvalidInput(f"Passwords need at least {MIN_PASSWORD_LENGTH} characters.")
+
+
+def hash_password(password: str) -> str:
+    """Return the argon2 hash to store for `password`.
+
+    Raises:
+        InvalidInput: the password breaks the password rules.
+    """
+    check_password_rules(password)
+    return _hasher.hash(password)
+
+
+def verify_password(password_hash: str, password: str) -> bool:
+    """True when `password` matches the stored hash."""
+    try:
+        return _hasher.verify(password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def authenticate(*, session: Session, email: str, password: str) -> User:
+    """Return the active user with this email and password.
+
+    Raises:
+        SignInFailed: unknown email, wrong password or a deactivated account. Unknown email and
+            wrong password get the same message, so the form does not reveal who has an account.
+    """
+    normalised = email.strip().lower()
+    user = session.exec(select(User).where(func.lower(User.email) == normalised)).first()
+    if user is None:
+        verify_password(_DUMMY_HASH, password)
+        raise SignInFailed("That email and password don't match an account. Check both and retry.")
+    if not verify_password(user.password_hash, password):
+        raise SignInFailed("That email and password don't match an account. Check both and retry.")
+    if not user.active:
+        raise SignInFailed("This account is deactivated. Ask your admin to reactivate it.")
+    return user
+
+
+def session_expired(*, last_activity: datetime, now: datetime, idle_minutes: int) -> bool:
+    """True when a signed-in session has been idle for longer than `idle_minutes`."""
+    return now - last_activity > timedelta(minutes=idle_minutes)
+
+
+def _token_sha256(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def start_session(*, session: Session, user: User, now: datetime) -> str:
+    """Open a sign-in session for `user` and return its secret token (kept only by the browser)."""
+    token = secrets.token_urlsafe(32)
+    session.add(
+        SignInSession(
+            user_id=user.id, token_sha256=_token_sha256(token), created_at=now, last_seen_at=now
+        )
+    )
+    session.commit()
+    return token
+
+
+def resume_session(*, session: Session, token: str, now: datetime, idle_minutes: int) -> User:
+    """The user behind a browser's session token; keeps the session alive.
+
+    Raises:
+        SignInFailed: the session was signed out, idled out, or the account was deactivated;
+            the message says which.
+    """
+    record = session.exec(
+        select(SignInSession).where(SignInSession.token_sha256 == _token_sha256(token))
+    ).first()
+    if record is None or record.ended_at is not None:
+        raise SignInFailed("You are signed out. Please sign in again.")
+    if session_expired(last_activity=record.last_seen_at, now=now, idle_minutes=idle_minutes):
+        record.ended_at = now
+        session.commit()
+        raise SignInFailed(f"You were signed out after {idle_minutes} minutes without activity.")
+    if now - record.last_seen_at >= _TOUCH_EVERY:
+        record.last_seen_at = now
+        session.commit()
+    user = session.get(User, record.user_id)
+    if user is None or not user.active:
+        raise SignInFailed("Your account is no longer active. Ask your admin.")
+    return user
+
+
+def end_session(*, session: Session, token: str, now: datetime) -> None:
+    """Sign the session out; its token no longer works."""
+    record = session.exec(
+        select(SignInSession).where(SignInSession.token_sha256 == _token_sha256(token))
+    ).first()
+    if record is not None and record.ended_at is None:
+        record.ended_at = now
+        session.commit()

@@ -1,0 +1,103 @@
+"""Calls and their transcripts, always read through the viewer's access scope."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ColumnElement, false, or_, true
+from sqlmodel import Session, col, select
+
+from core.errors import NotAllowed, NotFound
+from core.models import Call, CallStatus, Role, Segment, User
+
+__all__ = ["calls_scope", "get_call", "list_calls", "list_segments", "register_call"]
+
+
+def calls_scope(viewer: User) -> ColumnElement[bool]:
+    """The SQL condition selecting the calls `viewer` may see.
+
+    Agents see their own calls; leads their team's calls and the unassigned queue; reviewers and
+    admins every call; a deactivated user none.
+    """
+    if not viewer.active:
+        return false()
+    if viewer.role in (Role.ADMIN, Role.REVIEWER):
+        return true()
+    if viewer.role == Role.LEAD:
+        team_agents = select(User.id).where(User.team_id == viewer.team_id)
+        return or_(col(Call.agent_id).in_(team_agents), col(Call.agent_id).is_(None))
+    return Call.agent_id == viewer.id
+
+
+def list_calls(
+    *,
+    session: Session,
+    viewer: User,
+    agent_id: int | None = None,
+    status: CallStatus | None = None,
+    limit: int = 500,
+) -> list[Call]:
+    """The calls the viewer may see, newest first, optionally for one agent or status."""
+    query = select(Call).where(calls_scope(viewer))
+    if agent_id is not None:
+        query = query.where(Call.agent_id == agent_id)
+    if status is not None:
+        query = query.where(Call.status == status)
+    query = query.order_by(col(Call.started_at).desc(), col(Call.id).desc()).limit(limit)
+    return list(session.exec(query))
+
+
+def get_call(*, session: Session, viewer: User, call_id: int) -> Call:
+    """One call, if the viewer may see it.
+
+    Raises:
+        NotFound: no call has this id.
+        NotAllowed: the call exists but is outside the viewer's scope.
+    """
+    call = session.exec(select(Call).where(Call.id == call_id, calls_scope(viewer))).first()
+    if call is not None:
+        return call
+    if session.get(Call, call_id) is None:
+        raise NotFound(f"There is no call #{call_id}.")
+    raise NotAllowed(f"You can't open call #{call_id}: it belongs to someone outside your view.")
+
+
+def list_segments(*, session: Session, viewer: User, call_id: int) -> list[Segment]:
+    """The transcript of a call the viewer may see, in time order.
+
+    Raises:
+        NotFound: no call has this id.
+        NotAllowed: the call is outside the viewer's scope.
+    """
+    get_call(session=session, viewer=viewer, call_id=call_id)
+    query = select(Segment).where(Segment.call_id == call_id).order_by(Segment.start, Segment.id)
+    return list(session.exec(query))
+
+
+def register_call(
+    *,
+    session: Session,
+    recording_path: str,
+    sha256: str,
+    now: datetime,
+    agent_id: int | None = None,
+    started_at: datetime | None = None,
+    duration: float | None = None,
+    channels: int | None = None,
+    csat: int | None = None,
+) -> Call:
+    """Store a new call, waiting to be transcribed; the caller commits."""
+    call = Call(
+        recording_path=recording_path,
+        sha256=sha256,
+        agent_id=agent_id,
+        started_at=started_at,
+        duration=duration,
+        channels=channels,
+        csat=csat,
+        status=CallStatus.PENDING,
+        created_at=now,
+    )
+    session.add(call)
+    session.flush()
+    return call

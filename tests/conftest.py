@@ -1,0 +1,107 @@
+"""Shared fixtures: a migrated database per test (SQLite file, or PostgreSQL via DATABASE_URL)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+
+from core.auth import hash_password
+from core.config import get_settings
+from core.db import create_db_engine, migrate
+from core.models import Role, Team, User
+
+NOW = datetime(2026, 11, 23, 9, 30, tzinfo=UTC)
+PASSWORD = "correct-horse-1"
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    # Every test that opens the database is marked `db`, so CI can run exactly those again
+    # against PostgreSQL.
+    for item in items:
+        if {"engine", "session", "app_db"} & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.db)
+
+
+def _reset_postgres(url: str) -> None:
+    engine = create_db_engine(url)
+    with engine.begin() as connection:
+        connection.execute(sa.text("DROP SCHEMA public CASCADE"))
+        connection.execute(sa.text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
+@pytest.fixture
+def database_url(tmp_path: Path) -> str:
+    """A fresh, empty database: the PostgreSQL one named by DATABASE_URL, or a SQLite file."""
+    url = os.environ.get("DATABASE_URL")
+    if url and url.startswith("postgresql"):
+        _reset_postgres(url)
+        return url
+    return f"sqlite:///{tmp_path / 'callcoach.db'}"
+
+
+@pytest.fixture
+def engine(database_url: str) -> Iterator[Engine]:
+    engine = create_db_engine(database_url)
+    migrate(engine)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def session(engine: Engine) -> Iterator[Session]:
+    with Session(engine) as session:
+        yield session
+
+
+@pytest.fixture
+def app_db(engine: Engine, database_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[Engine]:
+    """Point the app (settings, cached engine) at the test database."""
+    import streamlit as st
+
+    monkeypatch.setenv("DATABASE_URL", database_url)
+    get_settings.cache_clear()
+    st.cache_resource.clear()
+    yield engine
+    st.cache_resource.clear()
+    get_settings.cache_clear()
+
+
+@pytest.fixture
+def people(session: Session) -> dict[str, User]:
+    """Two teams: team A with a lead and agents a1, a2; team B with lead_b and agent b1; plus an
+    admin and a reviewer. Everyone's password is PASSWORD."""
+    team_a, team_b = Team(name="Team A"), Team(name="Team B")
+    session.add_all([team_a, team_b])
+    session.flush()
+    spec = {
+        "admin": (Role.ADMIN, None),
+        "reviewer": (Role.REVIEWER, None),
+        "lead": (Role.LEAD, team_a.id),
+        "lead_b": (Role.LEAD, team_b.id),
+        "a1": (Role.AGENT, team_a.id),
+        "a2": (Role.AGENT, team_a.id),
+        "b1": (Role.AGENT, team_b.id),
+    }
+    password_hash = hash_password(PASSWORD)
+    users = {
+        key: User(
+            name=f"{key.title()} Person",
+            email=f"{key}@example.com",
+            role=role,
+            team_id=team_id,
+            password_hash=password_hash,
+            created_at=NOW,
+        )
+        for key, (role, team_id) in spec.items()
+    }
+    session.add_all(users.values())
+    session.commit()
+    return users

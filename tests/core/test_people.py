@@ -1,0 +1,145 @@
+import pytest
+from sqlmodel import select
+
+from core.audit import list_events
+from core.auth import authenticate
+from core.errors import InvalidInput, NotAllowed, NotFound, SignInFailed
+from core.models import AuditEvent, Role, User
+from core.people import (
+    create_team,
+    create_user,
+    get_user,
+    list_users,
+    reset_password,
+    update_user,
+)
+from tests.conftest import NOW, PASSWORD
+
+
+def _new_user(session, actor, **overrides):
+    fields = {
+        "name": "New Agent",
+        "email": "new.agent@example.com",
+        "role": Role.AGENT,
+        "team_id": None,
+        "password": "first-password",
+    } | overrides
+    return create_user(session=session, actor=actor, now=NOW, **fields)
+
+
+def test_an_admin_creates_a_user_who_can_sign_in_and_the_change_is_audited(session, people):
+    user = _new_user(session, people["admin"], team_id=people["a1"].team_id)
+    assert authenticate(session=session, email="new.agent@example.com", password="first-password")
+    event = list_events(session=session, viewer=people["admin"], entity="user")[0]
+    assert (event.action, event.entity_id, event.actor_id) == (
+        "create",
+        user.id,
+        people["admin"].id,
+    )
+    assert event.after["email"] == "new.agent@example.com"
+    assert "password_hash" not in event.after
+
+
+@pytest.mark.parametrize("role", ["lead", "reviewer", "a1"])
+def test_only_admins_manage_users(session, people, role):
+    with pytest.raises(NotAllowed):
+        _new_user(session, people[role])
+    assert session.exec(select(User).where(User.email == "new.agent@example.com")).first() is None
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        ({"email": "a1@example.com"}, "already exists"),
+        ({"email": "not-an-email"}, "not an email address"),
+        ({"name": "  "}, "needs a name"),
+        ({"password": "short"}, "at least 8"),
+        ({"team_id": 999}, "no team #999"),
+    ],
+)
+def test_bad_user_details_are_refused_and_nothing_is_written(session, people, overrides, message):
+    users_before = len(session.exec(select(User)).all())
+    with pytest.raises(InvalidInput, match=message):
+        _new_user(session, people["admin"], **overrides)
+    session.rollback()
+    assert len(session.exec(select(User)).all()) == users_before
+    assert session.exec(select(AuditEvent)).all() == []
+
+
+def test_deactivating_a_user_blocks_sign_in_and_records_before_and_after(session, people):
+    update_user(
+        session=session, actor=people["admin"], user_id=people["a1"].id, active=False, now=NOW
+    )
+    with pytest.raises(SignInFailed):
+        authenticate(session=session, email="a1@example.com", password=PASSWORD)
+    event = list_events(session=session, viewer=people["admin"])[0]
+    assert (event.before, event.after) == ({"active": True}, {"active": False})
+
+
+def test_moving_a_user_between_teams_and_roles(session, people):
+    team_b = people["b1"].team_id
+    update_user(
+        session=session,
+        actor=people["admin"],
+        user_id=people["a1"].id,
+        role=Role.LEAD,
+        team_id=team_b,
+        now=NOW,
+    )
+    assert (people["a1"].role, people["a1"].team_id) == (Role.LEAD, team_b)
+
+
+def test_an_admin_cannot_lock_themselves_out(session, people):
+    with pytest.raises(NotAllowed):
+        update_user(
+            session=session,
+            actor=people["admin"],
+            user_id=people["admin"].id,
+            active=False,
+            now=NOW,
+        )
+
+
+def test_reset_password_replaces_the_old_one_and_audits_without_the_value(session, people):
+    reset_password(
+        session=session,
+        actor=people["admin"],
+        user_id=people["a1"].id,
+        new_password="brand-new-password",
+        now=NOW,
+    )
+    authenticate(session=session, email="a1@example.com", password="brand-new-password")
+    with pytest.raises(SignInFailed):
+        authenticate(session=session, email="a1@example.com", password=PASSWORD)
+    event = list_events(session=session, viewer=people["admin"])[0]
+    assert event.action == "reset_password"
+    assert event.before is None and event.after is None
+
+
+def test_reset_password_for_an_unknown_user(session, people):
+    with pytest.raises(NotFound):
+        reset_password(
+            session=session, actor=people["admin"], user_id=999, new_password="whatever-1", now=NOW
+        )
+
+
+def test_who_sees_whom(session, people):
+    def emails(viewer):
+        return {u.email for u in list_users(session=session, viewer=people[viewer])}
+
+    assert len(emails("admin")) == len(people)
+    assert emails("lead") == {"lead@example.com", "a1@example.com", "a2@example.com"}
+    assert emails("a1") == {"a1@example.com"}
+    with pytest.raises(NotAllowed):
+        get_user(session=session, viewer=people["a1"], user_id=people["a2"].id)
+
+
+def test_team_names_are_unique(session, people):
+    create_team(session=session, actor=people["admin"], name="Billing", now=NOW)
+    with pytest.raises(InvalidInput, match="already exists"):
+        create_team(session=session, actor=people["admin"], name="billing", now=NOW)
+
+
+def test_only_admins_read_the_audit_trail(session, people):
+    with pytest.raises(NotAllowed):
+        list_events(session=session, viewer=people["lead"])

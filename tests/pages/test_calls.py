@@ -1,0 +1,66 @@
+import pytest
+
+from core.calls import register_call
+from core.models import Segment, Speaker
+from tests.conftest import NOW
+from tests.pages.conftest import texts
+
+
+@pytest.fixture
+def calls(session, people):
+    made = {}
+    for number, key in enumerate(["a1", "a2"]):
+        made[key] = register_call(
+            session=session,
+            recording_path=f"missing-{number}.opus",
+            sha256=f"{number:064d}",
+            agent_id=people[key].id,
+            started_at=NOW,
+            duration=95.0,
+            csat=4,
+            now=NOW,
+        )
+    session.add(
+        Segment(call_id=made["a1"].id, start=0.5, end=3, speaker=Speaker.AGENT, text="Hello there")
+    )
+    session.commit()
+    return made
+
+
+def _open_calls(at, call_id=None):
+    if call_id is not None:
+        at.query_params["call"] = str(call_id)
+    return at.switch_page("pages/calls.py").run()
+
+
+def test_an_agent_sees_only_their_own_call_with_its_transcript(signed_in, calls):
+    at = _open_calls(signed_in("a1"))
+    assert at.selectbox(key="calls_pick").options == [
+        f"#{calls['a1'].id} · A1 Person · 23 Nov 2026 09:30"
+    ]
+    assert "Hello there" in texts(at)
+    assert [m.value for m in at.metric] == ["A1 Person", "1:35", "4"]
+
+
+def test_an_agent_forcing_another_agents_call_id_gets_a_clear_refusal(signed_in, calls):
+    at = _open_calls(signed_in("a1"), calls["a2"].id)
+    assert [e.value for e in at.error] == [
+        f"You can't open call #{calls['a2'].id}: it belongs to someone outside your view."
+    ]
+    assert not at.selectbox and not at.metric
+
+
+def test_an_unknown_or_garbled_call_id_says_so(signed_in, calls):
+    at = _open_calls(signed_in("admin"), 424242)
+    assert "There is no call #424242." in texts(at)
+    at = _open_calls(signed_in("admin"))
+    at.query_params["call"] = "1;drop table call"
+    at.run()
+    assert "is not a call number" in texts(at)
+
+
+def test_the_lead_opens_a_team_call_by_link(signed_in, calls):
+    at = _open_calls(signed_in("lead"), calls["a2"].id)
+    assert at.selectbox(key="calls_pick").value == calls["a2"].id
+    assert "Not transcribed yet" in texts(at)
+    assert "recording file is no longer where it was imported from" in at.warning[0].value

@@ -1,0 +1,99 @@
+"""Which pages exist, who may open each, and the guard every page runs first."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import streamlit as st
+
+from core.models import Role, User
+from ui.auth import sign_out, signed_in_user, sync_cookie
+
+__all__ = ["PAGES", "PageSpec", "account_box", "guard", "menu_for", "navigation_for"]
+
+_EVERYONE = frozenset(Role)
+
+
+# One page of the app and the roles that may open it.
+@dataclass(frozen=True)
+class PageSpec:
+    path: str
+    title: str
+    icon: str
+    roles: frozenset[Role]
+    section: str
+
+
+PAGES: dict[str, PageSpec] = {
+    "home": PageSpec("pages/home.py", "Home", ":material/home:", _EVERYONE, "Callcoach"),
+    "calls": PageSpec("pages/calls.py", "Calls", ":material/call:", _EVERYONE, "Calls"),
+    "users": PageSpec(
+        "pages/users.py", "Users & teams", ":material/group:", frozenset({Role.ADMIN}), "Admin"
+    ),
+    "audit": PageSpec(
+        "pages/audit.py", "Audit trail", ":material/history:", frozenset({Role.ADMIN}), "Admin"
+    ),
+}
+
+
+def menu_for(user: User | None) -> list[str]:
+    """Keys of the pages shown in `user`'s menu, in menu order (signed out: only sign-in)."""
+    if user is None:
+        return ["sign_in"]
+    return [key for key, spec in PAGES.items() if user.role in spec.roles]
+
+
+def navigation_for(user: User | None) -> dict[str, list[st.Page]]:
+    """The navigation of `user`'s role.
+
+    Every page is registered, the ones the role may not open hidden, so a page's URL always
+    reaches its guard: "please sign in" or "not allowed" instead of silently showing another page.
+    """
+    signed_in = user is not None
+    menu = menu_for(user)
+    sections: dict[str, list[st.Page]] = {
+        "": [
+            st.Page(
+                "pages/sign_in.py",
+                title="Sign in",
+                icon=":material/login:",
+                default=not signed_in,
+                visibility="hidden" if signed_in else "visible",
+            )
+        ]
+    }
+    for key, spec in PAGES.items():
+        allowed = key in menu
+        page = st.Page(
+            spec.path,
+            title=spec.title,
+            icon=spec.icon,
+            default=signed_in and key == "home",
+            visibility="visible" if allowed else "hidden",
+        )
+        sections.setdefault(spec.section if allowed else "", []).append(page)
+    return sections
+
+
+def guard(page_key: str) -> User:
+    """Return the signed-in user if their role may open this page; otherwise say why and stop."""
+    user = signed_in_user()
+    sync_cookie()
+    if user is None:
+        st.info("Please sign in to see this page.")
+        st.page_link("pages/sign_in.py", label="Sign in", icon=":material/login:")
+        st.stop()
+    account_box(user)
+    if user.role not in PAGES[page_key].roles:
+        st.error("Not allowed: this page is not available to your role.")
+        st.stop()
+    return user
+
+
+def account_box(user: User) -> None:
+    """Who is signed in, with a sign-out button, at the top of the sidebar."""
+    with st.sidebar:
+        st.caption(f"Signed in as **{user.name}** ({user.role})")
+        if st.button("Sign out", key="sign_out", icon=":material/logout:"):
+            sign_out()
+            st.switch_page("pages/sign_in.py")
