@@ -50,6 +50,34 @@ class Settings(BaseSettings):
         ge=1,
         description="A signed-in browser session ends after this many minutes without activity.",
     )
+    agent_channel: int = Field(
+        default=0,
+        ge=0,
+        le=1,
+        description="Channel of stereo recordings that carries the agent (0 = left, 1 = right); "
+        "the other carries the customer.",
+    )
+    store_unredacted_transcripts: bool = Field(
+        default=False,
+        description="Keep the unredacted transcript text as well (admins only; off by default).",
+    )
+    silence_threshold_seconds: float = Field(
+        default=10.0, gt=0, description="Silences longer than this count as dead air."
+    )
+    lessons_dir: Path = Field(
+        default=PROJECT_ROOT / "training" / "lessons",
+        description="Folder of lesson Markdown files.",
+    )
+    hnsw_min_vectors: int = Field(
+        default=50_000,
+        ge=1,
+        description="Indexes with at least this many vectors use HNSW; smaller ones exact search.",
+    )
+    lesson_repeat_after_days: int = Field(
+        default=14,
+        ge=0,
+        description="A lesson an agent completed within this many days is not recommended again.",
+    )
     max_call_minutes: float = Field(
         default=120, gt=0, description="Recordings longer than this are refused at import."
     )
@@ -76,6 +104,11 @@ class Settings(BaseSettings):
                 f"use one of {', '.join(_SUPPORTED_DRIVERS)}"
             )
         return value
+
+    @property
+    def index_dir(self) -> Path:
+        """Where FAISS indexes and their manifests are persisted."""
+        return self.data_dir / "index"
 
     @property
     def sqlalchemy_url(self) -> str:

@@ -72,6 +72,7 @@ class User(UserPublic, table=True):
 class Call(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     recording_path: str = Field(max_length=1024)
+    original_name: str | None = Field(default=None, max_length=255)
     sha256: str = Field(max_length=64, sa_column_kwargs={"unique": True})
     agent_id: int | None = Field(default=None, foreign_key="user.id", index=True)
     started_at: datetime | None = None
@@ -81,6 +82,10 @@ class Call(SQLModel, table=True):
     error: str | None = Field(default=None, max_length=2000)
     csat: int | None = Field(default=None, ge=1, le=5)
     created_at: datetime = Field(default_factory=utcnow)
+    language: str | None = Field(default=None, max_length=8)
+    transcribed_at: datetime | None = None
+    # Speech metrics (qa.metrics.CallMetrics.to_dict()); None until transcribed.
+    metrics: dict | None = Field(default=None, sa_type=sa.JSON)
 
     agent: User | None = Relationship(sa_relationship_kwargs={"lazy": "joined"})
 
@@ -92,7 +97,11 @@ class Segment(SQLModel, table=True):
     start: float
     end: float
     speaker: Speaker = Field(sa_type=sa.String(16))
-    text: str
+    text: str  # PII-redacted
+    # [{"start", "end", "word", "probability"}], redacted like `text`.
+    words: list | None = Field(default=None, sa_type=sa.JSON)
+    # Only kept when the admin setting STORE_UNREDACTED_TRANSCRIPTS is on.
+    text_unredacted: str | None = None
 
 
 # Who changed what and when; `before`/`after` hold JSON snapshots of the changed fields.

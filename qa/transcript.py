@@ -1,0 +1,87 @@
+"""A call transcript as Callcoach's own dataclasses: speaker-attributed segments with word timings.
+
+Everything downstream (metrics, scoring, redaction, storage) takes these, never the speech
+model's objects, so it is testable without a model.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from core.models import Speaker
+
+__all__ = ["Transcript", "TranscriptSegment", "Word"]
+
+
+# One recognised word with its timing (seconds from the start of the call).
+@dataclass(frozen=True)
+class Word:
+    start: float
+    end: float
+    word: str
+    probability: float = 1.0
+
+
+# One stretch of speech by one speaker, in time order within the call.
+@dataclass(frozen=True)
+class TranscriptSegment:
+    start: float
+    end: float
+    speaker: Speaker
+    text: str
+    words: tuple[Word, ...] = ()
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> TranscriptSegment:
+        """Build from the JSON form (`qa transcribe` output); `words` is optional.
+
+        Raises:
+            ValueError: a field is missing or has the wrong type; the message names it.
+        """
+        try:
+            start, end = float(data["start"]), float(data["end"])
+            text = str(data["text"])
+            speaker = Speaker(data.get("speaker", Speaker.UNKNOWN))
+            words = tuple(
+                Word(
+                    float(w["start"]),
+                    float(w["end"]),
+                    str(w["word"]),
+                    float(w.get("probability", 1.0)),
+                )
+                for w in data.get("words") or ()
+            )
+        except KeyError as exc:
+            raise ValueError(f"segment is missing {exc.args[0]!r}") from None
+        except (TypeError, ValueError) as exc:
+            raise ValueError(f"segment has a bad value: {exc}") from None
+        if end < start:
+            raise ValueError(f"segment ends ({end}) before it starts ({start})")
+        return cls(start=start, end=end, speaker=speaker, text=text, words=words)
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["speaker"] = str(self.speaker)
+        data["words"] = [asdict(w) for w in self.words]
+        return data
+
+
+# A whole call: where it came from, how it sounds, and what was said by whom.
+@dataclass(frozen=True)
+class Transcript:
+    source: str
+    duration: float
+    channels: int
+    segments: tuple[TranscriptSegment, ...]
+    language: str = "en"
+    metadata: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "source": self.source,
+            "duration": self.duration,
+            "channels": self.channels,
+            "language": self.language,
+            "segments": [s.to_dict() for s in self.segments],
+        }

@@ -1,0 +1,111 @@
+"""The real bundled Whisper model on demo recordings (marked `model`; runs in CI)."""
+
+import json
+import wave
+
+import jiwer
+import numpy as np
+import pytest
+from whisper_normalizer.english import EnglishTextNormalizer
+
+from core.models import Speaker
+from qa.__main__ import main
+from qa.audio import AudioError
+from tests.qa.conftest import DEMO_CALLS, TELEPHONE_FLAC, reference
+
+pytestmark = pytest.mark.model
+SHORTEST = min(DEMO_CALLS, key=lambda p: reference(p)["duration"])
+_normalise = EnglishTextNormalizer()
+
+
+def _speaker_at(turns: list[dict], start: float, end: float) -> str:
+    """The speaker of the reference turn that overlaps [start, end] the most."""
+    overlap = {t["speaker"]: 0.0 for t in turns}
+    for turn in turns:
+        overlap[turn["speaker"]] += max(0.0, min(end, turn["end"]) - max(start, turn["start"]))
+    return max(overlap, key=overlap.get)
+
+
+def _wer(reference_text: str, hypothesis: str) -> float:
+    return jiwer.wer(_normalise(reference_text), _normalise(hypothesis))
+
+
+@pytest.mark.parametrize("agent_channel", [0, 1])
+def test_speakers_come_from_their_channels(transcriber, agent_channel):
+    transcript = transcriber.transcribe(SHORTEST, agent_channel=agent_channel)
+    turns = reference(SHORTEST)["turns"]
+    assert transcript.channels == 2
+    assert transcript.segments == tuple(sorted(transcript.segments, key=lambda s: s.start))
+    flipped = {"agent": Speaker.CUSTOMER, "customer": Speaker.AGENT}
+    for segment in transcript.segments:
+        said_by = _speaker_at(turns, segment.start, segment.end)
+        expected = Speaker(said_by) if agent_channel == 0 else flipped[said_by]
+        assert segment.speaker == expected, segment
+    if agent_channel == 0:
+        for speaker in ("agent", "customer"):
+            said = " ".join(t["text"] for t in turns if t["speaker"] == speaker)
+            heard = " ".join(s.text for s in transcript.segments if s.speaker == speaker)
+            assert _wer(said, heard) < 0.35, speaker
+
+
+def test_words_carry_timings_inside_their_segment(transcriber):
+    transcript = transcriber.transcribe(SHORTEST)
+    for segment in transcript.segments:
+        assert segment.words
+        assert segment.start <= segment.words[0].start <= segment.words[-1].end <= segment.end
+        assert "".join(w.word for w in segment.words).strip() == segment.text
+
+
+def test_telephone_quality_8_khz_audio_is_transcribed(transcriber):
+    transcript = transcriber.transcribe(TELEPHONE_FLAC)
+    said = " ".join(t["text"] for t in reference(TELEPHONE_FLAC)["turns"])
+    heard = " ".join(w.word for s in transcript.segments for w in s.words)
+    assert _wer(said, heard) < 0.6
+
+
+def test_mono_recordings_are_labelled_unknown(transcriber, tmp_path):
+    from faster_whisper import decode_audio
+
+    mixed = decode_audio(str(SHORTEST), sampling_rate=16000)[: 16000 * 20]
+    mono = tmp_path / "mono.wav"
+    with wave.open(str(mono), "wb") as out:
+        out.setnchannels(1)
+        out.setsampwidth(2)
+        out.setframerate(16000)
+        out.writeframes((np.clip(mixed, -1, 1) * 32767).astype("<i2").tobytes())
+    transcript = transcriber.transcribe(mono)
+    assert transcript.channels == 1
+    assert transcript.segments
+    assert {s.speaker for s in transcript.segments} == {Speaker.UNKNOWN}
+
+
+def test_a_cut_off_recording_is_refused_with_a_clear_message(transcriber, bad_files):
+    with pytest.raises(AudioError, match="truncated.flac: the file is cut off"):
+        transcriber.transcribe(bad_files["truncated"])
+
+
+def test_transcribe_cli_prints_one_json_object_per_file(capsys, bad_files):
+    code = main(["transcribe", str(SHORTEST), str(bad_files["empty"]), "--json"])
+    lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert code == 1  # one file failed
+    good, bad = lines
+    assert set(good) == {"source", "duration", "channels", "language", "segments", "metrics"}
+    assert good["channels"] == 2 and good["language"] == "en"
+    segment = good["segments"][0]
+    assert set(segment) == {"start", "end", "speaker", "text", "words"}
+    assert set(segment["words"][0]) == {"start", "end", "word", "probability"}
+    assert [s["start"] for s in good["segments"]] == sorted(s["start"] for s in good["segments"])
+    assert good["metrics"]["talk_to_listen_ratio"] > 0
+    assert bad == {
+        "source": str(bad_files["empty"]),
+        "error": "empty.wav: the file is empty (0 bytes)",
+    }
+
+
+def test_a_decoding_loop_is_cut_but_a_card_number_survives():
+    from qa.transcribe import _without_repetition_loops
+
+    card = [(i, i + 0.5, w, 0.9) for i, w in enumerate([" four"] + [" one"] * 15)]
+    loop = [(20 + i, 20.5 + i, "-1", 0.5) for i in range(60)]
+    assert _without_repetition_loops(card, 16) == card
+    assert len(_without_repetition_loops(loop, 16)) == 16
