@@ -7,10 +7,18 @@ from datetime import datetime
 from sqlalchemy import ColumnElement, false, or_, true
 from sqlmodel import Session, col, select
 
-from core.errors import NotAllowed, NotFound
+from core.audit import record_event
+from core.errors import InvalidInput, NotAllowed, NotFound
 from core.models import Call, CallStatus, Role, Segment, User
 
-__all__ = ["calls_scope", "get_call", "list_calls", "list_segments", "register_call"]
+__all__ = [
+    "assign_call",
+    "calls_scope",
+    "get_call",
+    "list_calls",
+    "list_segments",
+    "register_call",
+]
 
 
 def calls_scope(viewer: User) -> ColumnElement[bool]:
@@ -100,4 +108,37 @@ def register_call(
     )
     session.add(call)
     session.flush()
+    return call
+
+
+def assign_call(
+    *, session: Session, actor: User, call_id: int, agent_id: int, now: datetime
+) -> Call:
+    """Give a call (typically from the unassigned queue) to an agent; audited.
+
+    Raises:
+        NotAllowed: the actor is not a lead or admin, or the call is outside their scope.
+        NotFound: no such call.
+        InvalidInput: the agent is not an active agent the actor may assign to.
+    """
+    from core.people import list_agents, require_role
+
+    require_role(actor, Role.LEAD, Role.ADMIN)
+    call = get_call(session=session, viewer=actor, call_id=call_id)
+    if agent_id not in {a.id for a in list_agents(session=session, viewer=actor)}:
+        raise InvalidInput("Pick an active agent from your team.")
+    before = call.agent_id
+    call.agent_id = agent_id
+    session.add(call)
+    record_event(
+        session=session,
+        actor=actor,
+        action="assign",
+        entity="call",
+        entity_id=call.id,
+        now=now,
+        before={"agent_id": before},
+        after={"agent_id": agent_id},
+    )
+    session.commit()
     return call

@@ -16,6 +16,7 @@ __all__ = [
     "create_team",
     "create_user",
     "get_user",
+    "list_agents",
     "list_teams",
     "list_users",
     "require_role",
@@ -77,6 +78,17 @@ def list_users(*, session: Session, viewer: User) -> list[User]:
     if viewer.role == Role.LEAD:
         query = query.where(User.team_id == viewer.team_id)
     elif viewer.role != Role.ADMIN:
+        query = query.where(User.id == viewer.id)
+    return list(session.exec(query))
+
+
+def list_agents(*, session: Session, viewer: User) -> list[User]:
+    """Active agents the viewer may pick for a call: a lead's team, everyone for reviewers and
+    admins, only themselves for an agent."""
+    query = select(User).where(User.role == Role.AGENT, User.active == True).order_by(User.name)  # noqa: E712
+    if viewer.role == Role.LEAD:
+        query = query.where(User.team_id == viewer.team_id)
+    elif viewer.role == Role.AGENT:
         query = query.where(User.id == viewer.id)
     return list(session.exec(query))
 

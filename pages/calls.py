@@ -1,12 +1,14 @@
-"""Calls: the list of calls the viewer may see, and one call's recording and transcript."""
+"""Calls: the calls the viewer may see; one call's recording, transcript and speech metrics."""
 
 import streamlit as st
 
 import ui
-from core.calls import get_call, list_calls, list_segments
+from core.calls import assign_call, get_call, list_calls, list_segments
 from core.config import PROJECT_ROOT
-from core.errors import NotAllowed, NotFound
-from core.models import Call
+from core.errors import InvalidInput, NotAllowed, NotFound
+from core.models import Call, CallStatus, Role, utcnow
+from core.people import list_agents
+from ui.call_view import metrics_panel, player_and_transcript
 
 viewer = ui.guard("calls")
 st.title("Calls")
@@ -15,7 +17,8 @@ st.title("Calls")
 def _label(call: Call) -> str:
     when = call.started_at.strftime("%d %b %Y %H:%M") if call.started_at else "date unknown"
     who = call.agent.name if call.agent else "unassigned"
-    return f"#{call.id} · {who} · {when}"
+    status = "" if call.status == CallStatus.DONE else f" · {call.status}"
+    return f"#{call.id} · {who} · {when}{status}"
 
 
 with ui.db_session() as session:
@@ -32,7 +35,6 @@ with ui.db_session() as session:
         except (NotFound, NotAllowed) as exc:
             st.error(str(exc))
             st.stop()
-
     if not calls:
         st.info("No calls to show yet.")
         st.stop()
@@ -54,18 +56,23 @@ with ui.db_session() as session:
     length = f"{call.duration // 60:.0f}:{call.duration % 60:02.0f}" if call.duration else "-"
     duration.metric("Length", length)
     csat.metric("CSAT", call.csat if call.csat else "-")
-    st.caption(f"Status: **{call.status}** · {call.channels} channel(s)")
+    if call.channels == 1 and segments:
+        st.caption("Mono recording: speakers cannot be told apart, so lines are not attributed.")
     if call.error:
         st.error(call.error)
 
-    recording = PROJECT_ROOT / call.recording_path
-    if recording.is_file():
-        st.audio(str(recording))
-    else:
-        st.warning("The recording file is no longer where it was imported from.")
+    if call.agent_id is None and viewer.role in (Role.LEAD, Role.ADMIN):
+        agents = {a.id: a.name for a in list_agents(session=session, viewer=viewer)}
+        with st.form("assign_call"):
+            pick = st.selectbox("Assign to", list(agents), format_func=agents.get, key="assign")
+            if st.form_submit_button("Assign"):
+                try:
+                    assign_call(
+                        session=session, actor=viewer, call_id=call.id, agent_id=pick, now=utcnow()
+                    )
+                    st.rerun()
+                except (InvalidInput, NotAllowed) as exc:
+                    st.error(str(exc))
 
-    st.subheader("Transcript")
-    if not segments:
-        st.info("Not transcribed yet.")
-    for segment in segments:
-        st.markdown(f"`{segment.start:6.1f}s` **{segment.speaker}**: {segment.text}")
+    player_and_transcript(PROJECT_ROOT / call.recording_path, segments, key=f"lines_{call.id}")
+    metrics_panel(segments, call.metrics)

@@ -62,11 +62,14 @@ def session(engine: Engine) -> Iterator[Session]:
 
 
 @pytest.fixture
-def app_db(engine: Engine, database_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[Engine]:
-    """Point the app (settings, cached engine) at the test database."""
+def app_db(
+    engine: Engine, database_url: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> Iterator[Engine]:
+    """Point the app (settings, cached engine, data folder) at the test database."""
     import streamlit as st
 
     monkeypatch.setenv("DATABASE_URL", database_url)
+    monkeypatch.setenv("DATA_DIR", str(tmp_path / "data"))
     get_settings.cache_clear()
     st.cache_resource.clear()
     yield engine
@@ -105,3 +108,27 @@ def people(session: Session) -> dict[str, User]:
     session.add_all(users.values())
     session.commit()
     return users
+
+
+@pytest.fixture(scope="session")
+def embedder():
+    """The real bundled MiniLM embedder, loaded once per test session; tests using it (directly
+    or through `built_lesson_index`) are marked `model`."""
+    from index.embedder import get_embedder
+
+    shared = get_embedder()  # the app's pages get this same instance
+    shared.encode(["load the model now"])
+    return shared
+
+
+@pytest.fixture(scope="session")
+def built_lesson_index(tmp_path_factory, embedder) -> Path:
+    """A lesson index of the real library, built once per session with the real model.
+    Tests copy the folder (`shutil.copytree`) instead of changing it."""
+    from index.lesson_index import LessonIndex
+    from training.lessons import load_library
+
+    folder = tmp_path_factory.mktemp("lesson-index") / "lessons"
+    library = load_library(Path(__file__).resolve().parents[1] / "training" / "lessons")
+    LessonIndex.open(folder, library.lessons, embedder=embedder)
+    return folder

@@ -12,7 +12,7 @@ from sqlmodel import Session
 from core.config import ConfigError, Settings, get_settings
 from core.db import DatabaseUnavailable, create_db_engine, migrate
 
-__all__ = ["app_settings", "db_session"]
+__all__ = ["app_settings", "db_engine", "db_session"]
 
 
 def app_settings() -> Settings:
@@ -31,13 +31,18 @@ def _engine(url: str) -> Engine:
     return engine
 
 
-@contextmanager
-def db_session() -> Iterator[Session]:
-    """A database session for one page run; shows the reason and stops if the database is down."""
+def db_engine() -> Engine:
+    """The migrated engine of this app process; shows the reason and stops if the database is
+    down."""
     try:
-        engine = _engine(app_settings().sqlalchemy_url)
+        return _engine(app_settings().sqlalchemy_url)
     except (ConfigError, DatabaseUnavailable) as exc:
         st.error(f"Callcoach cannot reach its database: {exc}")
         st.stop()
-    with Session(engine) as session:
+
+
+@contextmanager
+def db_session() -> Iterator[Session]:
+    """A database session for one page run."""
+    with Session(db_engine()) as session:
         yield session

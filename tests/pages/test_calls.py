@@ -36,10 +36,11 @@ def _open_calls(at, call_id=None):
 def test_an_agent_sees_only_their_own_call_with_its_transcript(signed_in, calls):
     at = _open_calls(signed_in("a1"))
     assert at.selectbox(key="calls_pick").options == [
-        f"#{calls['a1'].id} · A1 Person · 23 Nov 2026 09:30"
+        f"#{calls['a1'].id} · A1 Person · 23 Nov 2026 09:30 · pending"
     ]
-    assert "Hello there" in texts(at)
-    assert [m.value for m in at.metric] == ["A1 Person", "1:35", "4"]
+    lines = [b.label for b in at.button if b.key.startswith("lines_")]
+    assert lines == ["`0:00` :blue[**Agent**] Hello there"]
+    assert [m.value for m in at.metric][:3] == ["A1 Person", "1:35", "4"]
 
 
 def test_an_agent_forcing_another_agents_call_id_gets_a_clear_refusal(signed_in, calls):
@@ -64,3 +65,26 @@ def test_the_lead_opens_a_team_call_by_link(signed_in, calls):
     assert at.selectbox(key="calls_pick").value == calls["a2"].id
     assert "Not transcribed yet" in texts(at)
     assert "recording file is no longer where it was imported from" in at.warning[0].value
+
+
+def test_the_lead_assigns_an_unassigned_call_and_it_is_audited(signed_in, session, people):
+    from sqlmodel import select
+
+    from core.models import AuditEvent, Call
+
+    call = register_call(session=session, recording_path="x.opus", sha256="f" * 64, now=NOW)
+    session.commit()
+    at = _open_calls(signed_in("lead"), call.id)
+    assert at.metric[0].value == "Unassigned"
+    at.selectbox(key="assign").select(people["a2"].id)
+    next(b for b in at.button if b.label == "Assign").click().run()
+    session.expire_all()
+    assert session.get(Call, call.id).agent_id == people["a2"].id
+    event = session.exec(select(AuditEvent).where(AuditEvent.action == "assign")).one()
+    assert event.after == {"agent_id": people["a2"].id}
+    assert at.metric[0].value == "A2 Person"
+
+
+def test_an_agent_cannot_assign_calls(signed_in, calls):
+    at = _open_calls(signed_in("a1"))
+    assert not [b for b in at.button if b.label == "Assign"]

@@ -1,0 +1,47 @@
+import pytest
+from sqlmodel import select
+
+from core.models import Call, CallStatus
+from tests.pages.conftest import texts
+from tests.qa.conftest import DEMO_CALLS, reference
+
+SHORT_CALL = min(DEMO_CALLS, key=lambda p: reference(p)["duration"])
+
+
+def _upload_page(signed_in, key="lead"):
+    return signed_in(key).switch_page("pages/upload.py").run()
+
+
+@pytest.mark.model
+def test_a_lead_uploads_calls_and_sees_each_files_outcome(signed_in, session, people, tmp_path):
+    at = _upload_page(signed_in)
+    at.file_uploader(key="upload_files").set_value(
+        [
+            (SHORT_CALL.name, SHORT_CALL.read_bytes(), "audio/ogg"),
+            ("../../notes.wav", b"just some notes, not audio\n" * 30, "audio/wav"),
+        ]
+    )
+    at.run()
+    at.selectbox(key="upload_agent").select(people["a1"].email)
+    at.button(key="upload_go").click().run()
+    shown = texts(at)
+    assert f"{SHORT_CALL.name}: imported as call #" in shown
+    assert "notes.wav: not a readable audio file" in shown
+    session.expire_all()
+    stored = session.exec(select(Call).where(Call.status == CallStatus.DONE)).one()
+    assert stored.agent_id == people["a1"].id
+    assert ".." not in stored.recording_path
+
+    at.button(key="upload_go").click().run()
+    assert f"{SHORT_CALL.name}: already imported" in texts(at)
+
+
+def test_agents_cannot_upload(signed_in):
+    at = _upload_page(signed_in, "a1")
+    assert [e.value for e in at.error] == ["Not allowed: this page is not available to your role."]
+
+
+def test_a_lead_can_only_pick_agents_of_their_team(signed_in, people):
+    at = _upload_page(signed_in)
+    options = at.selectbox(key="upload_agent").options
+    assert "B1 Person" not in options and "A1 Person" in options
