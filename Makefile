@@ -18,6 +18,11 @@ $(DEV): $(BASE) requirements-dev.txt
 
 setup: $(BASE)
 
+# Browser tests drive Debian's Chromium (never a browser downloaded by a test tool).
+CHROMIUM := /usr/bin/chromium
+$(CHROMIUM):
+	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
+
 run: setup
 	$(PY) -m core migrate
 	$(PY) -m demo
@@ -27,7 +32,7 @@ lint: $(DEV)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 
-test: lint
+test: lint $(CHROMIUM)
 	$(VENV)/bin/pytest
 
 # The database tests again, against a local PostgreSQL server (installed and started if needed).

@@ -109,3 +109,36 @@ def test_a_decoding_loop_is_cut_but_a_card_number_survives():
     loop = [(20 + i, 20.5 + i, "-1", 0.5) for i in range(60)]
     assert _without_repetition_loops(card, 16) == card
     assert len(_without_repetition_loops(loop, 16)) == 16
+
+
+def _encode(left: np.ndarray, right: np.ndarray, path, codec: str, rate: int) -> None:
+    """Write a stereo clip with PyAV (resampled from 16 kHz to `rate`)."""
+    import av
+
+    with av.open(str(path), "w") as container:
+        stream = container.add_stream(codec, rate=rate, layout="stereo")
+        pcm = (np.clip(np.stack([left, right]), -1, 1) * 32767).astype("<i2")
+        frame = av.AudioFrame.from_ndarray(pcm, format="s16p", layout="stereo")
+        frame.sample_rate = 16000
+        resampler = av.AudioResampler(format=stream.format.name, layout="stereo", rate=rate)
+        for resampled in resampler.resample(frame) + resampler.resample(None):
+            for packet in stream.encode(resampled):
+                container.mux(packet)
+        for packet in stream.encode(None):
+            container.mux(packet)
+
+
+@pytest.mark.parametrize(
+    ("name", "codec", "rate"),
+    [("call.mp3", "libmp3lame", 44100), ("call.m4a", "aac", 8000), ("call.wav", "pcm_s16le", 8000)],
+)
+def test_common_recorder_formats_and_rates_are_read(transcriber, tmp_path, name, codec, rate):
+    from faster_whisper import decode_audio
+
+    left, right = decode_audio(str(SHORTEST), sampling_rate=16000, split_stereo=True)
+    path = tmp_path / name
+    _encode(left[: 16000 * 15], right[: 16000 * 15], path, codec, rate)
+    transcript = transcriber.transcribe(path)
+    assert transcript.channels == 2
+    assert 14 < transcript.duration < 16.5
+    assert {s.speaker for s in transcript.segments} == {Speaker.AGENT, Speaker.CUSTOMER}

@@ -1,0 +1,57 @@
+"""Signing in as each demo role in a real browser shows that role's navigation."""
+
+import pytest
+
+from tests.e2e.conftest import screenshot, sign_in
+
+pytestmark = pytest.mark.e2e
+
+NAVIGATION = {
+    "amara.okafor@example.com": {"Home", "Calls"},
+    "raj.patel@example.com": {"Home", "Calls", "Upload calls"},
+    "lena.brooks@example.com": {"Home", "Calls", "Upload calls", "Lessons"},
+    "admin@example.com": {
+        "Home",
+        "Calls",
+        "Upload calls",
+        "Lessons",
+        "Users & teams",
+        "Audit trail",
+    },
+}
+
+
+@pytest.mark.parametrize("email", list(NAVIGATION))
+def test_each_role_sees_its_own_navigation(browser, app_url, email):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    sign_in(page, app_url, email)
+    links = page.locator("[data-testid='stSidebarNav'] a")
+    links.first.wait_for()
+    titles = {link.inner_text().split("\n")[-1].strip() for link in links.all()}  # after icon
+    assert titles == NAVIGATION[email]
+    screenshot(page, f"home-{email.split('@')[0]}")
+    context.close()
+
+
+def test_an_agent_opening_an_admin_page_by_url_sees_not_allowed(browser, app_url):
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    sign_in(page, app_url, "amara.okafor@example.com")
+    page.goto(f"{app_url}/users")  # the session survives a reload: the cookie carries it
+    page.get_by_text("Not allowed").wait_for(timeout=20_000)
+    assert page.get_by_text("Users & teams").count() == 0
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    screenshot(page, "agent-not-allowed-mobile")
+    context.close()
+
+
+def test_a_wrong_password_keeps_the_visitor_out(browser, app_url):
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    page.goto(app_url)
+    page.get_by_label("Email").fill("amara.okafor@example.com")
+    page.get_by_role("textbox", name="Password").fill("not-the-password")
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_text("don't match an account").wait_for(timeout=20_000)
+    context.close()
