@@ -26,6 +26,8 @@ $(CHROMIUM):
 run: setup
 	$(PY) -m core migrate
 	$(PY) -m demo
+	@# Exit 1 = some lesson file is broken (reported; the rest are indexed); 2 = cannot run.
+	$(PY) -m index build; test $$? -ne 2
 	$(VENV)/bin/streamlit run app.py --server.port $(PORT) --server.headless true
 
 lint: $(DEV)

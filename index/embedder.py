@@ -29,9 +29,14 @@ class Embedder:
     The model loads on first use; `encode` is safe to call from several threads.
     """
 
-    def __init__(self, model: str = BUNDLED, *, batch_size: int = 64) -> None:
+    def __init__(self, model: str = BUNDLED, *, batch_size: int = 64, threads: int = 1) -> None:
         self.model_name = model
         self.batch_size = batch_size  # 64 measured fastest on 2 CPU cores for short sentences
+        # torch threads, set for the whole process when the model loads. On 2 cores shared with
+        # other work (Whisper, a second request) torch's default of 2 threads stalls: a
+        # one-line query took p50 85 ms / p95 640 ms, against 16 / 21 ms with one thread, and a
+        # full lesson index build was faster too (bench/retrieval.py --threads).
+        self.threads = threads
         self._model = None
         self._lock = threading.Lock()
 
@@ -43,7 +48,10 @@ class Embedder:
                     os.environ.setdefault("HF_HUB_OFFLINE", "1")
                     # The "Loading weights" progress bar would clutter CLI output and logs.
                     os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+                    import torch
                     from sentence_transformers import SentenceTransformer
+
+                    torch.set_num_threads(self.threads)
 
                     self._model = SentenceTransformer(
                         resolve_embedding_model(self.model_name), device="cpu"
@@ -58,6 +66,10 @@ class Embedder:
     def max_tokens(self) -> int:
         """Longer inputs are truncated by the model; callers chunk text below this."""
         return int(self._load().max_seq_length)
+
+    def count_tokens(self, text: str) -> int:
+        """Word pieces the model reads for `text`, start and end markers included."""
+        return len(self._load().tokenizer(text)["input_ids"])
 
     def encode(self, texts: list[str]) -> np.ndarray:
         """Vectors of shape (len(texts), dimension), float32, unit length."""

@@ -27,6 +27,20 @@ class PageSpec:
 PAGES: dict[str, PageSpec] = {
     "home": PageSpec("pages/home.py", "Home", ":material/home:", _EVERYONE, "Callcoach"),
     "calls": PageSpec("pages/calls.py", "Calls", ":material/call:", _EVERYONE, "Calls"),
+    "upload": PageSpec(
+        "pages/upload.py",
+        "Upload calls",
+        ":material/upload:",
+        frozenset({Role.REVIEWER, Role.LEAD, Role.ADMIN}),
+        "Calls",
+    ),
+    "lessons": PageSpec(
+        "pages/lessons.py",
+        "Lessons",
+        ":material/school:",
+        frozenset({Role.LEAD, Role.ADMIN}),
+        "Coaching",
+    ),
     "users": PageSpec(
         "pages/users.py", "Users & teams", ":material/group:", frozenset({Role.ADMIN}), "Admin"
     ),

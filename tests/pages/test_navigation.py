@@ -6,9 +6,9 @@ from ui.navigation import menu_for
 
 MENU = {
     Role.AGENT: ["home", "calls"],
-    Role.REVIEWER: ["home", "calls"],
-    Role.LEAD: ["home", "calls"],
-    Role.ADMIN: ["home", "calls", "users", "audit"],
+    Role.REVIEWER: ["home", "calls", "upload"],
+    Role.LEAD: ["home", "calls", "upload", "lessons"],
+    Role.ADMIN: ["home", "calls", "upload", "lessons", "users", "audit"],
 }
 
 
