@@ -33,7 +33,9 @@ def test_build_embeds_only_what_changed_and_reports_progress(lesson_dirs, capsys
     lesson.write_text(text.replace("summary: ", "summary: Names make callers feel heard. ", 1))
     assert main(["build"]) == 0
     out, err = capsys.readouterr()
-    assert "47 lessons" in out and "Lessons embedded: 1 (" in out and "unchanged: 46" in out
+    count = len(list(lesson_dirs.glob("*.md")))
+    assert f"{count} lessons" in out and "Lessons embedded: 1 (" in out
+    assert f"unchanged: {count - 1}" in out
     progress = [line for line in err.splitlines() if line.endswith(" lesson chunks")]
     done, total = progress[-1].split()[1].split("/")
     assert done == total and int(total) > 0
