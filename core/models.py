@@ -10,6 +10,9 @@ __all__ = [
     "AuditEvent",
     "Call",
     "CallStatus",
+    "CriterionScore",
+    "Evaluation",
+    "EvaluationSource",
     "Role",
     "Segment",
     "SignInSession",
@@ -124,3 +127,35 @@ class SignInSession(SQLModel, table=True):
     created_at: datetime
     last_seen_at: datetime
     ended_at: datetime | None = None
+
+
+class EvaluationSource(StrEnum):
+    AUTO = "auto"  # the auto-QA scorer
+    HUMAN = "human"  # a reviewer's confirmation or override; the call's official score
+
+
+# One scoring of a call against one scorecard version, by the auto-QA or by a reviewer.
+class Evaluation(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    call_id: int = Field(foreign_key="call.id", index=True, ondelete="CASCADE")
+    source: EvaluationSource = Field(sa_type=sa.String(8))
+    reviewer_id: int | None = Field(default=None, foreign_key="user.id", index=True)
+    scorecard: str = Field(max_length=120)
+    scorecard_version: str = Field(max_length=80)
+    score: float
+    auto_fail: bool
+    needs_review: bool
+    created_at: datetime
+
+
+# One criterion's result inside an evaluation, with the transcript evidence that decided it.
+class CriterionScore(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    evaluation_id: int = Field(foreign_key="evaluation.id", index=True, ondelete="CASCADE")
+    criterion_id: str = Field(max_length=64)
+    result: str = Field(max_length=4)  # pass | fail | na
+    confidence: float
+    # [{"start", "end", "speaker", "text"}]
+    evidence: list = Field(default_factory=list, sa_type=sa.JSON)
+    reason: str | None = None
+    comment: str | None = None  # a reviewer's note on an override

@@ -10,6 +10,7 @@ from core.errors import InvalidInput
 from core.models import utcnow
 from core.progress import ProgressBar
 from demo.load import load_demo
+from qa.autoqa import AutoQA
 from qa.ingest import FileOutcome
 from qa.transcribe import get_transcriber
 
@@ -36,6 +37,7 @@ def main() -> int:
             settings=settings,
             transcribe=lambda path, channel: transcriber.transcribe(path, agent_channel=channel),
             now=utcnow,
+            score=AutoQA(embedding_model=settings.embedding_model),
             progress=progress,
         )
     except InvalidInput as exc:

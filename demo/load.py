@@ -12,7 +12,14 @@ from sqlmodel import Session
 
 from core.config import PROJECT_ROOT, Settings
 from core.demo import load_demo_organisation
-from qa.ingest import FileOutcome, IngestOptions, IngestSummary, ingest, read_metadata_csv
+from qa.ingest import (
+    FileOutcome,
+    IngestOptions,
+    IngestSummary,
+    Scorer,
+    ingest,
+    read_metadata_csv,
+)
 from qa.transcript import Transcript
 
 __all__ = ["DEMO_CALLS_DIR", "DemoLoad", "load_demo"]
@@ -33,6 +40,7 @@ def load_demo(
     settings: Settings,
     transcribe: Callable[[Path, int], Transcript],
     now: Callable[[], datetime],
+    score: Scorer | None = None,
     progress: Callable[[FileOutcome, int, int], None] = lambda _o, _d, _t: None,
 ) -> DemoLoad:
     """Create the demo organisation and import the demo recordings; safe to run again (calls
@@ -51,6 +59,7 @@ def load_demo(
         ),
         now=now,
         metadata=read_metadata_csv(DEMO_CALLS_DIR.parent / "calls.csv"),
+        score=score,
         progress=progress,
     )
     return DemoLoad(users_created=len(users), calls=summary)

@@ -8,7 +8,8 @@ from core.config import PROJECT_ROOT
 from core.errors import InvalidInput, NotAllowed, NotFound
 from core.models import Call, CallStatus, Role, utcnow
 from core.people import list_agents
-from ui.call_view import metrics_panel, player_and_transcript
+from qa.evaluations import criterion_scores, latest_evaluation
+from ui.call_view import evaluation_panel, metrics_panel, player_and_transcript
 
 viewer = ui.guard("calls")
 st.title("Calls")
@@ -50,6 +51,8 @@ with ui.db_session() as session:
     st.query_params["call"] = str(chosen)
     call = get_call(session=session, viewer=viewer, call_id=chosen)
     segments = list_segments(session=session, viewer=viewer, call_id=chosen)
+    evaluation = latest_evaluation(session=session, viewer=viewer, call_id=chosen)
+    scores = criterion_scores(session=session, evaluation=evaluation) if evaluation else []
 
     agent, duration, csat = st.columns(3)
     agent.metric("Agent", call.agent.name if call.agent else "Unassigned")
@@ -75,4 +78,5 @@ with ui.db_session() as session:
                     st.error(str(exc))
 
     player_and_transcript(PROJECT_ROOT / call.recording_path, segments, key=f"lines_{call.id}")
+    evaluation_panel(evaluation, scores)
     metrics_panel(segments, call.metrics)

@@ -7,7 +7,7 @@ from core.models import utcnow
 from core.people import list_agents
 from qa.ingest import AUDIO_SUFFIXES, FileOutcome, IngestOptions, ingest
 from qa.uploads import store_upload
-from ui.models import transcriber
+from ui.models import auto_qa, transcriber
 
 viewer = ui.guard("upload")
 settings = ui.app_settings()
@@ -71,6 +71,7 @@ if st.button("Import", type="primary", disabled=not files, key="upload_go"):
             store_unredacted=settings.store_unredacted_transcripts,
         ),
         now=utcnow,
+        score=auto_qa(),
         progress=progress,
     )
     st.page_link("pages/calls.py", label="Open the calls", icon=":material/call:")

@@ -10,8 +10,10 @@ from qa.ingest import (
     ingest,
     read_metadata_csv,
 )
-from qa.metrics import CallMetrics, compute_metrics
+from qa.metrics import CallMetrics, Overtalk, compute_metrics
 from qa.redact import find_pii, redact_text, redact_transcript
+from qa.scorecard import Criterion, Scorecard, ScorecardError, load_scorecard
+from qa.scoring import CriterionResult, EvaluationResult, Evidence, Result, evaluate
 from qa.transcribe import TranscribeOptions, Transcriber, get_transcriber
 from qa.transcript import Transcript, TranscriptSegment, Word
 
@@ -20,9 +22,17 @@ __all__ = [
     "AudioInfo",
     "CallMetadata",
     "CallMetrics",
+    "Criterion",
+    "CriterionResult",
+    "EvaluationResult",
+    "Evidence",
     "FileOutcome",
     "IngestOptions",
     "IngestSummary",
+    "Overtalk",
+    "Result",
+    "Scorecard",
+    "ScorecardError",
     "TranscribeOptions",
     "Transcriber",
     "Transcript",
@@ -30,10 +40,12 @@ __all__ = [
     "Word",
     "collect_audio_files",
     "compute_metrics",
+    "evaluate",
     "file_sha256",
     "find_pii",
     "get_transcriber",
     "ingest",
+    "load_scorecard",
     "probe_audio",
     "read_metadata_csv",
     "redact_text",

@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from sqlalchemy import delete
 from sqlalchemy.engine import Engine
@@ -26,9 +26,15 @@ from core.config import PROJECT_ROOT
 from core.errors import InvalidInput
 from core.models import Call, CallStatus, Segment, User
 from qa.audio import AudioError, file_sha256, probe_audio
-from qa.metrics import compute_metrics
+from qa.metrics import CallMetrics, compute_metrics
 from qa.redact import redact_transcript
 from qa.transcript import Transcript
+
+if TYPE_CHECKING:
+    from qa.scoring import EvaluationResult
+
+# Scores a redacted transcript with its metrics (auto-QA); see qa.scoring.evaluate.
+Scorer = Callable[[Transcript, CallMetrics], "EvaluationResult"]
 
 __all__ = [
     "AUDIO_SUFFIXES",
@@ -36,6 +42,7 @@ __all__ = [
     "FileOutcome",
     "IngestOptions",
     "IngestSummary",
+    "Scorer",
     "collect_audio_files",
     "ingest",
     "read_metadata_csv",
@@ -244,10 +251,18 @@ def _store_transcript(
     *,
     options: IngestOptions,
     now: datetime,
+    score: Scorer | None,
 ) -> None:
-    """Write the redacted transcript and its metrics and mark the call done, in one commit."""
+    """Write the redacted transcript, its metrics and its auto-QA evaluation and mark the call
+    done, in one commit."""
     redacted = redact_transcript(transcript)
     metrics = compute_metrics(redacted, silence_threshold=options.silence_threshold)
+    if score is not None:
+        from qa.evaluations import add_auto_evaluation
+
+        add_auto_evaluation(
+            session=session, call_id=call.id, result=score(redacted, metrics), now=now
+        )
     session.exec(delete(Segment).where(Segment.call_id == call.id))
     for original, segment in zip(transcript.segments, redacted.segments, strict=True):
         session.add(
@@ -280,6 +295,7 @@ def _ingest_file(
     transcribe: Callable[[Path, int], Transcript],
     options: IngestOptions,
     now: Callable[[], datetime],
+    score: Scorer | None,
 ) -> FileOutcome:
     try:
         sha256 = file_sha256(path)
@@ -299,7 +315,7 @@ def _ingest_file(
         session.commit()
         try:
             transcript = transcribe(path, options.agent_channel)
-            _store_transcript(session, call, transcript, options=options, now=now())
+            _store_transcript(session, call, transcript, options=options, now=now(), score=score)
         except Exception as exc:  # noqa: BLE001 - one broken file must not stop the batch
             message = str(exc) if isinstance(exc, AudioError) else f"{path.name}: {exc!r}"
             session.rollback()
@@ -318,6 +334,7 @@ def ingest(
     options: IngestOptions,
     now: Callable[[], datetime],
     metadata: dict[str, CallMetadata] | None = None,
+    score: Scorer | None = None,
     progress: Callable[[FileOutcome, int, int], None] = lambda _outcome, _done, _total: None,
 ) -> IngestSummary:
     """Import files and folders; one bad file never stops the batch.
@@ -329,6 +346,7 @@ def ingest(
         options: agent, channel, limits; see IngestOptions.
         now: the clock, called when rows are written.
         metadata: per file name, from a metadata CSV.
+        score: auto-QA of each redacted transcript, stored with it; None skips scoring.
         progress: called after each file with its outcome, files done and files in total.
 
     Raises:
@@ -344,6 +362,7 @@ def ingest(
             transcribe=transcribe,
             options=options,
             now=now,
+            score=score,
         )
         summary.outcomes.append(outcome)
         progress(outcome, number, len(files))

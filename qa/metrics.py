@@ -90,19 +90,23 @@ class CallMetrics:
     """The shortest silence hold_periods counted."""
 
     def to_dict(self) -> dict[str, Any]:
-        """The JSON form: plain numbers, lists and strings."""
+        """The JSON form: plain numbers (seconds to the millisecond), lists and strings."""
         data: dict[str, Any] = {
-            name: getattr(self, name)
+            name: _rounded(getattr(self, name))
             for name in self.__dataclass_fields__
             if name not in ("hold_periods", "silences", "overtalk_periods")
         }
-        data["hold_periods"] = [list(p) for p in self.hold_periods]
-        data["silences"] = [list(p) for p in self.silences]
+        data["hold_periods"] = [[_rounded(t) for t in p] for p in self.hold_periods]
+        data["silences"] = [[_rounded(t) for t in p] for p in self.silences]
         data["overtalk_periods"] = [
-            {"start": o.start, "end": o.end, "started_by": str(o.started_by)}
+            {"start": _rounded(o.start), "end": _rounded(o.end), "started_by": str(o.started_by)}
             for o in self.overtalk_periods
         ]
         return data
+
+
+def _rounded(value: Any) -> Any:
+    return round(value, 3) if isinstance(value, float) else value
 
 
 def _merge(periods: Iterable[Period], max_gap: float) -> list[Period]:

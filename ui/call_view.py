@@ -6,10 +6,10 @@ from pathlib import Path
 
 import streamlit as st
 
-from core.models import Segment
+from core.models import CriterionScore, Evaluation, Segment
 from ui.charts import call_timeline
 
-__all__ = ["metrics_panel", "player_and_transcript"]
+__all__ = ["evaluation_panel", "metrics_panel", "player_and_transcript"]
 
 
 def _clock(seconds: float) -> str:
@@ -67,3 +67,34 @@ def metrics_panel(segments: list[Segment], metrics: dict | None) -> None:
         for column, (label, value) in zip(st.columns(4), cells[row : row + 4], strict=False):
             column.metric(label, value)
     st.altair_chart(call_timeline(segments, metrics))
+
+
+_RESULT_ICONS = {"pass": ":green[:material/check_circle:]", "fail": ":red[:material/cancel:]"}
+
+
+def evaluation_panel(evaluation: Evaluation | None, scores: list[CriterionScore]) -> None:
+    """The call's QA score and, per criterion, the result with the lines that decided it."""
+    st.subheader("QA score")
+    if evaluation is None:
+        st.info("Not scored yet.")
+        return
+    who = "Auto-QA" if evaluation.source == "auto" else "Reviewer"
+    flags = []
+    if evaluation.auto_fail:
+        flags.append(":red-badge[Auto-fail: a critical criterion failed]")
+    if evaluation.needs_review:
+        flags.append(":orange-badge[Needs human review]")
+    st.metric(
+        f"{who} score ({evaluation.scorecard} v{evaluation.scorecard_version})",
+        f"{evaluation.score:.0f} / 100",
+    )
+    if flags:
+        st.markdown(" ".join(flags))
+    for score in scores:
+        icon = _RESULT_ICONS.get(score.result, ":gray[:material/remove_circle:]")
+        label = f"{icon} **{score.criterion_id.replace('_', ' ')}** · {score.result}"
+        with st.expander(f"{label} · confidence {score.confidence:.0%}"):
+            if score.reason:
+                st.write(score.reason)
+            for item in score.evidence:
+                st.caption(f"`{_clock(item['start'])}` {item['speaker']}: {item['text']}")

@@ -1,13 +1,14 @@
-"""The speech model, loaded once per app process."""
+"""The speech model and the auto-QA scorer, loaded once per app process."""
 
 from __future__ import annotations
 
 import streamlit as st
 
+from qa.autoqa import AutoQA
 from qa.transcribe import Transcriber, get_transcriber
 from ui.resources import app_settings
 
-__all__ = ["transcriber"]
+__all__ = ["auto_qa", "transcriber"]
 
 
 @st.cache_resource(show_spinner="Loading the speech model...")
@@ -19,3 +20,13 @@ def transcriber() -> Transcriber:
     """The configured Whisper transcriber (setting WHISPER_MODEL)."""
     settings = app_settings()
     return _transcriber(settings.whisper_model, settings.cpu_threads)
+
+
+@st.cache_resource(show_spinner="Loading the auto-QA scorer...")
+def _auto_qa(scorecard: str, embedding_model: str) -> AutoQA:
+    return AutoQA(scorecard=scorecard, embedding_model=embedding_model)
+
+
+def auto_qa(scorecard: str = "default") -> AutoQA:
+    """The auto-QA scorer for `scorecard`, with the configured embedding model."""
+    return _auto_qa(scorecard, app_settings().embedding_model)

@@ -5,7 +5,7 @@ from importlib import import_module
 __all__ = ["COMMAND_MODULES", "load_commands"]
 
 # One module per sub-command, in the order `python -m qa --help` lists them.
-COMMAND_MODULES = ("transcribe", "ingest")
+COMMAND_MODULES = ("transcribe", "ingest", "score")
 
 
 def load_commands():

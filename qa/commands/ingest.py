@@ -14,7 +14,9 @@ from core.db import DatabaseUnavailable, create_db_engine, migrate
 from core.errors import InvalidInput
 from core.models import User, utcnow
 from core.progress import ProgressBar
+from qa.autoqa import AutoQA
 from qa.ingest import FileOutcome, IngestOptions, collect_audio_files, ingest, read_metadata_csv
+from qa.scorecard import ScorecardError
 from qa.transcribe import get_transcriber
 
 __all__ = ["register"]
@@ -32,6 +34,9 @@ def register(subparsers) -> None:
     parser.add_argument("--agent-channel", type=int, choices=(0, 1))
     parser.add_argument(
         "--metadata", type=Path, metavar="CSV", help="filename,agent_email,started_at,csat"
+    )
+    parser.add_argument(
+        "--scorecard", default="default", help="scorecard name or file for auto-QA (default)"
     )
     parser.add_argument("--json", action="store_true", help="print a JSON summary at the end")
     parser.set_defaults(run=run)
@@ -53,7 +58,8 @@ def run(args: argparse.Namespace) -> int:
         if args.agent:
             _check_agent(engine, args.agent)
         files = collect_audio_files(args.paths)
-    except (ConfigError, DatabaseUnavailable, InvalidInput) as exc:
+        score = AutoQA(scorecard=args.scorecard, embedding_model=settings.embedding_model)
+    except (ConfigError, DatabaseUnavailable, InvalidInput, ScorecardError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     options = IngestOptions(
@@ -80,6 +86,7 @@ def run(args: argparse.Namespace) -> int:
         options=options,
         now=utcnow,
         metadata=metadata,
+        score=score,
         progress=progress,
     )
     if args.json:

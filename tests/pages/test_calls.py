@@ -88,3 +88,38 @@ def test_the_lead_assigns_an_unassigned_call_and_it_is_audited(signed_in, sessio
 def test_an_agent_cannot_assign_calls(signed_in, calls):
     at = _open_calls(signed_in("a1"))
     assert not [b for b in at.button if b.label == "Assign"]
+
+
+def test_the_call_shows_its_qa_score_with_evidence(signed_in, session, calls):
+    from core.models import CriterionScore, Evaluation, EvaluationSource
+
+    evaluation = Evaluation(
+        call_id=calls["a1"].id,
+        source=EvaluationSource.AUTO,
+        scorecard="default",
+        scorecard_version="1",
+        score=0.0,
+        auto_fail=True,
+        needs_review=False,
+        created_at=NOW,
+    )
+    session.add(evaluation)
+    session.flush()
+    evidence = [{"start": 0.5, "end": 3, "speaker": "agent", "text": "Hello there"}]
+    session.add(
+        CriterionScore(
+            evaluation_id=evaluation.id,
+            criterion_id="recording_disclosure",
+            result="fail",
+            confidence=0.8,
+            evidence=evidence,
+            reason="No recording notice in the first 60 s.",
+        )
+    )
+    session.commit()
+    at = _open_calls(signed_in("a1"))
+    score = next(m for m in at.metric if m.label.startswith("Auto-QA score"))
+    assert score.value == "0 / 100"
+    assert "Auto-fail" in texts(at)
+    assert "recording disclosure" in at.expander[0].label
+    assert "No recording notice in the first 60 s." in texts(at)

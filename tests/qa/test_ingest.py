@@ -50,11 +50,12 @@ def test_transcripts_are_stored_redacted_with_metrics(engine, people):
         call = session.exec(select(Call)).one()
         texts = [s.text for s in session.exec(select(Segment).order_by(Segment.start))]
         words = [w["word"] for s in session.exec(select(Segment)) for w in s.words or []]
+        unredacted = [s.text_unredacted for s in session.exec(select(Segment))]
     assert texts[1] == "My card [CARD]"
     assert "4111" not in " ".join(texts + words)
     assert call.metrics["agent_talk_seconds"] > 0
     assert (call.agent_id, call.csat) == (people["a1"].id, 4)
-    assert all(s.text_unredacted is None for s in session.exec(select(Segment)))
+    assert unredacted == [None, None, None]
 
 
 def test_the_unredacted_text_is_kept_only_when_the_setting_allows(engine, people):
@@ -134,3 +135,39 @@ def test_a_malformed_metadata_csv_names_the_problem_and_line(tmp_path, content, 
     csv.write_text(content)
     with pytest.raises(InvalidInput, match=message):
         read_metadata_csv(csv)
+
+
+def test_each_call_is_scored_on_import_and_stored_with_its_transcript(engine, people):
+    from core.models import CriterionScore, Evaluation, EvaluationSource
+    from qa.scoring import CriterionResult, EvaluationResult, Evidence, Result
+
+    seen = []
+
+    def score(transcript, metrics):
+        seen.append((transcript, metrics))
+        evidence = Evidence(0.5, 4.0, "agent", transcript.segments[0].text)
+        return EvaluationResult(
+            scorecard="default",
+            scorecard_version="1-test",
+            score=100.0,
+            auto_fail=False,
+            needs_review=False,
+            criteria=(CriterionResult("greeting", Result.PASS, 0.9, (evidence,), "named both"),),
+        )
+
+    ingest(
+        engine=engine,
+        paths=[STEREO_OPUS],
+        transcribe=fake_transcript,
+        options=IngestOptions(),
+        now=lambda: NOW,
+        score=score,
+    )
+    transcript, metrics = seen[0]
+    assert "[CARD]" in transcript.segments[1].text  # the scorer sees only redacted text
+    assert metrics.agent_talk_seconds > 0
+    with Session(engine) as session:
+        evaluation = session.exec(select(Evaluation)).one()
+        criterion = session.exec(select(CriterionScore)).one()
+    assert (evaluation.source, evaluation.score) == (EvaluationSource.AUTO, 100.0)
+    assert criterion.evidence[0]["text"].startswith("Thanks for calling")

@@ -1,0 +1,162 @@
+"""`python -m qa score FILE [--scorecard NAME_OR_PATH]`: auto-QA of transcripts as JSON Lines."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import sys
+from pathlib import Path
+from typing import Any
+
+from core.config import ConfigError, get_settings
+from core.models import Speaker
+from index.embedder import get_embedder
+from qa.scorecard import ScorecardError, load_scorecard
+from qa.scoring import evaluate
+from qa.transcript import Transcript, TranscriptSegment
+
+__all__ = ["parse_transcripts", "register", "run"]
+
+_SPEAKERS = tuple(str(s) for s in Speaker)
+
+
+class _BadInput(ValueError):
+    """The FILE is not what `qa score` reads; the message says where."""
+
+
+def _number(value: Any, where: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        raise _BadInput(f"{where} must be a number, got {json.dumps(value)}")
+    return float(value)
+
+
+def _segment(data: Any, where: str) -> TranscriptSegment:
+    if not isinstance(data, dict):
+        raise _BadInput(f"{where} must be an object")
+    for key in ("start", "end", "text"):
+        if key not in data:
+            raise _BadInput(f"{where} is missing {key!r}")
+    _number(data["start"], f"{where}.start")
+    _number(data["end"], f"{where}.end")
+    if not isinstance(data["text"], str):
+        raise _BadInput(f"{where}.text must be a string")
+    if data.get("speaker", "unknown") not in _SPEAKERS:
+        raise _BadInput(f"{where}.speaker must be one of {', '.join(_SPEAKERS)}")
+    words = data.get("words")
+    if words is not None:
+        if not isinstance(words, list):
+            raise _BadInput(f"{where}.words must be a list")
+        for j, word in enumerate(words):
+            if not isinstance(word, dict) or not isinstance(word.get("word"), str):
+                raise _BadInput(f"{where}.words[{j}] must be an object with a string 'word'")
+            _number(word.get("start"), f"{where}.words[{j}].start")
+            _number(word.get("end"), f"{where}.words[{j}].end")
+    try:
+        return TranscriptSegment.from_dict(data)
+    except ValueError as exc:
+        raise _BadInput(f"{where}: {exc}") from None
+
+
+def _transcript(data: Any, where: str) -> tuple[str | None, Transcript]:
+    if not isinstance(data, dict):
+        raise _BadInput(f"{where} must be an object with 'segments'")
+    if "segments" not in data:
+        raise _BadInput(f"{where} has no 'segments'")
+    if not isinstance(data["segments"], list):
+        raise _BadInput(f"{where}.segments must be a list")
+    segments = tuple(
+        _segment(item, f"{where}.segments[{i}]") for i, item in enumerate(data["segments"])
+    )
+    speakers = {s.speaker for s in segments}
+    if "channels" in data:
+        channels = data["channels"]
+        if isinstance(channels, bool) or channels not in (1, 2):
+            raise _BadInput(f"{where}.channels must be 1 or 2")
+    else:
+        # Stereo recorders give each side its own channel; both sides labelled means stereo.
+        channels = 2 if {Speaker.AGENT, Speaker.CUSTOMER} <= speakers else 1
+    last_end = max((s.end for s in segments), default=0.0)
+    duration = _number(data["duration"], f"{where}.duration") if "duration" in data else last_end
+    ident = data.get("id", data.get("source"))
+    if ident is not None and not isinstance(ident, str | int):
+        raise _BadInput(f"{where}.id must be a string")
+    transcript = Transcript(
+        source=str(data.get("source") or ident or ""),
+        duration=max(duration, last_end),
+        channels=int(channels),
+        segments=segments,
+    )
+    return (None if ident is None else str(ident)), transcript
+
+
+def parse_transcripts(data: Any) -> list[tuple[str | None, Transcript]]:
+    """The transcripts of a `qa score` input document (one object or a list), with their ids.
+
+    Raises:
+        ValueError: the document is not a transcript or list of transcripts; the message names
+            the transcript and field.
+    """
+    items = data if isinstance(data, list) else [data]
+    if not items:
+        raise _BadInput("the file holds an empty list")
+    return [_transcript(item, f"transcript {i + 1}") for i, item in enumerate(items)]
+
+
+def _fail(message: str) -> int:
+    print(f"error: {message}", file=sys.stderr)
+    return 2
+
+
+def run(args: argparse.Namespace) -> int:
+    try:
+        text = sys.stdin.read() if args.file == "-" else Path(args.file).read_text("utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        return _fail(f"cannot read {args.file}: {exc}")
+    try:
+        transcripts = parse_transcripts(json.loads(text))
+    except json.JSONDecodeError as exc:
+        return _fail(f"{args.file} is not valid JSON: {exc}")
+    except _BadInput as exc:
+        return _fail(f"{args.file}: {exc}")
+    try:
+        scorecard = load_scorecard(args.scorecard)
+        settings = get_settings()
+    except (ScorecardError, ConfigError) as exc:
+        return _fail(str(exc))
+    embedder = get_embedder(settings.embedding_model)
+    for ident, transcript in transcripts:
+        result = evaluate(transcript, scorecard, embedder=embedder)
+        line = {
+            "id": ident,
+            "score": result.score,
+            "auto_fail": result.auto_fail,
+            "criteria": {
+                r.criterion_id: {
+                    "result": str(r.result),
+                    "confidence": r.confidence,
+                    "evidence": [e.to_dict() for e in r.evidence],
+                }
+                for r in result.criteria
+            },
+        }
+        print(json.dumps(line), flush=True)
+    return 0
+
+
+def register(subparsers) -> None:
+    """Add `score` to `python -m qa`."""
+    parser = subparsers.add_parser(
+        "score",
+        help="score transcripts against a QA scorecard (JSON Lines out)",
+        description="Score each transcript in FILE (one JSON object or a list; '-' reads stdin) "
+        "and print one JSON line per transcript, in input order.",
+    )
+    parser.add_argument("file", metavar="FILE", help="transcript JSON, as `qa transcribe` prints")
+    parser.add_argument(
+        "--scorecard",
+        default="default",
+        metavar="NAME_OR_PATH",
+        help="a bundled scorecard name or a YAML file (default: %(default)s)",
+    )
+    parser.set_defaults(run=run)

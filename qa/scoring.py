@@ -1,0 +1,157 @@
+"""Auto-QA: a call judged against a scorecard, per criterion with a confidence and evidence."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from core.models import Speaker
+from qa.checks import RULES, Result
+from qa.metrics import CallMetrics, compute_metrics
+from qa.prepared_call import PreparedCall, SentenceEncoder
+from qa.scorecard import Criterion, Scorecard
+from qa.transcript import Transcript, TranscriptSegment
+
+__all__ = [
+    "CriterionResult",
+    "EvaluationResult",
+    "Evidence",
+    "Result",
+    "SentenceEncoder",
+    "evaluate",
+]
+
+
+# A stretch of the transcript that decided a result.
+@dataclass(frozen=True)
+class Evidence:
+    start: float
+    end: float
+    speaker: Speaker
+    text: str
+
+    @classmethod
+    def of(cls, segment: TranscriptSegment) -> Evidence:
+        return cls(segment.start, segment.end, segment.speaker, segment.text)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "start": self.start,
+            "end": self.end,
+            "speaker": str(self.speaker),
+            "text": self.text,
+        }
+
+
+# The auto-QA verdict on one criterion.
+@dataclass(frozen=True)
+class CriterionResult:
+    criterion_id: str
+    result: Result
+    confidence: float
+    """0-1: how clear the decision was (distance of the deciding similarity or timing from
+    its threshold). Below the scorecard's `review_below` the call goes to human review."""
+    evidence: tuple[Evidence, ...]
+    reason: str
+    """One sentence for the reviewer: what was found, or what was missing."""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "result": str(self.result),
+            "confidence": round(self.confidence, 3),
+            "evidence": [e.to_dict() for e in self.evidence],
+            "reason": self.reason,
+        }
+
+
+# The auto-QA evaluation of one call against one scorecard version.
+@dataclass(frozen=True)
+class EvaluationResult:
+    scorecard: str
+    scorecard_version: str
+    """`Scorecard.version_tag`: the written version plus the start of the file's hash."""
+    score: float
+    """0-100: weighted pass rate over the criteria that apply; 0 when a critical one failed."""
+    auto_fail: bool
+    """A critical criterion failed."""
+    needs_review: bool
+    """Some confidence is below the scorecard's `review_below` (or nothing applied)."""
+    criteria: tuple[CriterionResult, ...]
+
+    def result(self, criterion_id: str) -> CriterionResult:
+        """The result of one criterion.
+
+        Raises:
+            KeyError: the scorecard had no such criterion.
+        """
+        for result in self.criteria:
+            if result.criterion_id == criterion_id:
+                return result
+        raise KeyError(criterion_id)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "scorecard": self.scorecard,
+            "scorecard_version": self.scorecard_version,
+            "score": self.score,
+            "auto_fail": self.auto_fail,
+            "needs_review": self.needs_review,
+            "criteria": {r.criterion_id: r.to_dict() for r in self.criteria},
+        }
+
+
+def _judge(call: PreparedCall, criterion: Criterion) -> CriterionResult:
+    verdict = RULES[criterion.check.rule](call, criterion.check)
+    confidence = verdict.confidence if call.speakers_known else min(verdict.confidence, 0.5)
+    return CriterionResult(
+        criterion_id=criterion.id,
+        result=verdict.result,
+        confidence=round(float(confidence), 3),
+        evidence=tuple(Evidence.of(call.segments[i]) for i in verdict.evidence),
+        reason=verdict.reason,
+    )
+
+
+def evaluate(
+    transcript: Transcript,
+    scorecard: Scorecard,
+    *,
+    embedder: SentenceEncoder,
+    metrics: CallMetrics | None = None,
+) -> EvaluationResult:
+    """Judge one call against a scorecard.
+
+    Args:
+        transcript: the call, with speaker-attributed segments (word timings optional).
+        scorecard: what to judge and how (`load_scorecard`).
+        embedder: encodes sentences to unit vectors (`index.embedder.get_embedder(...)`); all
+            sentences of the call are encoded in one batch, the scorecard's exemplar phrases
+            once per embedder and process.
+        metrics: the call's speech metrics (silences and overlaps come from them); computed
+            from the transcript when None.
+
+    Returns:
+        Per criterion pass, fail or na with a confidence and the segments that decided it; the
+        score is the weighted pass rate over applicable criteria (0-100), 0 when a critical
+        criterion failed.
+    """
+    if metrics is None:
+        metrics = compute_metrics(transcript)
+    call = PreparedCall(transcript, scorecard, embedder, metrics)
+    results = tuple(_judge(call, criterion) for criterion in scorecard.criteria)
+    weights = {c.id: c.weight for c in scorecard.criteria}
+    critical = {c.id for c in scorecard.criteria if c.critical}
+    applicable = [r for r in results if r.result is not Result.NA]
+    total = sum(weights[r.criterion_id] for r in applicable)
+    passed = sum(weights[r.criterion_id] for r in applicable if r.result is Result.PASS)
+    auto_fail = any(r.result is Result.FAIL and r.criterion_id in critical for r in results)
+    score = 0.0 if auto_fail or not total else round(100.0 * passed / total, 1)
+    needs_review = not total or any(r.confidence < scorecard.review_below for r in results)
+    return EvaluationResult(
+        scorecard=scorecard.name,
+        scorecard_version=scorecard.version_tag,
+        score=score,
+        auto_fail=auto_fail,
+        needs_review=needs_review,
+        criteria=results,
+    )
