@@ -42,12 +42,14 @@ def main(argv: list[str] | None = None) -> int:
     try:
         settings = get_settings()
         engine = create_db_engine(settings.sqlalchemy_url)
-        if args.command == "migrate":
+        try:
             migrate(engine)
-            print(f"Database schema is up to date ({engine.url.render_as_string()}).")
-        else:
-            migrate(engine)
-            _create_admin(engine, args.email, args.name)
+            if args.command == "migrate":
+                print(f"Database schema is up to date ({engine.url.render_as_string()}).")
+            else:
+                _create_admin(engine, args.email, args.name)
+        finally:
+            engine.dispose()
     except (ConfigError, DatabaseUnavailable, InvalidInput) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

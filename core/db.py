@@ -50,6 +50,7 @@ def create_db_engine(url: str) -> Engine:
         with engine.connect():
             pass
     except OperationalError as exc:
+        engine.dispose()
         where = parsed.render_as_string(hide_password=True)
         raise DatabaseUnavailable(f"Cannot open the database at {where}: {exc.orig}") from None
     return engine

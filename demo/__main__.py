@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import sys
 
-from core.config import ConfigError, get_settings
+from sqlalchemy.engine import Engine
+
+from core.config import ConfigError, Settings, get_settings
 from core.db import DatabaseUnavailable, create_db_engine, migrate
 from core.errors import InvalidInput
 from core.models import utcnow
@@ -19,10 +21,17 @@ def main() -> int:
     try:
         settings = get_settings()
         engine = create_db_engine(settings.sqlalchemy_url)
-        migrate(engine)
     except (ConfigError, DatabaseUnavailable) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    try:
+        return _load(settings, engine)
+    finally:
+        engine.dispose()
+
+
+def _load(settings: Settings, engine: Engine) -> int:
+    migrate(engine)
     transcriber = get_transcriber(settings.whisper_model, settings.cpu_threads)
     bar: ProgressBar | None = None
 

@@ -17,6 +17,7 @@ def run_migrations() -> None:
         engine = create_db_engine(get_settings().sqlalchemy_url)
         with engine.begin() as own_connection:
             _run(own_connection)
+        engine.dispose()
     else:
         _run(connection)
 

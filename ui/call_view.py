@@ -35,6 +35,11 @@ def player_and_transcript(recording: Path, segments: list[Segment], *, key: str)
         st.info("Not transcribed yet.")
         return
     st.caption("Click a line to play the call from that moment.")
+    # Transcript lines are tertiary buttons; read them left-aligned like text, not centred.
+    st.html(
+        "<style>.stButton button[kind='tertiary'] {justify-content: flex-start; "
+        "text-align: left;}</style>"
+    )
     for number, segment in enumerate(segments):
         colour = _LABEL_COLOURS.get(segment.speaker, "gray")
         st.button(

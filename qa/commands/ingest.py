@@ -7,9 +7,10 @@ import json
 import sys
 from pathlib import Path
 
+from sqlalchemy.engine import Engine
 from sqlmodel import Session, func, select
 
-from core.config import ConfigError, get_settings
+from core.config import ConfigError, Settings, get_settings
 from core.db import DatabaseUnavailable, create_db_engine, migrate
 from core.errors import InvalidInput
 from core.models import User, utcnow
@@ -53,13 +54,24 @@ def run(args: argparse.Namespace) -> int:
     try:
         settings = get_settings()
         engine = create_db_engine(settings.sqlalchemy_url)
+    except (ConfigError, DatabaseUnavailable) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    try:
+        return _run(args, settings, engine)
+    finally:
+        engine.dispose()
+
+
+def _run(args: argparse.Namespace, settings: Settings, engine: Engine) -> int:
+    try:
         migrate(engine)
         metadata = read_metadata_csv(args.metadata) if args.metadata else {}
         if args.agent:
             _check_agent(engine, args.agent)
         files = collect_audio_files(args.paths)
         score = AutoQA(scorecard=args.scorecard, embedding_model=settings.embedding_model)
-    except (ConfigError, DatabaseUnavailable, InvalidInput, ScorecardError) as exc:
+    except (InvalidInput, ScorecardError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     options = IngestOptions(
