@@ -78,6 +78,13 @@ class Settings(BaseSettings):
         ge=0,
         description="A lesson an agent completed within this many days is not recommended again.",
     )
+    review_random_share: float = Field(
+        default=0.2,
+        ge=0,
+        le=1,
+        description="Share of scored calls picked at random for human review, on top of every "
+        "auto-failed and every low-confidence call.",
+    )
     max_call_minutes: float = Field(
         default=120, gt=0, description="Recordings longer than this are refused at import."
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,6 +20,7 @@ __all__ = [
     "Result",
     "SentenceEncoder",
     "evaluate",
+    "overall_score",
 ]
 
 
@@ -112,6 +114,22 @@ def _judge(call: PreparedCall, criterion: Criterion) -> CriterionResult:
     )
 
 
+def overall_score(results: Mapping[str, Result], scorecard: Scorecard) -> tuple[float, bool]:
+    """(score 0-100, auto_fail) for per-criterion results, auto-QA's or a reviewer's.
+
+    The score is the weighted pass rate over the criteria that apply; 0 when a critical
+    criterion failed (auto-fail) or when none applies.
+    """
+    weights = {c.id: c.weight for c in scorecard.criteria}
+    critical = {c.id for c in scorecard.criteria if c.critical}
+    applicable = {cid: r for cid, r in results.items() if Result(r) is not Result.NA}
+    total = sum(weights.get(cid, 0.0) for cid in applicable)
+    passed = sum(weights.get(cid, 0.0) for cid, r in applicable.items() if Result(r) is Result.PASS)
+    auto_fail = any(Result(r) is Result.FAIL and cid in critical for cid, r in results.items())
+    score = 0.0 if auto_fail or not total else round(100.0 * passed / total, 1)
+    return score, auto_fail
+
+
 def evaluate(
     transcript: Transcript,
     scorecard: Scorecard,
@@ -139,14 +157,9 @@ def evaluate(
         metrics = compute_metrics(transcript)
     call = PreparedCall(transcript, scorecard, embedder, metrics)
     results = tuple(_judge(call, criterion) for criterion in scorecard.criteria)
-    weights = {c.id: c.weight for c in scorecard.criteria}
-    critical = {c.id for c in scorecard.criteria if c.critical}
-    applicable = [r for r in results if r.result is not Result.NA]
-    total = sum(weights[r.criterion_id] for r in applicable)
-    passed = sum(weights[r.criterion_id] for r in applicable if r.result is Result.PASS)
-    auto_fail = any(r.result is Result.FAIL and r.criterion_id in critical for r in results)
-    score = 0.0 if auto_fail or not total else round(100.0 * passed / total, 1)
-    needs_review = not total or any(r.confidence < scorecard.review_below for r in results)
+    score, auto_fail = overall_score({r.criterion_id: r.result for r in results}, scorecard)
+    nothing_applies = all(r.result is Result.NA for r in results)
+    needs_review = nothing_applies or any(r.confidence < scorecard.review_below for r in results)
     return EvaluationResult(
         scorecard=scorecard.name,
         scorecard_version=scorecard.version_tag,

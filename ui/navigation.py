@@ -27,6 +27,13 @@ class PageSpec:
 PAGES: dict[str, PageSpec] = {
     "home": PageSpec("pages/home.py", "Home", ":material/home:", _EVERYONE, "Callcoach"),
     "calls": PageSpec("pages/calls.py", "Calls", ":material/call:", _EVERYONE, "Calls"),
+    "review": PageSpec(
+        "pages/review.py",
+        "Review queue",
+        ":material/fact_check:",
+        frozenset({Role.REVIEWER, Role.LEAD, Role.ADMIN}),
+        "Quality",
+    ),
     "upload": PageSpec(
         "pages/upload.py",
         "Upload calls",

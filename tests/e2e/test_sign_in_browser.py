@@ -8,11 +8,12 @@ pytestmark = pytest.mark.e2e
 
 NAVIGATION = {
     "amara.okafor@example.com": {"Home", "Calls"},
-    "raj.patel@example.com": {"Home", "Calls", "Upload calls"},
-    "lena.brooks@example.com": {"Home", "Calls", "Upload calls", "Lessons"},
+    "raj.patel@example.com": {"Home", "Calls", "Review queue", "Upload calls"},
+    "lena.brooks@example.com": {"Home", "Calls", "Review queue", "Upload calls", "Lessons"},
     "admin@example.com": {
         "Home",
         "Calls",
+        "Review queue",
         "Upload calls",
         "Lessons",
         "Users & teams",

@@ -6,9 +6,9 @@ from ui.navigation import menu_for
 
 MENU = {
     Role.AGENT: ["home", "calls"],
-    Role.REVIEWER: ["home", "calls", "upload"],
-    Role.LEAD: ["home", "calls", "upload", "lessons"],
-    Role.ADMIN: ["home", "calls", "upload", "lessons", "users", "audit"],
+    Role.REVIEWER: ["home", "calls", "review", "upload"],
+    Role.LEAD: ["home", "calls", "review", "upload", "lessons"],
+    Role.ADMIN: ["home", "calls", "review", "upload", "lessons", "users", "audit"],
 }
 
 

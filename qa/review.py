@@ -1,0 +1,176 @@
+"""The reviewer workflow: which calls get a human review, and a reviewer's verdict on one."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlmodel import Session, col, select
+
+from core.audit import record_event
+from core.calls import calls_scope, get_call
+from core.errors import InvalidInput
+from core.models import Call, CallStatus, CriterionScore, Evaluation, EvaluationSource, Role, User
+from core.people import require_role
+from qa.evaluations import criterion_scores
+from qa.scorecard import Scorecard
+from qa.scoring import Result, overall_score
+
+__all__ = ["QueueItem", "ReviewDecision", "in_random_sample", "review_queue", "submit_review"]
+
+_REVIEWERS = (Role.REVIEWER, Role.LEAD, Role.ADMIN)
+
+
+# A call waiting for a human review, with its auto-QA evaluation and why it was picked.
+@dataclass(frozen=True)
+class QueueItem:
+    call: Call
+    evaluation: Evaluation
+    reasons: tuple[str, ...]
+
+
+# A reviewer's verdict on one criterion: confirm the auto-QA result or override it.
+@dataclass(frozen=True)
+class ReviewDecision:
+    criterion_id: str
+    result: Result
+    comment: str | None = None
+
+
+def in_random_sample(call_id: int, share: float) -> bool:
+    """Whether a call falls in the random review share; stable for a call across runs."""
+    digest = hashlib.sha256(f"callcoach-review-sample:{call_id}".encode()).hexdigest()
+    return int(digest[:8], 16) / 0xFFFFFFFF < share
+
+
+def review_queue(
+    *,
+    session: Session,
+    viewer: User,
+    random_share: float,
+    agent_id: int | None = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
+) -> list[QueueItem]:
+    """Scored calls in the viewer's scope with no human review yet, picked by the sampling
+    rule: every auto-failed call, every low-confidence one, and a random share of the rest.
+
+    Raises:
+        NotAllowed: the viewer is not a reviewer, lead or admin.
+    """
+    require_role(viewer, *_REVIEWERS)
+    reviewed = select(Evaluation.call_id).where(Evaluation.source == EvaluationSource.HUMAN)
+    query = (
+        select(Call, Evaluation)
+        .join(Evaluation, col(Evaluation.call_id) == col(Call.id))
+        .where(calls_scope(viewer), Call.status == CallStatus.DONE)
+        .where(col(Call.id).not_in(reviewed))
+        .where(Evaluation.source == EvaluationSource.AUTO)
+        .order_by(col(Call.started_at).desc(), col(Evaluation.id).desc())
+    )
+    if agent_id is not None:
+        query = query.where(Call.agent_id == agent_id)
+    if since is not None:
+        query = query.where(col(Call.started_at) >= since)
+    if until is not None:
+        query = query.where(col(Call.started_at) < until)
+    items: dict[int, QueueItem] = {}
+    for call, evaluation in session.exec(query):
+        if call.id in items:
+            continue  # an older auto-QA run of the same call
+        reasons = tuple(
+            reason
+            for reason, applies in (
+                ("auto-failed", evaluation.auto_fail),
+                ("low confidence", evaluation.needs_review),
+                ("random sample", in_random_sample(call.id, random_share)),
+            )
+            if applies
+        )
+        if reasons:
+            items[call.id] = QueueItem(call, evaluation, reasons)
+    return list(items.values())
+
+
+def submit_review(
+    *,
+    session: Session,
+    reviewer: User,
+    call_id: int,
+    decisions: Sequence[ReviewDecision],
+    scorecard: Scorecard,
+    now: datetime,
+) -> Evaluation:
+    """Store a reviewer's evaluation of a call; it becomes the call's official score, the
+    auto-QA one is kept. Audited with the overridden criteria.
+
+    Raises:
+        NotAllowed: the reviewer's role or scope does not cover this call.
+        NotFound: no such call.
+        InvalidInput: the call has no auto-QA evaluation yet, or a criterion is missing or
+            unknown.
+    """
+    require_role(reviewer, *_REVIEWERS)
+    get_call(session=session, viewer=reviewer, call_id=call_id)
+    auto = session.exec(
+        select(Evaluation)
+        .where(Evaluation.call_id == call_id, Evaluation.source == EvaluationSource.AUTO)
+        .order_by(col(Evaluation.id).desc())
+    ).first()
+    if auto is None:
+        raise InvalidInput("This call has not been scored yet, so there is nothing to review.")
+    auto_scores = {s.criterion_id: s for s in criterion_scores(session=session, evaluation=auto)}
+    decided = {d.criterion_id: d for d in decisions}
+    if unknown := sorted(set(decided) - set(auto_scores)):
+        raise InvalidInput(f"Unknown criteria: {', '.join(unknown)}")
+    if missing := sorted(set(auto_scores) - set(decided)):
+        raise InvalidInput(f"Decide every criterion; missing: {', '.join(missing)}")
+    score, auto_fail = overall_score({c: d.result for c, d in decided.items()}, scorecard)
+    human = Evaluation(
+        call_id=call_id,
+        source=EvaluationSource.HUMAN,
+        reviewer_id=reviewer.id,
+        scorecard=auto.scorecard,
+        scorecard_version=auto.scorecard_version,
+        score=score,
+        auto_fail=auto_fail,
+        needs_review=False,
+        created_at=now,
+    )
+    session.add(human)
+    session.flush()
+    overridden = {}
+    for criterion_id, decision in decided.items():
+        original = auto_scores[criterion_id]
+        comment = (decision.comment or "").strip() or None
+        session.add(
+            CriterionScore(
+                evaluation_id=human.id,
+                criterion_id=criterion_id,
+                result=str(decision.result),
+                confidence=1.0,
+                evidence=original.evidence,
+                reason=original.reason,
+                comment=comment,
+            )
+        )
+        if str(decision.result) != original.result:
+            overridden[criterion_id] = {
+                "from": original.result,
+                "to": str(decision.result),
+                "comment": comment,
+            }
+    record_event(
+        session=session,
+        actor=reviewer,
+        action="review",
+        entity="call",
+        entity_id=call_id,
+        now=now,
+        before={"score": auto.score, "source": "auto"},
+        after={"score": score, "source": "human", "overridden": overridden},
+    )
+    session.commit()
+    return human
