@@ -7,9 +7,8 @@ from datetime import datetime
 
 from sqlmodel import Session, func, select
 
-from core.audit import record_event
-from core.auth import hash_password
 from core.models import Role, Team, User
+from core.people import add_user
 
 __all__ = ["DEMO_TEAM", "DEMO_USERS", "DemoUser", "load_demo_organisation"]
 
@@ -52,24 +51,15 @@ def load_demo_organisation(*, session: Session, password: str, now: datetime) ->
         exists = session.exec(select(User).where(func.lower(User.email) == person.email)).first()
         if exists:
             continue
-        user = User(
+        user = add_user(
+            session=session,
+            actor=None,
             name=person.name,
             email=person.email,
             role=person.role,
             team_id=team.id,
-            password_hash=hash_password(password),
-            created_at=now,
-        )
-        session.add(user)
-        session.flush()
-        record_event(
-            session=session,
-            actor=None,
-            action="create",
-            entity="user",
-            entity_id=user.id,
+            password=password,
             now=now,
-            after={"email": user.email, "role": user.role, "source": "demo"},
         )
         created.append(user)
     session.commit()

@@ -13,6 +13,7 @@ from core.errors import InvalidInput, NotAllowed, NotFound
 from core.models import Role, Team, User, UserPublic
 
 __all__ = [
+    "add_user",
     "create_team",
     "create_user",
     "get_user",
@@ -139,6 +140,33 @@ def create_user(
     if session.exec(select(User).where(func.lower(User.email) == email)).first():
         raise InvalidInput(f"A user with email {email} already exists.")
     _check_team(session, team_id)
+    user = add_user(
+        session=session,
+        actor=actor,
+        name=name,
+        email=email,
+        role=role,
+        team_id=team_id,
+        password=password,
+        now=now,
+    )
+    session.commit()
+    return user
+
+
+def add_user(
+    *,
+    session: Session,
+    actor: User | None,
+    name: str,
+    email: str,
+    role: Role,
+    team_id: int | None,
+    password: str,
+    now: datetime,
+) -> User:
+    """Add a user and its audit event to `session`, without permission or duplicate checks
+    (`create_user` does those; the demo loader is the system acting). The caller commits."""
     user = User(
         name=name,
         email=email,
@@ -158,7 +186,6 @@ def create_user(
         now=now,
         after=_public(user),
     )
-    session.commit()
     return user
 
 

@@ -31,18 +31,22 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 def _reset_postgres(url: str) -> None:
     engine = create_db_engine(url)
-    with engine.begin() as connection:
-        # A connection a previous test left open must not block the reset; fail, never hang.
-        connection.execute(
-            sa.text(
-                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+    try:
+        with engine.begin() as connection:
+            # A connection a previous test left open must not block the reset (only our own
+            # role's sessions: autovacuum workers belong to the superuser); fail, never hang.
+            connection.execute(
+                sa.text(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                    "WHERE datname = current_database() AND usename = current_user "
+                    "AND pid <> pg_backend_pid()"
+                )
             )
-        )
-        connection.execute(sa.text("SET lock_timeout = '30s'"))
-        connection.execute(sa.text("DROP SCHEMA public CASCADE"))
-        connection.execute(sa.text("CREATE SCHEMA public"))
-    engine.dispose()
+            connection.execute(sa.text("SET lock_timeout = '30s'"))
+            connection.execute(sa.text("DROP SCHEMA public CASCADE"))
+            connection.execute(sa.text("CREATE SCHEMA public"))
+    finally:
+        engine.dispose()
 
 
 @pytest.fixture
