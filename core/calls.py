@@ -10,6 +10,7 @@ from sqlmodel import Session, col, select
 from core.audit import record_event
 from core.errors import InvalidInput, NotAllowed, NotFound
 from core.models import Call, CallStatus, Role, Segment, User
+from core.people import list_agents, require_role
 
 __all__ = [
     "assign_call",
@@ -121,8 +122,6 @@ def assign_call(
         NotFound: no such call.
         InvalidInput: the agent is not an active agent the actor may assign to.
     """
-    from core.people import list_agents, require_role
-
     require_role(actor, Role.LEAD, Role.ADMIN)
     call = get_call(session=session, viewer=actor, call_id=call_id)
     if agent_id not in {a.id for a in list_agents(session=session, viewer=actor)}:

@@ -6,7 +6,7 @@ model's objects, so it is testable without a model.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from typing import Any
 
 from core.models import Speaker
@@ -75,7 +75,6 @@ class Transcript:
     channels: int
     segments: tuple[TranscriptSegment, ...]
     language: str = "en"
-    metadata: dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         return {

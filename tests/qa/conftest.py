@@ -14,6 +14,19 @@ DEMO = Path(__file__).resolve().parents[2] / "data" / "demo"
 DEMO_CALLS = sorted(p for p in (DEMO / "calls").iterdir() if p.suffix in {".opus", ".flac"})
 STEREO_OPUS = next(p for p in DEMO_CALLS if p.suffix == ".opus")
 TELEPHONE_FLAC = next(p for p in DEMO_CALLS if p.suffix == ".flac")
+# The default scorecard's criteria, in order, exactly as issue 4 names them.
+DEFAULT_CRITERIA = (
+    "greeting",
+    "recording_disclosure",
+    "verification",
+    "empathy",
+    "hold_etiquette",
+    "resolution",
+    "closing",
+    "professionalism",
+    "dead_air",
+    "overtalk",
+)
 
 
 def reference(path: Path) -> dict:

@@ -8,20 +8,10 @@ from pathlib import Path
 import pytest
 
 from qa.__main__ import main
+from tests.qa.conftest import DEFAULT_CRITERIA
 
 ROOT = Path(__file__).resolve().parents[2]
-CRITERIA = {
-    "greeting",
-    "recording_disclosure",
-    "verification",
-    "empathy",
-    "hold_etiquette",
-    "resolution",
-    "closing",
-    "professionalism",
-    "dead_air",
-    "overtalk",
-}
+CRITERIA = set(DEFAULT_CRITERIA)
 
 
 def segment(start, end, speaker, text, **extra):

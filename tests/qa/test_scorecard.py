@@ -5,6 +5,7 @@ import pytest
 import yaml
 
 from qa.scorecard import CHECK_RULES, ScorecardError, load_scorecard, parse_scorecard
+from tests.qa.conftest import DEFAULT_CRITERIA
 
 SKILLS_FILE = Path(__file__).resolve().parents[2] / "training" / "skills.yaml"
 CATALOGUE = {s["id"] for s in yaml.safe_load(SKILLS_FILE.read_text())["skills"]}
@@ -41,18 +42,7 @@ criteria:
 
 def test_the_default_scorecard_has_the_ten_criteria_of_the_issue():
     card = load_scorecard("default")
-    assert [c.id for c in card.criteria] == [
-        "greeting",
-        "recording_disclosure",
-        "verification",
-        "empathy",
-        "hold_etiquette",
-        "resolution",
-        "closing",
-        "professionalism",
-        "dead_air",
-        "overtalk",
-    ]
+    assert [c.id for c in card.criteria] == list(DEFAULT_CRITERIA)
     assert {c.id for c in card.criteria if c.critical} == {"recording_disclosure", "verification"}
     for criterion in card.criteria:
         assert criterion.weight > 0
