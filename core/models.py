@@ -8,9 +8,14 @@ from sqlmodel import Field, Relationship, SQLModel
 
 __all__ = [
     "AuditEvent",
+    "CalibrationRater",
+    "CalibrationRating",
+    "CalibrationSession",
     "Call",
     "CallStatus",
     "CriterionScore",
+    "Dispute",
+    "DisputeStatus",
     "Evaluation",
     "EvaluationSource",
     "Role",
@@ -53,6 +58,10 @@ class Speaker(StrEnum):
 class Team(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     name: str = Field(max_length=120, sa_column_kwargs={"unique": True})
+    # The QA scorecard (a `qa/scorecards` name) the team's calls are scored against on import.
+    scorecard: str = Field(
+        default="default", max_length=120, sa_column_kwargs={"server_default": "default"}
+    )
 
 
 # Fields of a user that are safe to show anywhere.
@@ -159,3 +168,58 @@ class CriterionScore(SQLModel, table=True):
     evidence: list = Field(default_factory=list, sa_type=sa.JSON)
     reason: str | None = None
     comment: str | None = None  # a reviewer's note on an override
+
+
+class DisputeStatus(StrEnum):
+    OPEN = "open"
+    ACCEPTED = "accepted"  # the criterion's result was changed and the call rescored
+    REJECTED = "rejected"
+
+
+# An agent's challenge of one criterion of their call's official evaluation, and its outcome.
+class Dispute(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    call_id: int = Field(foreign_key="call.id", index=True, ondelete="CASCADE")
+    evaluation_id: int = Field(foreign_key="evaluation.id", ondelete="CASCADE")
+    criterion_id: str = Field(max_length=64)
+    agent_id: int = Field(foreign_key="user.id", index=True)
+    reason: str = Field(max_length=2000)
+    status: DisputeStatus = Field(default=DisputeStatus.OPEN, sa_type=sa.String(16), index=True)
+    created_at: datetime
+    resolved_by_id: int | None = Field(default=None, foreign_key="user.id")
+    resolved_at: datetime | None = None
+    reply: str | None = Field(default=None, max_length=2000)
+    # The result the criterion got when the dispute was accepted.
+    new_result: str | None = Field(default=None, max_length=4)
+
+
+# A lead's calibration exercise: several reviewers score the same call blind, then compare.
+class CalibrationSession(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    call_id: int = Field(foreign_key="call.id", index=True, ondelete="CASCADE")
+    # The auto-QA evaluation the reviewers' results are compared with.
+    auto_evaluation_id: int = Field(foreign_key="evaluation.id", ondelete="CASCADE")
+    created_by_id: int = Field(foreign_key="user.id", index=True)
+    scorecard: str = Field(max_length=120)
+    scorecard_version: str = Field(max_length=80)
+    created_at: datetime
+    # Results are revealed once closed: by the lead, or when the last reviewer submits.
+    closed_at: datetime | None = None
+
+
+# A reviewer asked to score a calibration call; `submitted_at` is set once they have.
+class CalibrationRater(SQLModel, table=True):
+    __table_args__ = (sa.UniqueConstraint("calibration_id", "reviewer_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    calibration_id: int = Field(foreign_key="calibrationsession.id", index=True, ondelete="CASCADE")
+    reviewer_id: int = Field(foreign_key="user.id", index=True)
+    submitted_at: datetime | None = None
+
+
+# One reviewer's result for one criterion of a calibration call.
+class CalibrationRating(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    rater_id: int = Field(foreign_key="calibrationrater.id", index=True, ondelete="CASCADE")
+    criterion_id: str = Field(max_length=64)
+    result: str = Field(max_length=4)  # pass | fail | na
+    comment: str | None = None

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from datetime import datetime
 
-from sqlmodel import Session, func, select
+from sqlmodel import Session, col, func, select
 
 from core.audit import record_event
 from core.auth import hash_password
@@ -18,10 +19,12 @@ __all__ = [
     "create_user",
     "get_user",
     "list_agents",
+    "list_reviewers",
     "list_teams",
     "list_users",
     "require_role",
     "reset_password",
+    "set_team_scorecard",
     "update_user",
 ]
 
@@ -73,6 +76,48 @@ def create_team(*, session: Session, actor: User, name: str, now: datetime) -> T
     return team
 
 
+def set_team_scorecard(
+    *,
+    session: Session,
+    actor: User,
+    team_id: int,
+    scorecard: str,
+    available: Collection[str],
+    now: datetime,
+) -> Team:
+    """Choose the QA scorecard a team's calls are scored against from now on; past
+    evaluations keep the scorecard they used. Audited.
+
+    Raises:
+        NotAllowed: the actor is not an admin.
+        NotFound: no such team.
+        InvalidInput: `scorecard` is not one of `available`.
+    """
+    require_role(actor, Role.ADMIN)
+    team = session.get(Team, team_id)
+    if team is None:
+        raise NotFound(f"There is no team #{team_id}.")
+    if scorecard not in available:
+        raise InvalidInput(
+            f"Unknown scorecard {scorecard!r}; choose one of {', '.join(sorted(available))}."
+        )
+    if scorecard != team.scorecard:
+        record_event(
+            session=session,
+            actor=actor,
+            action="update",
+            entity="team",
+            entity_id=team.id,
+            now=now,
+            before={"scorecard": team.scorecard},
+            after={"scorecard": scorecard},
+        )
+        team.scorecard = scorecard
+        session.add(team)
+        session.commit()
+    return team
+
+
 def list_users(*, session: Session, viewer: User) -> list[User]:
     """Users the viewer may see: admins all, leads their team, everyone else only themselves."""
     query = select(User).order_by(User.role, User.name)
@@ -92,6 +137,21 @@ def list_agents(*, session: Session, viewer: User) -> list[User]:
     elif viewer.role == Role.AGENT:
         query = query.where(User.id == viewer.id)
     return list(session.exec(query))
+
+
+def list_reviewers(*, session: Session, viewer: User) -> list[User]:
+    """Active people who can score calls (reviewers, leads, admins), for a lead or admin to
+    invite to a calibration session.
+
+    Raises:
+        NotAllowed: the viewer is not a lead or admin.
+    """
+    require_role(viewer, Role.LEAD, Role.ADMIN)
+    query = select(User).where(
+        col(User.role).in_([Role.REVIEWER, Role.LEAD, Role.ADMIN]),
+        User.active == True,  # noqa: E712
+    )
+    return list(session.exec(query.order_by(User.name)))
 
 
 def get_user(*, session: Session, viewer: User, user_id: int) -> User:

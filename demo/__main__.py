@@ -58,6 +58,12 @@ def _load(settings: Settings, engine: Engine) -> int:
         f"{calls.count('imported')} imported, {calls.count('duplicate')} already there, "
         f"{len(calls.failed)} failed."
     )
+    quality = result.quality
+    if quality.reviews or quality.disputes or quality.calibrations:
+        print(
+            f"QA workflow: {quality.reviews} reviews, {quality.disputes} disputes and "
+            f"{quality.calibrations} calibration sessions added."
+        )
     for outcome in calls.failed:
         print(f"  failed: {outcome.path.name}: {outcome.error}", file=sys.stderr)
     return 1 if calls.failed else 0

@@ -12,6 +12,7 @@ from sqlmodel import Session
 
 from core.config import PROJECT_ROOT, Settings
 from core.demo import load_demo_organisation
+from demo.quality import QualitySeed, seed_quality_workflow
 from qa.ingest import (
     FileOutcome,
     IngestOptions,
@@ -32,6 +33,7 @@ DEMO_CALLS_DIR = PROJECT_ROOT / "data" / "demo" / "calls"
 class DemoLoad:
     users_created: int
     calls: IngestSummary
+    quality: QualitySeed = QualitySeed(0, 0, 0)
 
 
 def load_demo(
@@ -44,7 +46,8 @@ def load_demo(
     progress: Callable[[FileOutcome, int, int], None] = lambda _o, _d, _t: None,
 ) -> DemoLoad:
     """Create the demo organisation and import the demo recordings; safe to run again (calls
-    already imported are skipped)."""
+    already imported are skipped). With a scorer, the calls are scored and the QA workflow is
+    seeded once: reviews, disputes and calibration sessions."""
     with Session(engine) as session:
         users = load_demo_organisation(session=session, password=settings.demo_password, now=now())
     summary = ingest(
@@ -62,4 +65,5 @@ def load_demo(
         score=score,
         progress=progress,
     )
-    return DemoLoad(users_created=len(users), calls=summary)
+    quality = seed_quality_workflow(engine=engine, now=now()) if score else QualitySeed(0, 0, 0)
+    return DemoLoad(users_created=len(users), calls=summary, quality=quality)

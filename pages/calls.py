@@ -6,25 +6,19 @@ import ui
 from core.calls import assign_call, get_call, list_calls, list_segments
 from core.config import PROJECT_ROOT
 from core.errors import InvalidInput, NotAllowed, NotFound
-from core.models import Call, CallStatus, Role, utcnow
+from core.models import Role, utcnow
 from core.people import list_agents
 from qa.evaluations import criterion_scores, latest_evaluation
-from ui.call_view import evaluation_panel, metrics_panel, player_and_transcript
+from ui.call_view import call_label, evaluation_panel, metrics_panel, player_and_transcript
+from ui.disputes import dispute_form
 
 viewer = ui.guard("calls")
 st.title("Calls")
 
 
-def _label(call: Call) -> str:
-    when = call.started_at.strftime("%d %b %Y %H:%M") if call.started_at else "date unknown"
-    who = call.agent.name if call.agent else "unassigned"
-    status = "" if call.status == CallStatus.DONE else f" · {call.status}"
-    return f"#{call.id} · {who} · {when}{status}"
-
-
 with ui.db_session() as session:
     calls = list_calls(session=session, viewer=viewer)
-    labels = {call.id: _label(call) for call in calls}
+    labels = {call.id: call_label(call) for call in calls}
 
     requested = st.query_params.get("call")
     if requested is not None and not requested.isdigit():
@@ -79,4 +73,5 @@ with ui.db_session() as session:
 
     player_and_transcript(PROJECT_ROOT / call.recording_path, segments, key=f"lines_{call.id}")
     evaluation_panel(evaluation, scores)
+    dispute_form(session=session, viewer=viewer, call=call, evaluation=evaluation, scores=scores)
     metrics_panel(segments, call.metrics)

@@ -3,7 +3,6 @@
 import streamlit as st
 
 import ui
-from core.errors import InvalidInput, NotAllowed, NotFound
 from core.models import Role, utcnow
 from core.people import (
     create_team,
@@ -11,16 +10,19 @@ from core.people import (
     list_teams,
     list_users,
     reset_password,
+    set_team_scorecard,
     update_user,
 )
+from qa.scorecard import available_scorecards
+from ui.actions import attempt, show_flash
 
 viewer = ui.guard("users")
 st.title("Users & teams")
-if flash := st.session_state.pop("users_flash", None):
-    st.success(flash)
+show_flash("users_flash")
 
 with ui.db_session() as session:
-    teams = {team.id: team.name for team in list_teams(session=session)}
+    team_rows = list_teams(session=session)
+    teams = {team.id: team.name for team in team_rows}
     users = list_users(session=session, viewer=viewer)
     team_ids = [None, *teams]
 
@@ -39,14 +41,7 @@ with ui.db_session() as session:
     )
 
     def run(action, success: str) -> None:
-        try:
-            action()
-        except (InvalidInput, NotAllowed, NotFound) as exc:
-            session.rollback()
-            st.error(str(exc))
-        else:
-            st.session_state["users_flash"] = success
-            st.rerun()
+        attempt(session, action, success=success, flash_key="users_flash")
 
     with st.expander("Add a user"), st.form("add_user", clear_on_submit=True):
         name = st.text_input("Full name", key="add_user_name")
@@ -121,6 +116,34 @@ with ui.db_session() as session:
                     ),
                     f"{person.email} has a new password.",
                 )
+
+    with st.expander("Team scorecards"), st.form("team_scorecards"):
+        st.caption("Calls imported from now on are scored against their team's scorecard.")
+        scorecards = available_scorecards()
+        picks = {
+            team.id: st.selectbox(
+                team.name,
+                scorecards,
+                index=scorecards.index(team.scorecard) if team.scorecard in scorecards else 0,
+                key=f"team_scorecard_{team.id}",
+            )
+            for team in team_rows
+        }
+        if st.form_submit_button("Save scorecards"):
+            run(
+                lambda: [
+                    set_team_scorecard(
+                        session=session,
+                        actor=viewer,
+                        team_id=team_id,
+                        scorecard=name,
+                        available=scorecards,
+                        now=utcnow(),
+                    )
+                    for team_id, name in picks.items()
+                ],
+                "Team scorecards saved.",
+            )
 
     with st.expander("Add a team"), st.form("add_team", clear_on_submit=True):
         team_name = st.text_input("Team name", key="add_team_name")

@@ -1,4 +1,4 @@
-"""Agreement between two raters of the same items: raw agreement and Cohen's kappa."""
+"""Agreement between raters of the same items: raw agreement, Cohen's and Fleiss' kappa."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ __all__ = [
     "CriterionAgreement",
     "agreement_by_criterion",
     "cohen_kappa",
+    "fleiss_kappa",
     "majority_agreement",
     "percent_agreement",
 ]
@@ -47,6 +48,39 @@ def cohen_kappa(a: Sequence[Hashable], b: Sequence[Hashable]) -> float:
     n = len(a)
     count_a, count_b = Counter(a), Counter(b)
     expected = sum(count_a[c] * count_b[c] for c in count_a.keys() | count_b.keys()) / n**2
+    if expected >= 1.0:
+        return 1.0
+    return (observed - expected) / (1.0 - expected)
+
+
+def fleiss_kappa(ratings: Sequence[Sequence[Hashable]]) -> float:
+    """Fleiss' kappa: agreement of any fixed number of raters beyond chance.
+
+    Args:
+        ratings: per item, the category each rater gave it (every item rated by the same
+            number of raters, at least two).
+
+    As with `cohen_kappa`, 1.0 when chance agreement is already total (every rater always
+    gave the same single category).
+
+    Raises:
+        ValueError: no items, fewer than two raters, or items with different numbers of raters.
+    """
+    if not ratings:
+        raise ValueError("there are no ratings to compare")
+    raters = len(ratings[0])
+    if raters < 2:
+        raise ValueError("Fleiss' kappa needs at least two raters per item")
+    if any(len(item) != raters for item in ratings):
+        raise ValueError("every item must be rated by the same number of raters")
+    counts = [Counter(item) for item in ratings]
+    observed = sum(
+        (sum(n * n for n in c.values()) - raters) / (raters * (raters - 1)) for c in counts
+    ) / len(ratings)
+    totals: Counter[Hashable] = Counter()
+    for c in counts:
+        totals.update(c)
+    expected = sum((n / (len(ratings) * raters)) ** 2 for n in totals.values())
     if expected >= 1.0:
         return 1.0
     return (observed - expected) / (1.0 - expected)

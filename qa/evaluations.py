@@ -2,15 +2,33 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlmodel import Session, col, select
 
 from core.calls import get_call
 from core.models import CriterionScore, Evaluation, EvaluationSource, User
-from qa.scoring import EvaluationResult
+from qa.scorecard import Scorecard
+from qa.scoring import EvaluationResult, Result, overall_score
 
-__all__ = ["add_auto_evaluation", "criterion_scores", "latest_evaluation"]
+__all__ = [
+    "ReviewDecision",
+    "add_auto_evaluation",
+    "add_human_evaluation",
+    "criterion_scores",
+    "latest_auto_evaluation",
+    "latest_evaluation",
+]
+
+
+# A person's verdict on one criterion: confirm the result they were shown or override it.
+@dataclass(frozen=True)
+class ReviewDecision:
+    criterion_id: str
+    result: Result
+    comment: str | None = None
 
 
 def add_auto_evaluation(
@@ -63,7 +81,73 @@ def latest_evaluation(*, session: Session, viewer: User, call_id: int) -> Evalua
     return session.exec(query).first()
 
 
+def latest_auto_evaluation(*, session: Session, call_id: int) -> Evaluation | None:
+    """The newest auto-QA evaluation of a call the caller already opened in scope."""
+    query = (
+        select(Evaluation)
+        .where(Evaluation.call_id == call_id, Evaluation.source == EvaluationSource.AUTO)
+        .order_by(col(Evaluation.id).desc())
+    )
+    return session.exec(query).first()
+
+
 def criterion_scores(*, session: Session, evaluation: Evaluation) -> list[CriterionScore]:
     """The per-criterion results of an evaluation the caller already obtained in scope."""
     query = select(CriterionScore).where(CriterionScore.evaluation_id == evaluation.id)
     return list(session.exec(query.order_by(CriterionScore.id)))
+
+
+def add_human_evaluation(
+    *,
+    session: Session,
+    reviewer: User,
+    base: Evaluation,
+    decisions: Mapping[str, ReviewDecision],
+    scorecard: Scorecard,
+    now: datetime,
+) -> tuple[Evaluation, dict[str, dict]]:
+    """Add a person's evaluation of `base`'s call to `session`: `base`'s criteria with the
+    given decisions, rescored. It becomes the call's official evaluation once committed.
+
+    Returns:
+        The new evaluation and, per criterion whose result changed, `{"from", "to", "comment"}`
+        for the audit trail.
+    """
+    base_scores = {s.criterion_id: s for s in criterion_scores(session=session, evaluation=base)}
+    results = {
+        cid: decisions[cid].result if cid in decisions else Result(s.result)
+        for cid, s in base_scores.items()
+    }
+    score, auto_fail = overall_score(results, scorecard)
+    human = Evaluation(
+        call_id=base.call_id,
+        source=EvaluationSource.HUMAN,
+        reviewer_id=reviewer.id,
+        scorecard=base.scorecard,
+        scorecard_version=base.scorecard_version,
+        score=score,
+        auto_fail=auto_fail,
+        needs_review=False,
+        created_at=now,
+    )
+    session.add(human)
+    session.flush()
+    changed = {}
+    for criterion_id, original in base_scores.items():
+        decision = decisions.get(criterion_id)
+        comment = ((decision.comment if decision else None) or "").strip() or None
+        result = str(results[criterion_id])
+        session.add(
+            CriterionScore(
+                evaluation_id=human.id,
+                criterion_id=criterion_id,
+                result=result,
+                confidence=1.0,
+                evidence=original.evidence,
+                reason=original.reason,
+                comment=comment if decision else original.comment,
+            )
+        )
+        if result != original.result:
+            changed[criterion_id] = {"from": original.result, "to": result, "comment": comment}
+    return human, changed

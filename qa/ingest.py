@@ -19,12 +19,12 @@ from typing import TYPE_CHECKING, Literal
 from sqlalchemy import delete
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, func, select
+from sqlmodel import Session, col, func, select
 
 from core.calls import register_call
 from core.config import PROJECT_ROOT
 from core.errors import InvalidInput
-from core.models import Call, CallStatus, Segment, User
+from core.models import Call, CallStatus, Segment, Team, User
 from qa.audio import AudioError, file_sha256, probe_audio
 from qa.metrics import CallMetrics, compute_metrics
 from qa.redact import redact_transcript
@@ -33,8 +33,9 @@ from qa.transcript import Transcript
 if TYPE_CHECKING:
     from qa.scoring import EvaluationResult
 
-# Scores a redacted transcript with its metrics (auto-QA); see qa.scoring.evaluate.
-Scorer = Callable[[Transcript, CallMetrics], "EvaluationResult"]
+# Scores a redacted transcript with its metrics (auto-QA; see qa.scoring.evaluate). The third
+# argument names the scorecard the agent's team uses, None for a call without a team.
+Scorer = Callable[[Transcript, CallMetrics, str | None], "EvaluationResult"]
 
 __all__ = [
     "AUDIO_SUFFIXES",
@@ -187,6 +188,13 @@ def _agent_id(session: Session, email: str | None) -> int | None:
     return user.id if user else None
 
 
+def _team_scorecard(session: Session, call: Call) -> str | None:
+    if call.agent_id is None:
+        return None
+    query = select(Team.scorecard).join(User, col(User.team_id) == col(Team.id))
+    return session.exec(query.where(User.id == call.agent_id)).first()
+
+
 def _claim_call(
     session: Session,
     *,
@@ -261,7 +269,10 @@ def _store_transcript(
         from qa.evaluations import add_auto_evaluation
 
         add_auto_evaluation(
-            session=session, call_id=call.id, result=score(redacted, metrics), now=now
+            session=session,
+            call_id=call.id,
+            result=score(redacted, metrics, _team_scorecard(session, call)),
+            now=now,
         )
     session.exec(delete(Segment).where(Segment.call_id == call.id))
     for original, segment in zip(transcript.segments, redacted.segments, strict=True):

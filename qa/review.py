@@ -12,11 +12,15 @@ from sqlmodel import Session, col, select
 from core.audit import record_event
 from core.calls import calls_scope, get_call
 from core.errors import InvalidInput
-from core.models import Call, CallStatus, CriterionScore, Evaluation, EvaluationSource, Role, User
+from core.models import Call, CallStatus, Evaluation, EvaluationSource, Role, User
 from core.people import require_role
-from qa.evaluations import criterion_scores
+from qa.evaluations import (
+    ReviewDecision,
+    add_human_evaluation,
+    criterion_scores,
+    latest_auto_evaluation,
+)
 from qa.scorecard import Scorecard
-from qa.scoring import Result, overall_score
 
 __all__ = ["QueueItem", "ReviewDecision", "in_random_sample", "review_queue", "submit_review"]
 
@@ -29,14 +33,6 @@ class QueueItem:
     call: Call
     evaluation: Evaluation
     reasons: tuple[str, ...]
-
-
-# A reviewer's verdict on one criterion: confirm the auto-QA result or override it.
-@dataclass(frozen=True)
-class ReviewDecision:
-    criterion_id: str
-    result: Result
-    comment: str | None = None
 
 
 def in_random_sample(call_id: int, share: float) -> bool:
@@ -114,54 +110,23 @@ def submit_review(
     """
     require_role(reviewer, *_REVIEWERS)
     get_call(session=session, viewer=reviewer, call_id=call_id)
-    auto = session.exec(
-        select(Evaluation)
-        .where(Evaluation.call_id == call_id, Evaluation.source == EvaluationSource.AUTO)
-        .order_by(col(Evaluation.id).desc())
-    ).first()
+    auto = latest_auto_evaluation(session=session, call_id=call_id)
     if auto is None:
         raise InvalidInput("This call has not been scored yet, so there is nothing to review.")
-    auto_scores = {s.criterion_id: s for s in criterion_scores(session=session, evaluation=auto)}
+    known = {s.criterion_id for s in criterion_scores(session=session, evaluation=auto)}
     decided = {d.criterion_id: d for d in decisions}
-    if unknown := sorted(set(decided) - set(auto_scores)):
+    if unknown := sorted(set(decided) - known):
         raise InvalidInput(f"Unknown criteria: {', '.join(unknown)}")
-    if missing := sorted(set(auto_scores) - set(decided)):
+    if missing := sorted(known - set(decided)):
         raise InvalidInput(f"Decide every criterion; missing: {', '.join(missing)}")
-    score, auto_fail = overall_score({c: d.result for c, d in decided.items()}, scorecard)
-    human = Evaluation(
-        call_id=call_id,
-        source=EvaluationSource.HUMAN,
-        reviewer_id=reviewer.id,
-        scorecard=auto.scorecard,
-        scorecard_version=auto.scorecard_version,
-        score=score,
-        auto_fail=auto_fail,
-        needs_review=False,
-        created_at=now,
+    human, overridden = add_human_evaluation(
+        session=session,
+        reviewer=reviewer,
+        base=auto,
+        decisions=decided,
+        scorecard=scorecard,
+        now=now,
     )
-    session.add(human)
-    session.flush()
-    overridden = {}
-    for criterion_id, decision in decided.items():
-        original = auto_scores[criterion_id]
-        comment = (decision.comment or "").strip() or None
-        session.add(
-            CriterionScore(
-                evaluation_id=human.id,
-                criterion_id=criterion_id,
-                result=str(decision.result),
-                confidence=1.0,
-                evidence=original.evidence,
-                reason=original.reason,
-                comment=comment,
-            )
-        )
-        if str(decision.result) != original.result:
-            overridden[criterion_id] = {
-                "from": original.result,
-                "to": str(decision.result),
-                "comment": comment,
-            }
     record_event(
         session=session,
         actor=reviewer,
@@ -170,7 +135,7 @@ def submit_review(
         entity_id=call_id,
         now=now,
         before={"score": auto.score, "source": "auto"},
-        after={"score": score, "source": "human", "overridden": overridden},
+        after={"score": human.score, "source": "human", "overridden": overridden},
     )
     session.commit()
     return human

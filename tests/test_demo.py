@@ -6,7 +6,7 @@ from core.demo import DEMO_USERS
 from core.models import Call, CallStatus, Role, User
 from demo.load import DEMO_CALLS_DIR, load_demo
 from tests.conftest import NOW
-from tests.qa.conftest import fake_transcript
+from tests.qa.conftest import DEFAULT_CRITERIA, fake_transcript
 
 
 def test_the_demo_loads_once_and_every_demo_user_can_sign_in(engine, tmp_path):
@@ -30,3 +30,37 @@ def test_the_demo_loads_once_and_every_demo_user_can_sign_in(engine, tmp_path):
             authenticate(session=session, email=person.email, password=settings.demo_password)
         calls = session.exec(select(Call)).all()
     assert all(c.agent_id and c.csat and c.status == CallStatus.DONE for c in calls)
+
+
+def test_the_scored_demo_gets_reviews_disputes_and_calibrations_once(engine, tmp_path):
+    from core.models import CalibrationSession, Dispute, DisputeStatus, Evaluation
+    from qa.scoring import CriterionResult, EvaluationResult, Result
+
+    def score(transcript, metrics, team_scorecard):
+        # Auto-QA stand-in: every criterion passes except closing, so there is something to
+        # dispute; the seeded reviews then use the calls' hand labels.
+        return EvaluationResult(
+            scorecard="default",
+            scorecard_version="1",
+            score=90.0,
+            auto_fail=False,
+            needs_review=False,
+            criteria=tuple(
+                CriterionResult(c, Result.FAIL if c == "closing" else Result.PASS, 0.9, (), "")
+                for c in DEFAULT_CRITERIA
+            ),
+        )
+
+    settings = Settings(data_dir=tmp_path)
+    kwargs = {"engine": engine, "settings": settings, "transcribe": fake_transcript}
+    first = load_demo(now=lambda: NOW, score=score, **kwargs)
+    second = load_demo(now=lambda: NOW, score=score, **kwargs)
+    assert (first.quality.reviews, first.quality.disputes, first.quality.calibrations) == (6, 2, 2)
+    assert (second.quality.reviews, second.quality.disputes) == (0, 0)
+    with Session(engine) as session:
+        statuses = sorted(d.status for d in session.exec(select(Dispute)))
+        assert statuses == [DisputeStatus.OPEN, DisputeStatus.REJECTED]
+        closed = [c.closed_at is not None for c in session.exec(select(CalibrationSession))]
+        assert sorted(closed) == [False, True]
+        humans = session.exec(select(Evaluation).where(Evaluation.source == "human")).all()
+        assert len(humans) == 6

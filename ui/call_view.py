@@ -6,10 +6,18 @@ from pathlib import Path
 
 import streamlit as st
 
-from core.models import CriterionScore, Evaluation, Segment
+from core.models import Call, CallStatus, CriterionScore, Evaluation, Segment
 from ui.charts import call_timeline
 
-__all__ = ["evaluation_panel", "metrics_panel", "player_and_transcript"]
+__all__ = ["call_label", "evaluation_panel", "metrics_panel", "player_and_transcript"]
+
+
+def call_label(call: Call) -> str:
+    """One line naming a call in a picker: number, agent, start time and status if not done."""
+    when = call.started_at.strftime("%d %b %Y %H:%M") if call.started_at else "date unknown"
+    who = call.agent.name if call.agent else "unassigned"
+    status = "" if call.status == CallStatus.DONE else f" · {call.status}"
+    return f"#{call.id} · {who} · {when}{status}"
 
 
 def _clock(seconds: float) -> str:

@@ -5,8 +5,9 @@ from __future__ import annotations
 import altair as alt
 
 from core.models import Segment
+from qa.agreement import CriterionAgreement
 
-__all__ = ["SPEAKER_COLOURS", "call_timeline"]
+__all__ = ["SPEAKER_COLOURS", "agreement_chart", "call_timeline"]
 
 SPEAKER_COLOURS = {
     "agent": "#1f6feb",
@@ -53,3 +54,35 @@ def call_timeline(segments: list[Segment], metrics: dict | None) -> alt.Chart:
         )
         .properties(height=40 + 28 * len(lanes))
     )
+
+
+def agreement_chart(rows: list[CriterionAgreement]) -> alt.LayerChart:
+    """Per criterion, agreement of auto-QA with people as bars, the always-the-most-common-
+    answer baseline as ticks, and Cohen's kappa as points."""
+    data = [
+        {
+            "criterion": r.criterion_id.replace("_", " "),
+            "agreement": r.agreement,
+            "baseline": r.majority_agreement,
+            "kappa": max(r.kappa, 0.0),
+            "calls": r.items,
+        }
+        for r in rows
+    ]
+    base = alt.Chart(alt.Data(values=data)).encode(y=alt.Y("criterion:N", sort=None, title=None))
+    share = alt.Scale(domain=[0, 1])
+    bars = base.mark_bar(color="#1f6feb", opacity=0.7).encode(
+        x=alt.X("agreement:Q", scale=share, title="agreement (bar), baseline (tick), kappa (dot)"),
+        tooltip=[
+            "criterion:N",
+            alt.Tooltip("agreement:Q", format=".0%"),
+            alt.Tooltip("baseline:Q", format=".0%"),
+            alt.Tooltip("kappa:Q", format=".2f"),
+            "calls:Q",
+        ],
+    )
+    ticks = base.mark_tick(color="#57606a", thickness=3).encode(x=alt.X("baseline:Q", scale=share))
+    dots = base.mark_point(color="#d1242f", filled=True, size=80).encode(
+        x=alt.X("kappa:Q", scale=share)
+    )
+    return bars + ticks + dots

@@ -23,10 +23,11 @@ def transcriber() -> Transcriber:
 
 
 @st.cache_resource(show_spinner="Loading the auto-QA scorer...")
-def _auto_qa(scorecard: str, embedding_model: str) -> AutoQA:
-    return AutoQA(scorecard=scorecard, embedding_model=embedding_model)
+def _auto_qa(embedding_model: str) -> AutoQA:
+    return AutoQA(embedding_model=embedding_model)
 
 
-def auto_qa(scorecard: str = "default") -> AutoQA:
-    """The auto-QA scorer for `scorecard`, with the configured embedding model."""
-    return _auto_qa(scorecard, app_settings().embedding_model)
+def auto_qa() -> AutoQA:
+    """The auto-QA scorer (each call against its team's scorecard), with the configured
+    embedding model."""
+    return _auto_qa(app_settings().embedding_model)

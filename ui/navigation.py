@@ -34,6 +34,21 @@ PAGES: dict[str, PageSpec] = {
         frozenset({Role.REVIEWER, Role.LEAD, Role.ADMIN}),
         "Quality",
     ),
+    "disputes": PageSpec("pages/disputes.py", "Disputes", ":material/gavel:", _EVERYONE, "Quality"),
+    "calibration": PageSpec(
+        "pages/calibration.py",
+        "Calibration",
+        ":material/balance:",
+        frozenset({Role.REVIEWER, Role.LEAD, Role.ADMIN}),
+        "Quality",
+    ),
+    "accuracy": PageSpec(
+        "pages/accuracy.py",
+        "Auto-QA accuracy",
+        ":material/rule:",
+        frozenset({Role.REVIEWER, Role.LEAD, Role.ADMIN}),
+        "Quality",
+    ),
     "upload": PageSpec(
         "pages/upload.py",
         "Upload calls",

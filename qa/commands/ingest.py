@@ -37,7 +37,8 @@ def register(subparsers) -> None:
         "--metadata", type=Path, metavar="CSV", help="filename,agent_email,started_at,csat"
     )
     parser.add_argument(
-        "--scorecard", default="default", help="scorecard name or file for auto-QA (default)"
+        "--scorecard",
+        help="scorecard name or file for auto-QA of every file (default: the agent's team's)",
     )
     parser.add_argument("--json", action="store_true", help="print a JSON summary at the end")
     parser.set_defaults(run=run)

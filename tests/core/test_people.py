@@ -9,8 +9,10 @@ from core.people import (
     create_team,
     create_user,
     get_user,
+    list_reviewers,
     list_users,
     reset_password,
+    set_team_scorecard,
     update_user,
 )
 from tests.conftest import NOW, PASSWORD
@@ -143,3 +145,28 @@ def test_team_names_are_unique(session, people):
 def test_only_admins_read_the_audit_trail(session, people):
     with pytest.raises(NotAllowed):
         list_events(session=session, viewer=people["lead"])
+
+
+def test_an_admin_chooses_a_teams_scorecard_and_the_change_is_audited(session, people):
+    team_id = people["a1"].team_id
+    kwargs = {
+        "session": session,
+        "team_id": team_id,
+        "available": ["default", "complaints"],
+        "now": NOW,
+    }
+    with pytest.raises(InvalidInput, match="choose one of complaints, default"):
+        set_team_scorecard(actor=people["admin"], scorecard="nope", **kwargs)
+    with pytest.raises(NotAllowed):
+        set_team_scorecard(actor=people["lead"], scorecard="complaints", **kwargs)
+    team = set_team_scorecard(actor=people["admin"], scorecard="complaints", **kwargs)
+    assert team.scorecard == "complaints"
+    event = session.exec(select(AuditEvent).where(AuditEvent.entity == "team")).one()
+    assert (event.before, event.after) == ({"scorecard": "default"}, {"scorecard": "complaints"})
+
+
+def test_leads_pick_calibration_reviewers_from_active_staff(session, people):
+    names = {u.email for u in list_reviewers(session=session, viewer=people["lead"])}
+    assert names == {f"{k}@example.com" for k in ("admin", "reviewer", "lead", "lead_b")}
+    with pytest.raises(NotAllowed):
+        list_reviewers(session=session, viewer=people["reviewer"])

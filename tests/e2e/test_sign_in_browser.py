@@ -6,18 +6,19 @@ from tests.e2e.conftest import screenshot, sign_in
 
 pytestmark = pytest.mark.e2e
 
+QUALITY = {"Review queue", "Disputes", "Calibration", "Auto-QA accuracy"}
 NAVIGATION = {
-    "amara.okafor@example.com": {"Home", "Calls"},
-    "raj.patel@example.com": {"Home", "Calls", "Review queue", "Upload calls"},
-    "lena.brooks@example.com": {"Home", "Calls", "Review queue", "Upload calls", "Lessons"},
+    "amara.okafor@example.com": {"Home", "Calls", "Disputes"},
+    "raj.patel@example.com": {"Home", "Calls", "Upload calls", *QUALITY},
+    "lena.brooks@example.com": {"Home", "Calls", "Upload calls", "Lessons", *QUALITY},
     "admin@example.com": {
         "Home",
         "Calls",
-        "Review queue",
         "Upload calls",
         "Lessons",
         "Users & teams",
         "Audit trail",
+        *QUALITY,
     },
 }
 

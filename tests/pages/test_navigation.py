@@ -5,10 +5,30 @@ from tests.pages.conftest import APP, texts
 from ui.navigation import menu_for
 
 MENU = {
-    Role.AGENT: ["home", "calls"],
-    Role.REVIEWER: ["home", "calls", "review", "upload"],
-    Role.LEAD: ["home", "calls", "review", "upload", "lessons"],
-    Role.ADMIN: ["home", "calls", "review", "upload", "lessons", "users", "audit"],
+    Role.AGENT: ["home", "calls", "disputes"],
+    Role.REVIEWER: ["home", "calls", "review", "disputes", "calibration", "accuracy", "upload"],
+    Role.LEAD: [
+        "home",
+        "calls",
+        "review",
+        "disputes",
+        "calibration",
+        "accuracy",
+        "upload",
+        "lessons",
+    ],
+    Role.ADMIN: [
+        "home",
+        "calls",
+        "review",
+        "disputes",
+        "calibration",
+        "accuracy",
+        "upload",
+        "lessons",
+        "users",
+        "audit",
+    ],
 }
 
 

@@ -2,7 +2,7 @@ from sqlmodel import select
 
 from core.models import AuditEvent, Evaluation, EvaluationSource
 from tests.pages.conftest import texts
-from tests.qa.test_review import _scored_call
+from tests.qa.conftest import scored_call
 
 
 def _review_page(signed_in, key="reviewer"):
@@ -10,7 +10,7 @@ def _review_page(signed_in, key="reviewer"):
 
 
 def test_a_reviewer_overrides_auto_qa_and_the_call_leaves_the_queue(signed_in, session, people):
-    call = _scored_call(session, people["a1"], 1, auto_fail=True, failed=("recording_disclosure",))
+    call = scored_call(session, people["a1"], 1, auto_fail=True, failed=("recording_disclosure",))
     at = _review_page(signed_in)
     assert "auto-failed" in at.selectbox(key="review_pick").options[0]
     radio = at.radio(key=f"review_{call.id}_recording_disclosure")

@@ -1,7 +1,7 @@
 from sqlmodel import select
 
 from core.auth import authenticate
-from core.models import AuditEvent, Role, User
+from core.models import AuditEvent, Role, Team, User
 from tests.pages.conftest import sign_in, texts
 
 
@@ -62,3 +62,16 @@ def test_the_audit_trail_shows_the_change(signed_in, people):
     table = at.dataframe[0].value
     assert list(table["Action"]) == ["update"]
     assert list(table["Who"]) == ["admin@example.com"]
+
+
+def test_the_admin_chooses_a_scorecard_per_team(signed_in, session, people):
+    at = _users_page(signed_in)
+    team_id = people["b1"].team_id
+    picker = at.selectbox(key=f"team_scorecard_{team_id}")
+    assert picker.value == "default" and "complaints" in picker.options
+    picker.set_value("complaints")
+    next(b for b in at.button if b.label == "Save scorecards").click().run()
+    assert "Team scorecards saved." in texts(at)
+    session.expire_all()
+    assert session.get(Team, team_id).scorecard == "complaints"
+    assert session.get(Team, people["a1"].team_id).scorecard == "default"

@@ -7,8 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from core.models import Speaker
+from core.calls import register_call
+from core.models import CallStatus, CriterionScore, Evaluation, EvaluationSource, Speaker
 from qa.transcript import Transcript, TranscriptSegment, Word
+from tests.conftest import NOW
 
 DEMO = Path(__file__).resolve().parents[2] / "data" / "demo"
 DEMO_CALLS = sorted(p for p in (DEMO / "calls").iterdir() if p.suffix in {".opus", ".flac"})
@@ -75,3 +77,42 @@ def transcriber():
     from qa.transcribe import Transcriber
 
     return Transcriber()
+
+
+def scored_call(session, agent, number, *, auto_fail=False, needs_review=False, failed=()):
+    """A done call of `agent` with an auto-QA evaluation on the default scorecard in which
+    `failed` criteria fail and the rest pass."""
+    call = register_call(
+        session=session,
+        recording_path=f"c{number}.opus",
+        sha256=f"{number:064d}",
+        agent_id=agent.id,
+        started_at=NOW,
+        now=NOW,
+    )
+    call.status = CallStatus.DONE
+    evaluation = Evaluation(
+        call_id=call.id,
+        source=EvaluationSource.AUTO,
+        scorecard="default",
+        scorecard_version="1+test",
+        score=0.0 if auto_fail else 100.0 * (1 - len(failed) / len(DEFAULT_CRITERIA)),
+        auto_fail=auto_fail,
+        needs_review=needs_review,
+        created_at=NOW,
+    )
+    session.add(evaluation)
+    session.flush()
+    for criterion in DEFAULT_CRITERIA:
+        result = "fail" if criterion in failed else "pass"
+        session.add(
+            CriterionScore(
+                evaluation_id=evaluation.id,
+                criterion_id=criterion,
+                result=result,
+                confidence=0.9,
+                evidence=[{"start": 1, "end": 2, "speaker": "agent", "text": "Hello"}],
+            )
+        )
+    session.commit()
+    return call

@@ -3,6 +3,7 @@ import pytest
 from qa.agreement import (
     agreement_by_criterion,
     cohen_kappa,
+    fleiss_kappa,
     majority_agreement,
     percent_agreement,
 )
@@ -49,3 +50,37 @@ def test_agreement_by_criterion_compares_each_criterion_separately():
 def test_mismatched_or_empty_ratings_are_refused(a, b):
     with pytest.raises(ValueError):
         cohen_kappa(a, b)
+
+
+def test_fleiss_kappa_matches_the_published_example():
+    # Fleiss (1971) as reproduced on Wikipedia: 10 items, 14 raters, 5 categories -> 0.210.
+    counts = [
+        [0, 0, 0, 0, 14],
+        [0, 2, 6, 4, 2],
+        [0, 0, 3, 5, 6],
+        [0, 3, 9, 2, 0],
+        [2, 2, 8, 1, 1],
+        [7, 7, 0, 0, 0],
+        [3, 2, 6, 3, 0],
+        [2, 5, 3, 2, 2],
+        [6, 5, 2, 1, 0],
+        [0, 2, 2, 3, 7],
+    ]
+    items = [[c for c, n in enumerate(row) for _ in range(n)] for row in counts]
+    assert fleiss_kappa(items) == pytest.approx(0.210, abs=0.001)
+
+
+def test_fleiss_kappa_with_two_raters_is_close_to_cohens():
+    a = ["pass", "pass", "fail", "na", "pass", "fail"]
+    b = ["pass", "fail", "fail", "na", "pass", "pass"]
+    assert fleiss_kappa(list(zip(a, b, strict=True))) == pytest.approx(cohen_kappa(a, b), abs=0.05)
+    assert fleiss_kappa([["pass", "pass"], ["pass", "pass"]]) == 1.0
+
+
+@pytest.mark.parametrize(
+    ("ratings", "message"),
+    [([], "no ratings"), ([["pass"]], "at least two"), ([["a", "b"], ["a"]], "same number")],
+)
+def test_fleiss_kappa_refuses_unusable_ratings(ratings, message):
+    with pytest.raises(ValueError, match=message):
+        fleiss_kappa(ratings)

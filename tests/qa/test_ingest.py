@@ -143,8 +143,8 @@ def test_each_call_is_scored_on_import_and_stored_with_its_transcript(engine, pe
 
     seen = []
 
-    def score(transcript, metrics):
-        seen.append((transcript, metrics))
+    def score(transcript, metrics, team_scorecard):
+        seen.append((transcript, metrics, team_scorecard))
         evidence = Evidence(0.5, 4.0, "agent", transcript.segments[0].text)
         return EvaluationResult(
             scorecard="default",
@@ -163,7 +163,8 @@ def test_each_call_is_scored_on_import_and_stored_with_its_transcript(engine, pe
         now=lambda: NOW,
         score=score,
     )
-    transcript, metrics = seen[0]
+    transcript, metrics, team_scorecard = seen[0]
+    assert team_scorecard is None  # no agent, so no team
     assert "[CARD]" in transcript.segments[1].text  # the scorer sees only redacted text
     assert metrics.agent_talk_seconds > 0
     with Session(engine) as session:
@@ -171,3 +172,29 @@ def test_each_call_is_scored_on_import_and_stored_with_its_transcript(engine, pe
         criterion = session.exec(select(CriterionScore)).one()
     assert (evaluation.source, evaluation.score) == (EvaluationSource.AUTO, 100.0)
     assert criterion.evidence[0]["text"].startswith("Thanks for calling")
+
+
+def test_a_call_is_scored_against_its_agents_team_scorecard(engine, people):
+    from core.models import Team
+
+    with Session(engine) as session:
+        team = session.get(Team, people["a1"].team_id)
+        team.scorecard = "complaints"
+        session.add(team)
+        session.commit()
+    seen = []
+
+    def score(transcript, metrics, team_scorecard):
+        seen.append(team_scorecard)
+        raise RuntimeError("stop after seeing the scorecard")
+
+    summary = ingest(
+        engine=engine,
+        paths=[STEREO_OPUS],
+        transcribe=fake_transcript,
+        options=IngestOptions(agent_email=people["a1"].email),
+        now=lambda: NOW,
+        score=score,
+    )
+    assert seen == ["complaints"]
+    assert "stop after seeing the scorecard" in summary.failed[0].error

@@ -1,65 +1,28 @@
 import pytest
 from sqlmodel import select
 
-from core.calls import register_call
 from core.errors import InvalidInput, NotAllowed
-from core.models import AuditEvent, CallStatus, CriterionScore, Evaluation, EvaluationSource
+from core.models import AuditEvent, Evaluation, EvaluationSource
 from qa.evaluations import latest_evaluation
 from qa.review import ReviewDecision, in_random_sample, review_queue, submit_review
 from qa.scorecard import load_scorecard
 from qa.scoring import Result
 from tests.conftest import NOW
+from tests.qa.conftest import scored_call
 
 SCORECARD = load_scorecard("default")
 CRITERIA = [c.id for c in SCORECARD.criteria]
 
 
-def _scored_call(session, agent, number, *, auto_fail=False, needs_review=False, failed=()):
-    call = register_call(
-        session=session,
-        recording_path=f"c{number}.opus",
-        sha256=f"{number:064d}",
-        agent_id=agent.id,
-        started_at=NOW,
-        now=NOW,
-    )
-    call.status = CallStatus.DONE
-    evaluation = Evaluation(
-        call_id=call.id,
-        source=EvaluationSource.AUTO,
-        scorecard="default",
-        scorecard_version="1+test",
-        score=0.0 if auto_fail else 90.0,
-        auto_fail=auto_fail,
-        needs_review=needs_review,
-        created_at=NOW,
-    )
-    session.add(evaluation)
-    session.flush()
-    for criterion in CRITERIA:
-        result = "fail" if criterion in failed else "pass"
-        session.add(
-            CriterionScore(
-                evaluation_id=evaluation.id,
-                criterion_id=criterion,
-                result=result,
-                confidence=0.9,
-                evidence=[{"start": 1, "end": 2, "speaker": "agent", "text": "Hello"}],
-            )
-        )
-    session.commit()
-    return call
-
-
 @pytest.fixture
 def scored(session, people):
     return {
-        "failed": _scored_call(
+        "failed": scored_call(
             session, people["a1"], 1, auto_fail=True, failed=("recording_disclosure",)
         ),
-        "unsure": _scored_call(session, people["a2"], 2, needs_review=True),
-        "fine": _scored_call(session, people["a1"], 3),
-        "other_team": _scored_call(session, people["b1"], 4, auto_fail=True),
+        "unsure": scored_call(session, people["a2"], 2, needs_review=True),
+        "fine": scored_call(session, people["a1"], 3),
+        "other_team": scored_call(session, people["b1"], 4, auto_fail=True),
     }
 
 

@@ -4,7 +4,13 @@ from pathlib import Path
 import pytest
 import yaml
 
-from qa.scorecard import CHECK_RULES, ScorecardError, load_scorecard, parse_scorecard
+from qa.scorecard import (
+    CHECK_RULES,
+    ScorecardError,
+    available_scorecards,
+    load_scorecard,
+    parse_scorecard,
+)
 from tests.qa.conftest import DEFAULT_CRITERIA
 
 SKILLS_FILE = Path(__file__).resolve().parents[2] / "training" / "skills.yaml"
@@ -75,7 +81,9 @@ def test_a_scorecard_loads_by_path_and_fills_parameter_defaults(tmp_path):
 
 
 def test_an_unknown_scorecard_name_lists_the_available_ones():
-    with pytest.raises(ScorecardError, match=r"unknown scorecard 'nope' \(available: default"):
+    with pytest.raises(
+        ScorecardError, match=r"unknown scorecard 'nope' \(available: complaints, default\)"
+    ):
         load_scorecard("nope")
 
 
@@ -134,3 +142,10 @@ def test_a_key_given_twice_is_rejected():
 def test_broken_documents_are_rejected_with_a_message(text, message):
     with pytest.raises(ScorecardError, match=message):
         parse_scorecard(text)
+
+
+def test_the_bundled_scorecards_load_and_the_complaints_one_weighs_empathy_most():
+    assert set(available_scorecards()) >= {"default", "complaints"}
+    loaded = {name: load_scorecard(name) for name in available_scorecards()}
+    complaints = {c.id: c for c in loaded["complaints"].criteria}
+    assert complaints["empathy"].weight == 3 and complaints["professionalism"].critical
