@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import Field, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
@@ -91,6 +91,39 @@ class Settings(BaseSettings):
     demo_password: str = Field(
         default="callcoach-demo",
         description="Password given to the demo users when the demo organisation is loaded.",
+    )
+    desired_retention: float = Field(
+        default=0.9,
+        ge=0.7,
+        le=0.99,
+        description="Spaced repetition aims for this chance that an agent still recalls a quiz "
+        "answer when its review falls due; higher means shorter intervals and more reviews.",
+    )
+    smtp_host: str | None = Field(
+        default=None,
+        description="Mail server for the reminder emails; none means reminders are not sent.",
+    )
+    smtp_port: int = Field(
+        default=587, ge=1, le=65535, description="Port of the mail server (587 = submission)."
+    )
+    smtp_username: str | None = Field(
+        default=None, description="Account on the mail server; none means no sign-in."
+    )
+    smtp_password: SecretStr | None = Field(
+        default=None, description="Password of smtp_username (never logged or shown)."
+    )
+    smtp_sender: str | None = Field(
+        default=None,
+        description="From address of reminder emails, e.g. 'Callcoach <callcoach@example.com>'.",
+    )
+    smtp_starttls: bool = Field(
+        default=True,
+        description="Encrypt the connection with STARTTLS before signing in (off only for a "
+        "relay on the same machine).",
+    )
+    app_url: str = Field(
+        default="http://localhost:8501",
+        description="Address agents open Callcoach at; reminder emails link to it.",
     )
 
     @field_validator("database_url")

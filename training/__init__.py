@@ -1,4 +1,4 @@
-"""Training content: the skill catalogue and the lesson library."""
+"""Training: the skill catalogue, the lesson library, spaced repetition, streaks and reminders."""
 
 from training.catalogue import (
     CATALOGUE_PATH,
@@ -23,25 +23,67 @@ from training.lessons import (
     save_lesson,
     validate_lesson_text,
 )
+from training.reminders import (
+    Digest,
+    FailedDelivery,
+    OverdueAssignment,
+    SendReport,
+    SmtpSettings,
+    compose_digest,
+    missing_smtp_settings,
+    send_digests,
+)
+from training.srs import (
+    Feel,
+    ReviewOutcome,
+    describe_interval,
+    due_at,
+    mastery,
+    new_card_state,
+    rating_for,
+    recall_probability,
+    review,
+)
+from training.streaks import Streak, learning_streak, time_zone
 
 __all__ = [
     "CATALOGUE_PATH",
     "LESSON_TEMPLATE",
     "SECTION_HEADINGS",
     "CatalogueError",
+    "Digest",
+    "FailedDelivery",
+    "Feel",
     "Lesson",
     "LessonFormatError",
     "LessonProblem",
     "LessonSection",
     "Level",
     "LibraryLoad",
+    "OverdueAssignment",
     "QuizOption",
     "QuizQuestion",
+    "ReviewOutcome",
+    "SendReport",
     "Skill",
+    "SmtpSettings",
+    "Streak",
+    "compose_digest",
+    "describe_interval",
+    "due_at",
+    "learning_streak",
     "load_catalogue",
     "load_library",
+    "mastery",
+    "missing_smtp_settings",
+    "new_card_state",
     "parse_catalogue",
     "parse_lesson",
+    "rating_for",
+    "recall_probability",
+    "review",
     "save_lesson",
+    "send_digests",
+    "time_zone",
     "validate_lesson_text",
 ]
