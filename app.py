@@ -3,8 +3,10 @@
 import streamlit as st
 
 import ui
+from ui.learning import menu_badges
 
 st.set_page_config(page_title="Callcoach", page_icon=":material/headset_mic:", layout="centered")
 
 ui.app_settings()  # a malformed setting stops here with a clear message
-st.navigation(ui.navigation_for(ui.signed_in_user())).run()
+user = ui.signed_in_user()
+st.navigation(ui.navigation_for(user, badges=menu_badges(user))).run()

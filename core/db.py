@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import sqlalchemy as sa
-from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.exc import OperationalError
 
 from core.config import PROJECT_ROOT, ConfigError
 
-__all__ = ["DatabaseUnavailable", "create_db_engine", "migrate"]
+__all__ = ["DatabaseUnavailable", "create_db_engine", "migrate", "schema_transaction"]
 
 _MIGRATIONS_DIR = PROJECT_ROOT / "migrations"
 
@@ -56,13 +58,38 @@ def create_db_engine(url: str) -> Engine:
     return engine
 
 
+@contextmanager
+def schema_transaction(engine: Engine) -> Iterator[Connection]:
+    """A connection whose schema changes are all or nothing, SQLite included.
+
+    pysqlite commits each DDL statement as it runs (it only opens transactions for DML), so a
+    migration failing half-way would leave a half-made schema. Here the driver is put in
+    autocommit and the transaction is opened and closed by hand around the whole change.
+    https://docs.sqlalchemy.org/en/20/dialects/sqlite.html#serializable-isolation-savepoints-transactional-ddl
+    """
+    if engine.dialect.name != "sqlite":
+        with engine.begin() as connection:
+            yield connection
+        return
+    with engine.connect() as plain:
+        connection = plain.execution_options(isolation_level="AUTOCOMMIT")
+        connection.exec_driver_sql("BEGIN")
+        try:
+            yield connection
+        except BaseException:
+            connection.exec_driver_sql("ROLLBACK")
+            raise
+        connection.exec_driver_sql("COMMIT")
+
+
 def migrate(engine: Engine) -> None:
-    """Bring the schema to the newest Alembic revision (a no-op when it is current)."""
+    """Bring the schema to the newest Alembic revision (a no-op when it is current); a
+    failing migration changes nothing."""
     from alembic import command
     from alembic.config import Config
 
     config = Config()
     config.set_main_option("script_location", str(_MIGRATIONS_DIR))
-    with engine.begin() as connection:
+    with schema_transaction(engine) as connection:
         config.attributes["connection"] = connection
         command.upgrade(config, "head")

@@ -7,6 +7,8 @@ import sqlalchemy as sa
 from sqlmodel import Field, Relationship, SQLModel
 
 __all__ = [
+    "Assignment",
+    "AssignmentSource",
     "AuditEvent",
     "CalibrationRater",
     "CalibrationRating",
@@ -18,11 +20,16 @@ __all__ = [
     "DisputeStatus",
     "Evaluation",
     "EvaluationSource",
+    "LessonAttempt",
+    "LessonTip",
+    "ReviewCard",
+    "ReviewLog",
     "Role",
     "Segment",
     "SignInSession",
     "Speaker",
     "Team",
+    "TipStatus",
     "User",
     "UserPublic",
     "utcnow",
@@ -72,6 +79,13 @@ class UserPublic(SQLModel):
     role: Role = Field(sa_type=sa.String(16))
     team_id: int | None = Field(default=None, foreign_key="team.id", index=True)
     active: bool = True
+    # The person's IANA time zone: learning streaks count their local days.
+    time_zone: str = Field(
+        default="Europe/London", max_length=64, sa_column_kwargs={"server_default": "Europe/London"}
+    )
+    # Whether `python -m training remind` emails them a digest of reviews due and overdue work.
+    # ("1" reads as true in SQLite and PostgreSQL, and lets SQLite add the column in place.)
+    reminders: bool = Field(default=True, sa_column_kwargs={"server_default": "1"})
 
 
 # A person who signs in; the password is stored only as an argon2 hash.
@@ -223,3 +237,97 @@ class CalibrationRating(SQLModel, table=True):
     criterion_id: str = Field(max_length=64)
     result: str = Field(max_length=4)  # pass | fail | na
     comment: str | None = None
+
+
+class AssignmentSource(StrEnum):
+    AUTO = "auto"  # from the failed criteria of an evaluation, via the weak-spot matcher
+    LEAD = "lead"  # assigned by hand
+
+
+# A lesson an agent is asked to do by a due date, and why. State: completed once
+# `completed_at` is set, else overdue past `due_at`, else in progress once started, else
+# assigned. One open assignment per agent and lesson (a partial unique index).
+class Assignment(SQLModel, table=True):
+    __table_args__ = (
+        sa.Index(
+            "uq_assignment_open",
+            "agent_id",
+            "lesson_id",
+            unique=True,
+            sqlite_where=sa.text("completed_at IS NULL"),
+            postgresql_where=sa.text("completed_at IS NULL"),
+        ),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    agent_id: int = Field(foreign_key="user.id", index=True)
+    lesson_id: str = Field(max_length=120)
+    source: AssignmentSource = Field(sa_type=sa.String(8))
+    assigned_by_id: int | None = Field(default=None, foreign_key="user.id")
+    reason: str = Field(max_length=300)
+    # The evaluation whose failed criterion led to it (automatic assignments).
+    evaluation_id: int | None = Field(
+        default=None, foreign_key="evaluation.id", index=True, ondelete="SET NULL"
+    )
+    criterion_id: str | None = Field(default=None, max_length=64)
+    created_at: datetime
+    due_at: datetime
+    started_at: datetime | None = None
+    completed_at: datetime | None = None
+
+
+# One go at a lesson: where the agent is (to resume), time spent and the quiz result.
+class LessonAttempt(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    agent_id: int = Field(foreign_key="user.id", index=True)
+    lesson_id: str = Field(max_length=120, index=True)
+    step: int = 0  # the screen to resume at: the lesson's sections, then one per question
+    # Quiz question index (as text, JSON keys) -> chosen option index.
+    answers: dict = Field(default_factory=dict, sa_type=sa.JSON)
+    started_at: datetime
+    last_active_at: datetime
+    seconds_spent: float = 0.0
+    completed_at: datetime | None = None
+    quiz_correct: int | None = None
+    quiz_total: int | None = None
+
+
+# A quiz question an agent has met, scheduled for review with FSRS (`training.srs`).
+class ReviewCard(SQLModel, table=True):
+    __table_args__ = (sa.UniqueConstraint("agent_id", "lesson_id", "question"),)
+    id: int | None = Field(default=None, primary_key=True)
+    agent_id: int = Field(foreign_key="user.id", index=True)
+    lesson_id: str = Field(max_length=120)
+    question: int  # index in the lesson's quiz
+    state: dict = Field(sa_type=sa.JSON)  # the FSRS card, as training.srs stores it
+    due_at: datetime = Field(index=True)
+    created_at: datetime
+    last_reviewed_at: datetime | None = None
+
+
+# One answer to a review card: what the agent answered and the FSRS rating it became.
+class ReviewLog(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    card_id: int = Field(foreign_key="reviewcard.id", index=True, ondelete="CASCADE")
+    agent_id: int = Field(foreign_key="user.id", index=True)
+    reviewed_at: datetime
+    correct: bool
+    feel: str | None = Field(default=None, max_length=8)  # easy | hard, the agent's tap
+    rating: str = Field(max_length=8)
+
+
+class TipStatus(StrEnum):
+    PENDING = "pending"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+
+
+# A tip or example phrase an agent adds to a lesson; shown in the lesson once a lead approves.
+class LessonTip(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    lesson_id: str = Field(max_length=120, index=True)
+    author_id: int = Field(foreign_key="user.id", index=True)
+    text: str = Field(max_length=500)
+    status: TipStatus = Field(default=TipStatus.PENDING, sa_type=sa.String(16), index=True)
+    created_at: datetime
+    reviewed_by_id: int | None = Field(default=None, foreign_key="user.id")
+    reviewed_at: datetime | None = None

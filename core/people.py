@@ -24,6 +24,7 @@ __all__ = [
     "list_users",
     "require_role",
     "reset_password",
+    "set_reminders",
     "set_team_scorecard",
     "update_user",
 ]
@@ -116,6 +117,32 @@ def set_team_scorecard(
         session.add(team)
         session.commit()
     return team
+
+
+def set_reminders(*, session: Session, user: User, on: bool, now: datetime) -> User:
+    """A person turns their own email reminders on or off. Audited.
+
+    Raises:
+        NotAllowed: the account is deactivated.
+    """
+    if not user.active:
+        raise NotAllowed("You are not allowed to do this.")
+    person = session.get(User, user.id)
+    if person.reminders != on:
+        record_event(
+            session=session,
+            actor=person,
+            action="update",
+            entity="user",
+            entity_id=person.id,
+            now=now,
+            before={"reminders": person.reminders},
+            after={"reminders": on},
+        )
+        person.reminders = on
+        session.add(person)
+        session.commit()
+    return person
 
 
 def list_users(*, session: Session, viewer: User) -> list[User]:

@@ -12,9 +12,12 @@ from core.errors import InvalidInput
 from core.models import utcnow
 from core.progress import ProgressBar
 from demo.load import load_demo
+from index.lesson_index import open_lesson_index
 from qa.autoqa import AutoQA
 from qa.ingest import FileOutcome
 from qa.transcribe import get_transcriber
+from training.assignments import AutoAssigner
+from training.lessons import load_library
 
 
 def main() -> int:
@@ -47,6 +50,12 @@ def _load(settings: Settings, engine: Engine) -> int:
             transcribe=lambda path, channel: transcriber.transcribe(path, agent_channel=channel),
             now=utcnow,
             score=AutoQA(embedding_model=settings.embedding_model),
+            assign=AutoAssigner(
+                open_lesson_index(
+                    settings=settings, lessons=load_library(settings.lessons_dir).lessons
+                ),
+                repeat_after_days=settings.lesson_repeat_after_days,
+            ),
             progress=progress,
         )
     except InvalidInput as exc:
@@ -64,6 +73,8 @@ def _load(settings: Settings, engine: Engine) -> int:
             f"QA workflow: {quality.reviews} reviews, {quality.disputes} disputes and "
             f"{quality.calibrations} calibration sessions added."
         )
+    if result.assignments:
+        print(f"Lessons assigned from the demo calls' failed criteria: {result.assignments}.")
     for outcome in calls.failed:
         print(f"  failed: {outcome.path.name}: {outcome.error}", file=sys.stderr)
     return 1 if calls.failed else 0

@@ -12,8 +12,9 @@ from sqlmodel import Session
 
 from core.config import PROJECT_ROOT, Settings
 from core.demo import load_demo_organisation
-from demo.quality import QualitySeed, seed_quality_workflow
+from demo.quality import QualitySeed, assign_demo_lessons, seed_quality_workflow
 from qa.ingest import (
+    EvaluatedHook,
     FileOutcome,
     IngestOptions,
     IngestSummary,
@@ -34,6 +35,7 @@ class DemoLoad:
     users_created: int
     calls: IngestSummary
     quality: QualitySeed = QualitySeed(0, 0, 0)
+    assignments: int = 0
 
 
 def load_demo(
@@ -43,11 +45,13 @@ def load_demo(
     transcribe: Callable[[Path, int], Transcript],
     now: Callable[[], datetime],
     score: Scorer | None = None,
+    assign: EvaluatedHook | None = None,
     progress: Callable[[FileOutcome, int, int], None] = lambda _o, _d, _t: None,
 ) -> DemoLoad:
     """Create the demo organisation and import the demo recordings; safe to run again (calls
     already imported are skipped). With a scorer, the calls are scored and the QA workflow is
-    seeded once: reviews, disputes and calibration sessions."""
+    seeded once: reviews, disputes and calibration sessions. With `assign`, each agent gets
+    lessons for the failed criteria of their calls."""
     with Session(engine) as session:
         users = load_demo_organisation(session=session, password=settings.demo_password, now=now())
     summary = ingest(
@@ -66,4 +70,5 @@ def load_demo(
         progress=progress,
     )
     quality = seed_quality_workflow(engine=engine, now=now()) if score else QualitySeed(0, 0, 0)
-    return DemoLoad(users_created=len(users), calls=summary, quality=quality)
+    assigned = assign_demo_lessons(engine=engine, assign=assign, now=now()) if assign else 0
+    return DemoLoad(users_created=len(users), calls=summary, quality=quality, assignments=assigned)

@@ -10,15 +10,24 @@ from pathlib import Path
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
-from core.models import CalibrationSession, Call, Dispute, Evaluation, EvaluationSource, User
+from core.models import (
+    Assignment,
+    CalibrationSession,
+    Call,
+    Dispute,
+    Evaluation,
+    EvaluationSource,
+    User,
+)
 from qa.calibration import create_calibration, submit_calibration
 from qa.disputes import raise_dispute, resolve_dispute
 from qa.evaluations import ReviewDecision, criterion_scores, latest_evaluation
+from qa.ingest import EvaluatedHook
 from qa.review import submit_review
 from qa.scorecard import load_scorecard
 from qa.scoring import Result
 
-__all__ = ["QualitySeed", "seed_quality_workflow"]
+__all__ = ["QualitySeed", "assign_demo_lessons", "seed_quality_workflow"]
 
 REFERENCES_DIR = Path(__file__).resolve().parents[1] / "data" / "demo" / "references"
 LEAD, REVIEWER, ADMIN = "lena.brooks@example.com", "raj.patel@example.com", "admin@example.com"
@@ -162,3 +171,19 @@ def seed_quality_workflow(*, engine: Engine, now: datetime) -> QualitySeed:
             )
             calibrations += 1
         return QualitySeed(reviews, len(disputes), calibrations)
+
+
+def assign_demo_lessons(*, engine: Engine, assign: EvaluatedHook, now: datetime) -> int:
+    """Give each demo agent lessons for the failed criteria of their calls' official
+    evaluations (once per evaluation). Returns how many assignments were made."""
+    made = 0
+    with Session(engine, expire_on_commit=False) as session:
+        done = set(session.exec(select(Assignment.evaluation_id)))
+        for call in session.exec(select(Call).where(col(Call.agent_id).is_not(None))):
+            agent = session.get(User, call.agent_id)
+            evaluation = latest_evaluation(session=session, viewer=agent, call_id=call.id)
+            if evaluation is None or evaluation.id in done:
+                continue
+            made += len(assign(session, evaluation, now) or ())
+            session.commit()
+    return made

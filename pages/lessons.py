@@ -4,9 +4,9 @@ import streamlit as st
 
 import ui
 from training.lessons import LESSON_TEMPLATE, LessonFormatError
-from ui.lessons import lesson_library, save_and_index, skill_titles
+from ui.lessons import assign_form, lesson_library, save_and_index, skill_titles, tips_for_approval
 
-ui.guard("lessons")
+viewer = ui.guard("lessons")
 st.title("Lessons")
 if flash := st.session_state.pop("lessons_flash", None):
     st.success(flash)
@@ -66,12 +66,15 @@ if ids:
                     for option in question.options
                 )
             )
+    assign_form(lesson, lead=viewer, known=set(titles), key="lessons_assign")
     with st.expander("Edit this lesson"):
         edited = st.text_area(
             "Lesson Markdown", lesson.markdown, height=480, key=f"lessons_edit_{lesson.id}"
         )
         if st.button("Save lesson", key="lessons_save", type="primary"):
             save(edited, replaces=lesson.id)
+
+tips_for_approval(titles, lead=viewer)
 
 with st.expander("Add a lesson"):
     st.caption("Skills: " + ", ".join(f"`{skill}`" for skill in skills))

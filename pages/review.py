@@ -15,6 +15,7 @@ from qa.review import ReviewDecision, review_queue, submit_review
 from qa.scorecard import ScorecardError, load_scorecard
 from qa.scoring import Result
 from ui.call_view import player_and_transcript
+from ui.lessons import auto_assigner
 
 viewer = ui.guard("review")
 settings = ui.app_settings()
@@ -99,6 +100,7 @@ with ui.db_session() as session:
                     decisions=decisions,
                     scorecard=scorecard,
                     now=utcnow(),
+                    on_evaluated=auto_assigner(),
                 )
             except (InvalidInput, NotAllowed) as exc:
                 st.error(str(exc))

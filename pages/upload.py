@@ -7,6 +7,7 @@ from core.models import utcnow
 from core.people import list_agents
 from qa.ingest import AUDIO_SUFFIXES, FileOutcome, IngestOptions, ingest
 from qa.uploads import store_upload
+from ui.lessons import auto_assigner
 from ui.models import auto_qa, transcriber
 
 viewer = ui.guard("upload")
@@ -72,6 +73,7 @@ if st.button("Import", type="primary", disabled=not files, key="upload_go"):
         ),
         now=utcnow,
         score=auto_qa(),
+        on_evaluated=auto_assigner(),
         progress=progress,
     )
     st.page_link("pages/calls.py", label="Open the calls", icon=":material/call:")

@@ -8,8 +8,8 @@ from datetime import datetime
 
 from sqlmodel import Session, col, select
 
-from core.calls import get_call
-from core.models import CriterionScore, Evaluation, EvaluationSource, User
+from core.calls import calls_scope, get_call
+from core.models import Call, CriterionScore, Evaluation, EvaluationSource, User
 from qa.scorecard import Scorecard
 from qa.scoring import EvaluationResult, Result, overall_score
 
@@ -20,6 +20,7 @@ __all__ = [
     "criterion_scores",
     "latest_auto_evaluation",
     "latest_evaluation",
+    "official_scores",
 ]
 
 
@@ -151,3 +152,26 @@ def add_human_evaluation(
         if result != original.result:
             changed[criterion_id] = {"from": original.result, "to": result, "comment": comment}
     return human, changed
+
+
+def official_scores(
+    *, session: Session, viewer: User, agent_id: int
+) -> list[tuple[Call, Evaluation]]:
+    """Each scored call of an agent in the viewer's scope with its official evaluation (the
+    newest human one, else the newest auto-QA one), oldest call first."""
+    query = (
+        select(Call, Evaluation)
+        .join(Evaluation, col(Evaluation.call_id) == col(Call.id))
+        .where(calls_scope(viewer), Call.agent_id == agent_id)
+        .order_by(col(Evaluation.id))
+    )
+    best: dict[int, tuple[Call, Evaluation]] = {}
+    for call, evaluation in session.exec(query):
+        known = best.get(call.id)
+        if (
+            known is None
+            or evaluation.source == EvaluationSource.HUMAN
+            or (known[1].source == EvaluationSource.AUTO)
+        ):
+            best[call.id] = (call, evaluation)
+    return sorted(best.values(), key=lambda pair: pair[0].started_at or pair[0].created_at)

@@ -31,7 +31,12 @@ from qa.redact import redact_transcript
 from qa.transcript import Transcript
 
 if TYPE_CHECKING:
+    from core.models import Evaluation
     from qa.scoring import EvaluationResult
+
+# Called with each new auto-QA evaluation before it is committed, e.g. to assign lessons for
+# its failed criteria (`training.assignments.AutoAssigner`).
+EvaluatedHook = Callable[[Session, "Evaluation", datetime], object]
 
 # Scores a redacted transcript with its metrics (auto-QA; see qa.scoring.evaluate). The third
 # argument names the scorecard the agent's team uses, None for a call without a team.
@@ -43,6 +48,7 @@ __all__ = [
     "FileOutcome",
     "IngestOptions",
     "IngestSummary",
+    "EvaluatedHook",
     "Scorer",
     "collect_audio_files",
     "ingest",
@@ -260,6 +266,7 @@ def _store_transcript(
     options: IngestOptions,
     now: datetime,
     score: Scorer | None,
+    on_evaluated: EvaluatedHook | None = None,
 ) -> None:
     """Write the redacted transcript, its metrics and its auto-QA evaluation and mark the call
     done, in one commit."""
@@ -268,12 +275,14 @@ def _store_transcript(
     if score is not None:
         from qa.evaluations import add_auto_evaluation
 
-        add_auto_evaluation(
+        evaluation = add_auto_evaluation(
             session=session,
             call_id=call.id,
             result=score(redacted, metrics, _team_scorecard(session, call)),
             now=now,
         )
+        if on_evaluated is not None:
+            on_evaluated(session, evaluation, now)
     session.exec(delete(Segment).where(Segment.call_id == call.id))
     for original, segment in zip(transcript.segments, redacted.segments, strict=True):
         session.add(
@@ -307,6 +316,7 @@ def _ingest_file(
     options: IngestOptions,
     now: Callable[[], datetime],
     score: Scorer | None,
+    on_evaluated: EvaluatedHook | None,
 ) -> FileOutcome:
     try:
         sha256 = file_sha256(path)
@@ -326,7 +336,15 @@ def _ingest_file(
         session.commit()
         try:
             transcript = transcribe(path, options.agent_channel)
-            _store_transcript(session, call, transcript, options=options, now=now(), score=score)
+            _store_transcript(
+                session,
+                call,
+                transcript,
+                options=options,
+                now=now(),
+                score=score,
+                on_evaluated=on_evaluated,
+            )
         except Exception as exc:  # noqa: BLE001 - one broken file must not stop the batch
             message = str(exc) if isinstance(exc, AudioError) else f"{path.name}: {exc!r}"
             session.rollback()
@@ -346,6 +364,7 @@ def ingest(
     now: Callable[[], datetime],
     metadata: dict[str, CallMetadata] | None = None,
     score: Scorer | None = None,
+    on_evaluated: EvaluatedHook | None = None,
     progress: Callable[[FileOutcome, int, int], None] = lambda _outcome, _done, _total: None,
 ) -> IngestSummary:
     """Import files and folders; one bad file never stops the batch.
@@ -358,6 +377,7 @@ def ingest(
         now: the clock, called when rows are written.
         metadata: per file name, from a metadata CSV.
         score: auto-QA of each redacted transcript, stored with it; None skips scoring.
+        on_evaluated: called with each new evaluation in the same transaction.
         progress: called after each file with its outcome, files done and files in total.
 
     Raises:
@@ -374,6 +394,7 @@ def ingest(
             options=options,
             now=now,
             score=score,
+            on_evaluated=on_evaluated,
         )
         summary.outcomes.append(outcome)
         progress(outcome, number, len(files))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -98,9 +98,13 @@ def submit_review(
     decisions: Sequence[ReviewDecision],
     scorecard: Scorecard,
     now: datetime,
+    on_evaluated: Callable[[Session, Evaluation, datetime], object] | None = None,
 ) -> Evaluation:
     """Store a reviewer's evaluation of a call; it becomes the call's official score, the
     auto-QA one is kept. Audited with the overridden criteria.
+
+    `on_evaluated` runs with the new evaluation before it is committed (e.g. lesson
+    assignments for the criteria the reviewer failed).
 
     Raises:
         NotAllowed: the reviewer's role or scope does not cover this call.
@@ -137,5 +141,7 @@ def submit_review(
         before={"score": auto.score, "source": "auto"},
         after={"score": human.score, "source": "human", "overridden": overridden},
     )
+    if on_evaluated is not None:
+        on_evaluated(session, human, now)
     session.commit()
     return human

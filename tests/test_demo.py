@@ -51,12 +51,35 @@ def test_the_scored_demo_gets_reviews_disputes_and_calibrations_once(engine, tmp
             ),
         )
 
+    assigned = []
+
+    def assign(session, evaluation, now):
+        # Lesson assignment stand-in: one per official evaluation, recorded like the real one.
+        from core.models import Assignment
+
+        call = session.get(Call, evaluation.call_id)
+        made = Assignment(
+            agent_id=call.agent_id,
+            lesson_id=f"lesson-{call.id}",
+            source="auto",
+            reason="x",
+            evaluation_id=evaluation.id,
+            created_at=now,
+            due_at=now,
+        )
+        session.add(made)
+        assigned.append(evaluation)
+        return [made]
+
     settings = Settings(data_dir=tmp_path)
     kwargs = {"engine": engine, "settings": settings, "transcribe": fake_transcript}
-    first = load_demo(now=lambda: NOW, score=score, **kwargs)
-    second = load_demo(now=lambda: NOW, score=score, **kwargs)
+    first = load_demo(now=lambda: NOW, score=score, assign=assign, **kwargs)
+    second = load_demo(now=lambda: NOW, score=score, assign=assign, **kwargs)
     assert (first.quality.reviews, first.quality.disputes, first.quality.calibrations) == (6, 2, 2)
     assert (second.quality.reviews, second.quality.disputes) == (0, 0)
+    # Every call's official evaluation (the human one where reviewed), once.
+    assert first.assignments == 16 and second.assignments == 0
+    assert sum(e.source == "human" for e in assigned) == 6
     with Session(engine) as session:
         statuses = sorted(d.status for d in session.exec(select(Dispute)))
         assert statuses == [DisputeStatus.OPEN, DisputeStatus.REJECTED]

@@ -2,18 +2,32 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 
 import streamlit as st
 
+from core.models import User, utcnow
+from core.people import list_agents
 from index.embedder import get_embedder
 from index.lesson_index import LESSON_INDEX_FOLDER, IndexOptions, LessonIndex
 from index.vectors import VectorOptions
+from training.assignments import AutoAssigner, assign_lesson
 from training.catalogue import load_catalogue
 from training.lessons import Lesson, LibraryLoad, load_library, save_lesson
-from ui.resources import app_settings
+from training.tips import decide_tip, pending_tips
+from ui.actions import attempt, show_flash
+from ui.resources import app_settings, db_session
 
-__all__ = ["lesson_library", "save_and_index", "skill_titles"]
+__all__ = [
+    "assign_form",
+    "auto_assigner",
+    "lesson_library",
+    "save_and_index",
+    "skill_titles",
+    "tips_for_approval",
+]
 
 
 @st.cache_resource(show_spinner="Loading the lesson index (the first build takes a minute)...")
@@ -67,3 +81,64 @@ def save_and_index(text: str, *, replaces: str | None) -> Lesson:
 def skill_titles() -> dict[str, str]:
     """Each catalogue skill's title by id."""
     return {skill.id: skill.title for skill in load_catalogue()}
+
+
+def auto_assigner() -> AutoAssigner:
+    """Assigns lessons for an evaluation's failed criteria (an ingest `on_evaluated` hook),
+    matched in the shared lesson index."""
+    _, index = lesson_library()
+    return AutoAssigner(index, repeat_after_days=app_settings().lesson_repeat_after_days)
+
+
+def assign_form(lesson: Lesson, *, lead: User, known: set[str], key: str) -> None:
+    """A lead or admin assigns `lesson` to one of their agents with a due date."""
+    show_flash(f"{key}_flash")
+    with db_session() as session, st.expander("Assign this lesson"), st.form(key):
+        agents = {a.id: a.name for a in list_agents(session=session, viewer=lead)}
+        agent_id = st.selectbox("Agent", list(agents), format_func=agents.get, key=f"{key}_agent")
+        due = st.date_input(
+            "Due", utcnow().date() + timedelta(days=7), min_value=utcnow().date(), key=f"{key}_due"
+        )
+        reason = st.text_input("Why (the agent sees this)", key=f"{key}_why", max_chars=300)
+        if st.form_submit_button("Assign", type="primary"):
+            attempt(
+                session,
+                lambda: assign_lesson(
+                    session=session,
+                    lead=lead,
+                    agent_id=agent_id,
+                    lesson_id=lesson.id,
+                    due_at=datetime.combine(due, time(23, 59), tzinfo=UTC),
+                    known_lessons=known,
+                    now=utcnow(),
+                    reason=reason,
+                ),
+                success=f"{agents.get(agent_id)} has {lesson.title!r} to do by {due:%d %b}.",
+                flash_key=f"{key}_flash",
+            )
+
+
+def tips_for_approval(titles: Mapping[str, str], *, lead: User) -> None:
+    """Agents' tips waiting for this lead: approve to show them in the lesson, or turn down."""
+    show_flash("tips_flash")
+    with db_session() as session:
+        waiting = pending_tips(session=session, viewer=lead)
+        with st.expander(f"Tips from agents waiting for approval ({len(waiting)})"):
+            if not waiting:
+                st.caption("None waiting.")
+            for tip, author in waiting:
+                st.markdown(f"**{titles.get(tip.lesson_id, tip.lesson_id)}** · {author}")
+                st.write(tip.text)
+                approve, reject = st.columns(2)
+                for column, label, ok in ((approve, "Approve", True), (reject, "Turn down", False)):
+                    if column.button(label, key=f"tip_{tip.id}_{ok}"):
+                        attempt(
+                            session,
+                            lambda tip_id=tip.id, ok=ok: decide_tip(
+                                session=session, lead=lead, tip_id=tip_id, approve=ok, now=utcnow()
+                            ),
+                            success="Tip approved: agents see it in the lesson."
+                            if ok
+                            else "Tip turned down.",
+                            flash_key="tips_flash",
+                        )

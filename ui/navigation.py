@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import streamlit as st
@@ -26,6 +27,12 @@ class PageSpec:
 
 PAGES: dict[str, PageSpec] = {
     "home": PageSpec("pages/home.py", "Home", ":material/home:", _EVERYONE, "Callcoach"),
+    "learn": PageSpec(
+        "pages/learn.py", "My lessons", ":material/school:", frozenset({Role.AGENT}), "Learning"
+    ),
+    "reviews": PageSpec(
+        "pages/reviews.py", "Reviews", ":material/replay:", frozenset({Role.AGENT}), "Learning"
+    ),
     "calls": PageSpec("pages/calls.py", "Calls", ":material/call:", _EVERYONE, "Calls"),
     "review": PageSpec(
         "pages/review.py",
@@ -79,8 +86,11 @@ def menu_for(user: User | None) -> list[str]:
     return [key for key, spec in PAGES.items() if user.role in spec.roles]
 
 
-def navigation_for(user: User | None) -> dict[str, list[st.Page]]:
-    """The navigation of `user`'s role.
+def navigation_for(
+    user: User | None, badges: Mapping[str, int] | None = None
+) -> dict[str, list[st.Page]]:
+    """The navigation of `user`'s role; `badges` adds a count to a page's title (e.g. lessons
+    to do: "My lessons · 3").
 
     Every page is registered, the ones the role may not open hidden, so a page's URL always
     reaches its guard: "please sign in" or "not allowed" instead of silently showing another page.
@@ -100,9 +110,10 @@ def navigation_for(user: User | None) -> dict[str, list[st.Page]]:
     }
     for key, spec in PAGES.items():
         allowed = key in menu
+        count = (badges or {}).get(key)
         page = st.Page(
             spec.path,
-            title=spec.title,
+            title=f"{spec.title} · {count}" if count else spec.title,
             icon=spec.icon,
             default=signed_in and key == "home",
             visibility="visible" if allowed else "hidden",

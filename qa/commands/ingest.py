@@ -15,10 +15,13 @@ from core.db import DatabaseUnavailable, create_db_engine, migrate
 from core.errors import InvalidInput
 from core.models import User, utcnow
 from core.progress import ProgressBar
+from index.lesson_index import open_lesson_index
 from qa.autoqa import AutoQA
 from qa.ingest import FileOutcome, IngestOptions, collect_audio_files, ingest, read_metadata_csv
 from qa.scorecard import ScorecardError
 from qa.transcribe import get_transcriber
+from training.assignments import AutoAssigner
+from training.lessons import load_library
 
 __all__ = ["register"]
 
@@ -49,6 +52,20 @@ def _check_agent(engine, email: str) -> None:
         query = select(User).where(func.lower(User.email) == email.strip().lower())
         if session.exec(query).first() is None:
             raise InvalidInput(f"--agent: there is no user with email {email}")
+
+
+def _assigner(settings: Settings) -> AutoAssigner | None:
+    """Assigns agents lessons for failed criteria; without a usable lesson library, imports
+    go on without assignments (said on stderr)."""
+    try:
+        lessons = load_library(settings.lessons_dir).lessons
+        if not lessons:
+            raise OSError(f"no lessons in {settings.lessons_dir}")
+        index = open_lesson_index(settings=settings, lessons=lessons)
+    except (OSError, InvalidInput) as exc:
+        print(f"warning: no lesson assignments for this import: {exc}", file=sys.stderr)
+        return None
+    return AutoAssigner(index, repeat_after_days=settings.lesson_repeat_after_days)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -100,6 +117,7 @@ def _run(args: argparse.Namespace, settings: Settings, engine: Engine) -> int:
         now=utcnow,
         metadata=metadata,
         score=score,
+        on_evaluated=_assigner(settings),
         progress=progress,
     )
     if args.json:

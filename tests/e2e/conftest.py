@@ -54,10 +54,21 @@ def _wait_until_up(url: str, server: subprocess.Popen, seconds: float = 60) -> N
 
 
 @pytest.fixture(scope="session")
-def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def e2e_data(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The browser tests' data folder; its database holds the demo organisation."""
+    return tmp_path_factory.mktemp("e2e-data")
+
+
+@pytest.fixture(scope="session")
+def e2e_database_url(e2e_data: Path) -> str:
+    """The browser tests' database, for tests that set up data the app then shows."""
+    return f"sqlite:///{e2e_data / 'callcoach.db'}"
+
+
+@pytest.fixture(scope="session")
+def app_url(e2e_data: Path, e2e_database_url: str) -> Iterator[str]:
     """The app served from a fresh database holding the demo organisation."""
-    data = tmp_path_factory.mktemp("e2e-data")
-    url = f"sqlite:///{data / 'callcoach.db'}"
+    data, url = e2e_data, e2e_database_url
     engine = create_db_engine(url)
     migrate(engine)
     with Session(engine) as session:
@@ -121,3 +132,13 @@ def sign_in(page, base: str, email: str) -> None:
 def screenshot(page, name: str) -> None:
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+def no_horizontal_scroll(page, width: int) -> bool:
+    """Whether the page and Streamlit's scrolling main area fit in `width` pixels."""
+    widths = page.evaluate(
+        """() => [document.documentElement.scrollWidth,
+                  ...[...document.querySelectorAll('[data-testid="stMain"], section.main')]
+                     .map(e => e.scrollWidth)]"""
+    )
+    return max(widths) <= width

@@ -8,7 +8,7 @@ pytestmark = pytest.mark.e2e
 
 QUALITY = {"Review queue", "Disputes", "Calibration", "Auto-QA accuracy"}
 NAVIGATION = {
-    "amara.okafor@example.com": {"Home", "Calls", "Disputes"},
+    "amara.okafor@example.com": {"Home", "My lessons", "Reviews", "Calls", "Disputes"},
     "raj.patel@example.com": {"Home", "Calls", "Upload calls", *QUALITY},
     "lena.brooks@example.com": {"Home", "Calls", "Upload calls", "Lessons", *QUALITY},
     "admin@example.com": {
@@ -30,7 +30,8 @@ def test_each_role_sees_its_own_navigation(browser, app_url, email):
     sign_in(page, app_url, email)
     links = page.locator("[data-testid='stSidebarNav'] a")
     links.first.wait_for()
-    titles = {link.inner_text().split("\n")[-1].strip() for link in links.all()}  # after icon
+    # The title follows the icon; a count badge follows the title ("My lessons · 2").
+    titles = {link.inner_text().split("\n")[-1].split(" · ")[0].strip() for link in links.all()}
     assert titles == NAVIGATION[email]
     screenshot(page, f"home-{email.split('@')[0]}")
     context.close()

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from core.config import PROJECT_ROOT, get_settings
 from tests.conftest import PASSWORD
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
@@ -37,3 +39,16 @@ def texts(at: AppTest) -> str:
 def signed_in(app_db, people) -> Callable[[str], AppTest]:
     """Sign in as one of the `people` fixture's users by key (`"a1"`, `"lead"`, ...)."""
     return lambda key: sign_in(people[key].email)
+
+
+@pytest.fixture
+def lessons_dir(app_db, tmp_path, monkeypatch, built_lesson_index) -> Path:
+    """The app reads lessons from a copy of the library and a copy of the prebuilt index (with
+    the real embedder: tests using it are `model` tests)."""
+    lessons = tmp_path / "lessons"
+    shutil.copytree(PROJECT_ROOT / "training" / "lessons", lessons)
+    shutil.copytree(built_lesson_index, tmp_path / "data" / "index" / "lessons")
+    monkeypatch.setenv("LESSONS_DIR", str(lessons))
+    monkeypatch.setenv("DATA_DIR", str(tmp_path / "data"))
+    get_settings.cache_clear()
+    return lessons

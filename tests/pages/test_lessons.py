@@ -1,25 +1,9 @@
-import shutil
-from pathlib import Path
-
 import pytest
 
-from core.config import PROJECT_ROOT, get_settings
 from tests.pages.conftest import texts
 
 HOLD = "put the caller on hold without asking"
 BRAILLE = "offer the bill in braille or large print"
-
-
-@pytest.fixture
-def lessons_dir(app_db, tmp_path, monkeypatch, built_lesson_index) -> Path:
-    """The app reads lessons from a copy of the library and a copy of the prebuilt index."""
-    lessons = tmp_path / "lessons"
-    shutil.copytree(PROJECT_ROOT / "training" / "lessons", lessons)
-    shutil.copytree(built_lesson_index, tmp_path / "data" / "index" / "lessons")
-    monkeypatch.setenv("LESSONS_DIR", str(lessons))
-    monkeypatch.setenv("DATA_DIR", str(tmp_path / "data"))
-    get_settings.cache_clear()
-    return lessons
 
 
 def _lessons_page(signed_in, key="lead"):
@@ -98,3 +82,54 @@ def test_agents_and_reviewers_are_not_allowed(signed_in, key):
     at = _lessons_page(signed_in, key)
     assert [e.value for e in at.error] == ["Not allowed: this page is not available to your role."]
     assert not at.title and not at.text_input and not at.text_area
+
+
+@pytest.mark.model
+def test_a_lead_assigns_the_lesson_to_an_agent_in_their_team(
+    signed_in, session, people, lessons_dir
+):
+    from sqlmodel import select
+
+    from core.models import Assignment
+
+    at = _lessons_page(signed_in)
+    lesson_id = at.selectbox(key="lessons_pick").value
+    agents = at.selectbox(key="lessons_assign_agent")
+    assert set(agents.options) == {"A1 Person", "A2 Person"}  # the lead's team only
+    agents.set_value(people["a2"].id)
+    at.text_input(key="lessons_assign_why").input("Let's work on this before Friday")
+    next(b for b in at.button if b.label == "Assign").click().run()
+    assert "A2 Person has" in texts(at)
+    made = session.exec(select(Assignment)).one()
+    assert (made.agent_id, made.lesson_id) == (people["a2"].id, lesson_id)
+    assert made.reason == "Let's work on this before Friday"
+    next(b for b in at.button if b.label == "Assign").click().run()
+    assert "already has this lesson open" in at.error[0].value
+
+
+@pytest.mark.model
+def test_a_lead_approves_an_agents_tip(signed_in, session, people, lessons_dir):
+    from core.models import LessonTip, TipStatus
+    from tests.conftest import NOW
+
+    tip = LessonTip(
+        lesson_id="ask-permission-before-hold",
+        author_id=people["a1"].id,
+        text="Say how long the hold will be.",
+        created_at=NOW,
+    )
+    other_team = LessonTip(
+        lesson_id="ask-permission-before-hold",
+        author_id=people["b1"].id,
+        text="Not for this lead",
+        created_at=NOW,
+    )
+    session.add_all([tip, other_team])
+    session.commit()
+    at = _lessons_page(signed_in)
+    assert "Say how long the hold will be." in texts(at)
+    assert "Not for this lead" not in texts(at)
+    at.button(key=f"tip_{tip.id}_True").click().run()
+    assert "Tip approved" in texts(at)
+    session.expire_all()
+    assert session.get(LessonTip, tip.id).status == TipStatus.APPROVED

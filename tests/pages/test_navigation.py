@@ -5,7 +5,7 @@ from tests.pages.conftest import APP, texts
 from ui.navigation import menu_for
 
 MENU = {
-    Role.AGENT: ["home", "calls", "disputes"],
+    Role.AGENT: ["home", "learn", "reviews", "calls", "disputes"],
     Role.REVIEWER: ["home", "calls", "review", "disputes", "calibration", "accuracy", "upload"],
     Role.LEAD: [
         "home",
@@ -45,10 +45,11 @@ def test_a_signed_out_visitor_is_offered_only_the_sign_in_page():
     ("key", "role"),
     [("a1", "agent"), ("reviewer", "reviewer"), ("lead", "lead"), ("admin", "admin")],
 )
-def test_signing_in_lands_on_home_with_the_role_named(signed_in, key, role):
+def test_signing_in_lands_on_home_with_the_role_named(signed_in, people, key, role):
     at = signed_in(key)
     assert not at.exception
-    assert f"signed in as {role}" in texts(at)
+    assert "Hello," in texts(at)
+    assert f"Signed in as **{people[key].name}** ({role})" in texts(at)
     assert at.button(key="sign_out")
 
 

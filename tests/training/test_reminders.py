@@ -1,16 +1,12 @@
-import socket
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from datetime import date
-from email import message_from_bytes
 from email.message import EmailMessage
-from email.policy import default
 
 import pytest
-from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 
 from core.config import ConfigError, Settings
+from tests.training.conftest import REFUSED, SENDER, Inbox, free_port, serve_mail
 from training.reminders import (
     MAX_LISTED_ASSIGNMENTS,
     Digest,
@@ -22,8 +18,6 @@ from training.reminders import (
 )
 
 APP_URL = "https://callcoach.example.com"
-SENDER = "Callcoach <callcoach@example.com>"
-REFUSED = "gone@example.com"
 USER, PASSWORD = "callcoach", "s3cret-smtp"
 
 
@@ -33,48 +27,6 @@ def _digest(email="amara.okafor@example.com", name="Amara Okafor", reviews=3, ov
 
 def _body(message: EmailMessage) -> str:
     return message.get_content()
-
-
-# A mail server on loopback that keeps what it receives and refuses one mailbox.
-@dataclass
-class _Inbox:
-    received: list[tuple[str, list[str], EmailMessage]] = field(default_factory=list)
-
-    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: N802
-        if address == REFUSED:
-            return "550 5.1.1 No such mailbox"
-        envelope.rcpt_tos.append(address)
-        return "250 OK"
-
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802
-        message = message_from_bytes(envelope.content, policy=default)
-        self.received.append((envelope.mail_from, list(envelope.rcpt_tos), message))
-        return "250 Message accepted for delivery"
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def _serve(inbox: _Inbox, **server_options) -> Controller:
-    controller = Controller(inbox, hostname="127.0.0.1", port=_free_port(), **server_options)
-    controller.start()
-    return controller
-
-
-@pytest.fixture
-def mail_server() -> Iterator[tuple[_Inbox, SmtpSettings]]:
-    inbox = _Inbox()
-    controller = _serve(inbox)
-    try:
-        yield (
-            inbox,
-            SmtpSettings(host="127.0.0.1", port=controller.port, sender=SENDER, starttls=False),
-        )
-    finally:
-        controller.stop()
 
 
 def _check_login(server, session, envelope, mechanism, auth_data) -> AuthResult:
@@ -87,10 +39,10 @@ def _check_login(server, session, envelope, mechanism, auth_data) -> AuthResult:
 
 
 @pytest.fixture
-def mail_server_with_login() -> Iterator[tuple[_Inbox, int]]:
-    inbox = _Inbox()
+def mail_server_with_login() -> Iterator[tuple[Inbox, int]]:
+    inbox = Inbox()
     # Sign-in without TLS is allowed only because this server is on loopback for the test.
-    controller = _serve(inbox, authenticator=_check_login, auth_require_tls=False)
+    controller = serve_mail(inbox, authenticator=_check_login, auth_require_tls=False)
     try:
         yield inbox, controller.port
     finally:
@@ -180,7 +132,7 @@ def test_digests_are_delivered_and_a_refused_recipient_does_not_stop_the_rest(ma
 
 
 def test_an_unreachable_server_fails_every_message_with_the_reason():
-    smtp = SmtpSettings(host="127.0.0.1", port=_free_port(), sender=SENDER, starttls=False)
+    smtp = SmtpSettings(host="127.0.0.1", port=free_port(), sender=SENDER, starttls=False)
     report = send_digests([compose_digest(_digest())], smtp=smtp)
     assert report.sent == ()
     assert [f.email for f in report.failed] == ["amara.okafor@example.com"]

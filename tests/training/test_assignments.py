@@ -1,0 +1,171 @@
+from datetime import timedelta
+
+import pytest
+from sqlmodel import select
+
+from core.errors import InvalidInput, NotAllowed
+from core.models import Assignment, AssignmentSource, AuditEvent, LessonAttempt
+from index.matcher import LessonRecommendation
+from tests.conftest import NOW
+from tests.qa.conftest import scored_call
+from training.assignments import (
+    AssignmentState,
+    CriterionFocus,
+    assign_from_evaluation,
+    assign_lesson,
+    assignment_state,
+    list_assignments,
+    open_assignment_count,
+)
+
+CRITERIA = {
+    "closing": CriterionFocus("Closing", "Offer more help, close politely", ("closing",)),
+    "empathy": CriterionFocus("Empathy", "Acknowledge feelings", ("empathy",)),
+    "recording_disclosure": CriterionFocus("Recording disclosure", "Say it", ("compliance",)),
+}
+LESSON_FOR = {
+    "closing": "offer-further-help-before-ending",
+    "empathy": "name-the-feeling",
+    "recording_disclosure": "mention-call-recording",
+}
+LESSONS = set(LESSON_FOR.values())
+
+
+class FakeRecommender:
+    """One lesson per failed criterion, as the matcher would pick; records what it skipped."""
+
+    def __init__(self):
+        self.skipped = []
+
+    def __call__(self, spots, skip):
+        self.skipped.append(set(skip))
+        picks = [(spot.source, LESSON_FOR[spot.source.split(":")[1]]) for spot in spots]
+        return [
+            LessonRecommendation(lesson, lesson, 0.9, f"matched on: {src}", src)
+            for src, lesson in picks
+            if lesson not in skip
+        ]
+
+
+def _evaluation(session, call):
+    from core.models import Evaluation
+
+    return session.exec(select(Evaluation).where(Evaluation.call_id == call.id)).one()
+
+
+def _assign(session, call, recommend=None, now=NOW):
+    made = assign_from_evaluation(
+        session=session,
+        evaluation=_evaluation(session, call),
+        criteria=CRITERIA,
+        recommend=recommend or FakeRecommender(),
+        now=now,
+        repeat_after_days=14,
+    )
+    session.commit()
+    return made
+
+
+def test_failed_criteria_become_assignments_once(session, people):
+    call = scored_call(session, people["a1"], 1, failed=("closing", "empathy"))
+    made = _assign(session, call)
+    assert sorted(a.lesson_id for a in made) == sorted(
+        [LESSON_FOR["closing"], LESSON_FOR["empathy"]]
+    )
+    first = next(a for a in made if a.criterion_id == "closing")
+    assert first.reason == "Closing failed on call #1 (23 Nov)"
+    assert first.source == AssignmentSource.AUTO and first.due_at == NOW + timedelta(days=7)
+
+    again = scored_call(session, people["a1"], 2, failed=("closing",))
+    assert _assign(session, again) == []  # the closing lesson is still open
+    assert _assign(session, call) == []  # the same evaluation twice: nothing new
+    assert open_assignment_count(session=session, agent=people["a1"]) == 2
+
+
+def test_a_passing_or_unassigned_call_gets_no_assignment(session, people):
+    assert _assign(session, scored_call(session, people["a1"], 1)) == []
+
+
+def test_a_lesson_completed_recently_is_not_assigned_again(session, people):
+    session.add(
+        LessonAttempt(
+            agent_id=people["a1"].id,
+            lesson_id=LESSON_FOR["closing"],
+            started_at=NOW - timedelta(days=3),
+            last_active_at=NOW - timedelta(days=3),
+            completed_at=NOW - timedelta(days=3),
+        )
+    )
+    session.commit()
+    recommend = FakeRecommender()
+    made = _assign(session, scored_call(session, people["a1"], 1, failed=("closing",)), recommend)
+    assert made == [] and recommend.skipped == [{LESSON_FOR["closing"]}]
+
+
+def test_a_concurrent_duplicate_is_absorbed_by_the_unique_index(session, people, monkeypatch):
+    import training.assignments as assignments
+
+    call = scored_call(session, people["a1"], 1, failed=("closing",))
+    session.add(
+        Assignment(
+            agent_id=people["a1"].id,
+            lesson_id=LESSON_FOR["closing"],
+            source=AssignmentSource.LEAD,
+            reason="by hand",
+            created_at=NOW,
+            due_at=NOW + timedelta(days=2),
+        )
+    )
+    session.commit()
+    monkeypatch.setattr(assignments, "_open", lambda *_: None)  # as if the other writer raced us
+    assert _assign(session, call) == []
+    assert len(session.exec(select(Assignment)).all()) == 1
+
+
+def test_states_follow_the_dates():
+    a = Assignment(
+        agent_id=1,
+        lesson_id="x",
+        source="lead",
+        reason="",
+        created_at=NOW,
+        due_at=NOW + timedelta(days=1),
+    )
+    assert assignment_state(a, now=NOW) == AssignmentState.ASSIGNED
+    a.started_at = NOW
+    assert assignment_state(a, now=NOW) == AssignmentState.IN_PROGRESS
+    assert assignment_state(a, now=NOW + timedelta(days=2)) == AssignmentState.OVERDUE
+    a.completed_at = NOW + timedelta(days=3)
+    assert assignment_state(a, now=NOW + timedelta(days=4)) == AssignmentState.COMPLETED
+
+
+def test_a_lead_assigns_by_hand_within_their_team_and_it_is_audited(session, people):
+    due = NOW + timedelta(days=5)
+    kwargs = {
+        "session": session,
+        "lesson_id": "name-the-feeling",
+        "due_at": due,
+        "known_lessons": LESSONS,
+        "now": NOW,
+    }
+    made = assign_lesson(lead=people["lead"], agent_id=people["a1"].id, **kwargs)
+    assert made.source == AssignmentSource.LEAD and made.reason == "Assigned by Lead Person"
+    with pytest.raises(InvalidInput, match="already has this lesson open"):
+        assign_lesson(lead=people["lead"], agent_id=people["a1"].id, **kwargs)
+    with pytest.raises(NotAllowed, match="not in your team"):
+        assign_lesson(lead=people["lead"], agent_id=people["b1"].id, **kwargs)
+    with pytest.raises(NotAllowed):
+        assign_lesson(lead=people["a2"], agent_id=people["a1"].id, **kwargs)
+    with pytest.raises(InvalidInput, match="no lesson"):
+        assign_lesson(
+            lead=people["lead"], agent_id=people["a2"].id, **{**kwargs, "lesson_id": "nope"}
+        )
+    with pytest.raises(InvalidInput, match="future"):
+        assign_lesson(lead=people["lead"], agent_id=people["a2"].id, **{**kwargs, "due_at": NOW})
+    assert session.exec(select(AuditEvent.action)).all() == ["assign"]
+
+    mine = list_assignments(session=session, viewer=people["a1"], now=NOW)
+    assert [i.assignment.id for i in mine] == [made.id]
+    assert list_assignments(session=session, viewer=people["a2"], now=NOW) == []
+    assert list_assignments(session=session, viewer=people["lead_b"], now=NOW) == []
+    assert len(list_assignments(session=session, viewer=people["lead"], now=NOW)) == 1

@@ -1,0 +1,104 @@
+"""Reviews due, answering them, and what they say: mastery per skill and days of learning."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+
+from sqlmodel import Session, col, select
+
+from core.errors import NotAllowed, NotFound
+from core.models import LessonAttempt, ReviewCard, ReviewLog, Role, User
+from core.people import require_role
+from training.srs import Feel, ReviewOutcome, mastery, recall_probability, review
+
+__all__ = [
+    "answer_card",
+    "due_cards",
+    "learning_activity",
+    "skill_mastery",
+]
+
+
+def due_cards(*, session: Session, agent: User, now: datetime, limit: int = 50) -> list[ReviewCard]:
+    """The agent's review cards due at `now`, most overdue first."""
+    query = (
+        select(ReviewCard)
+        .where(ReviewCard.agent_id == agent.id, col(ReviewCard.due_at) <= now)
+        .order_by(col(ReviewCard.due_at), col(ReviewCard.id))
+    )
+    return list(session.exec(query.limit(limit)))
+
+
+def answer_card(
+    *,
+    session: Session,
+    agent: User,
+    card_id: int,
+    correct: bool,
+    feel: Feel | None,
+    now: datetime,
+    desired_retention: float,
+) -> ReviewOutcome:
+    """Record the agent's answer to one of their cards and schedule it with FSRS.
+
+    Raises:
+        NotAllowed: not an active agent, or someone else's card.
+        NotFound: no such card.
+    """
+    require_role(agent, Role.AGENT)
+    card = session.get(ReviewCard, card_id)
+    if card is None:
+        raise NotFound(f"There is no review card #{card_id}.")
+    if card.agent_id != agent.id:
+        raise NotAllowed("This review card is someone else's.")
+    outcome = review(
+        state=card.state, correct=correct, feel=feel, now=now, desired_retention=desired_retention
+    )
+    card.state, card.due_at, card.last_reviewed_at = outcome.state, outcome.due, now
+    session.add(card)
+    session.add(
+        ReviewLog(
+            card_id=card.id,
+            agent_id=agent.id,
+            reviewed_at=now,
+            correct=correct,
+            feel=str(feel) if feel else None,
+            rating=outcome.rating,
+        )
+    )
+    session.commit()
+    return outcome
+
+
+def skill_mastery(
+    *,
+    session: Session,
+    agent: User,
+    lesson_skills: Mapping[str, Sequence[str]],
+    now: datetime,
+) -> dict[str, float]:
+    """Per skill, the mean recall probability of the agent's cards from lessons teaching it
+    (skills with no cards yet are left out).
+
+    Args:
+        lesson_skills: lesson id -> the skills it teaches.
+    """
+    probabilities: dict[str, list[float]] = defaultdict(list)
+    for card in session.exec(select(ReviewCard).where(ReviewCard.agent_id == agent.id)):
+        p = recall_probability(state=card.state, now=now)
+        for skill in lesson_skills.get(card.lesson_id, ()):
+            probabilities[skill].append(p)
+    return {skill: mastery(ps) or 0.0 for skill, ps in probabilities.items()}
+
+
+def learning_activity(*, session: Session, agent: User) -> list[datetime]:
+    """When the agent learned: every review answered and every lesson step or completion."""
+    reviews = session.exec(select(ReviewLog.reviewed_at).where(ReviewLog.agent_id == agent.id))
+    lessons = session.exec(
+        select(LessonAttempt.started_at, LessonAttempt.last_active_at).where(
+            LessonAttempt.agent_id == agent.id
+        )
+    )
+    return [*reviews, *(moment for pair in lessons for moment in pair)]

@@ -1,0 +1,158 @@
+"""Agent learning widgets, phone first: lesson cards, quiz answers, progress charts."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import altair as alt
+import streamlit as st
+from sqlmodel import Session
+
+from core.errors import InvalidInput, NotAllowed
+from core.models import Call, Evaluation, User, utcnow
+from training.assignments import AssignmentItem, AssignmentState, open_assignment_count
+from training.lessons import Lesson, LibraryLoad, QuizQuestion, load_library
+from training.progress import AnswerFeedback
+from training.reviews import due_cards
+from training.tips import MAX_TIP_CHARS, add_tip
+from ui.resources import app_settings, db_session
+
+__all__ = [
+    "STATE_BADGES",
+    "assignment_card",
+    "feedback_box",
+    "lesson_book",
+    "menu_badges",
+    "mastery_chart",
+    "quiz_buttons",
+    "score_trend_chart",
+    "tip_form",
+]
+
+STATE_BADGES = {
+    AssignmentState.ASSIGNED: ":blue-badge[To do]",
+    AssignmentState.IN_PROGRESS: ":orange-badge[In progress]",
+    AssignmentState.OVERDUE: ":red-badge[Overdue]",
+    AssignmentState.COMPLETED: ":green-badge[Done]",
+}
+
+
+def lesson_book() -> LibraryLoad:
+    """The lesson library as it is on disk now (a few dozen small files: cheap to re-read)."""
+    return load_library(app_settings().lessons_dir)
+
+
+def assignment_card(item: AssignmentItem, lessons: Mapping[str, Lesson], *, key: str) -> None:
+    """One assigned lesson: title, length, why it was assigned, due date, a start button."""
+    a = item.assignment
+    lesson = lessons.get(a.lesson_id)
+    with st.container(border=True):
+        title = lesson.title if lesson else a.lesson_id
+        st.markdown(f"{STATE_BADGES[item.state]} **{title}**")
+        minutes = f"{lesson.minutes} min · " if lesson else ""
+        st.caption(f"{minutes}due {a.due_at:%a %d %b} · {a.reason}")
+        if lesson and item.state != AssignmentState.COMPLETED:
+            label = "Resume" if a.started_at else "Start"
+            if st.button(label, key=key, type="primary", width="stretch"):
+                st.switch_page("pages/learn.py", query_params={"lesson": lesson.id})
+
+
+def quiz_buttons(question: QuizQuestion, *, key: str, disabled: bool = False) -> int | None:
+    """The question and one full-width button per option; the index tapped, if any."""
+    st.markdown(f"**{question.question}**")
+    tapped = None
+    for number, option in enumerate(question.options):
+        if st.button(option.text, key=f"{key}_{number}", width="stretch", disabled=disabled):
+            tapped = number
+    return tapped
+
+
+def feedback_box(question: QuizQuestion, feedback: AnswerFeedback) -> None:
+    """Right or wrong, the right answer, and why."""
+    chosen = question.options[feedback.chosen]
+    if feedback.correct:
+        st.success(f"Right: {chosen.text}\n\n{feedback.explanation}")
+    else:
+        right = question.options[feedback.right]
+        st.error(f"Not quite: {chosen.text}\n\n{feedback.explanation}")
+        st.info(f"The better answer: {right.text}\n\n{right.why}")
+
+
+def mastery_chart(mastery: Mapping[str, float], titles: Mapping[str, str]) -> alt.Chart:
+    """Per skill, the chance the agent recalls what they learned, as bars from 0 to 100%."""
+    data = [{"skill": titles.get(s, s), "recall": p} for s, p in mastery.items()]
+    return (
+        alt.Chart(alt.Data(values=data), height=alt.Step(22))
+        .mark_bar(color="#2da44e")
+        .encode(
+            x=alt.X(
+                "recall:Q",
+                scale=alt.Scale(domain=[0, 1]),
+                axis=alt.Axis(format="%"),
+                title="chance you remember",
+            ),
+            y=alt.Y("skill:N", sort="-x", title=None, axis=alt.Axis(labelLimit=140)),
+            tooltip=["skill:N", alt.Tooltip("recall:Q", format=".0%")],
+        )
+    )
+
+
+def score_trend_chart(scores: list[tuple[Call, Evaluation]]) -> alt.Chart:
+    """QA score of each scored call over time, as a line with points."""
+    data = [
+        {
+            "when": (call.started_at or call.created_at).isoformat(),
+            "score": evaluation.score,
+            "call": f"#{call.id}",
+        }
+        for call, evaluation in scores
+    ]
+    return (
+        alt.Chart(alt.Data(values=data), height=180)
+        .mark_line(point=True, color="#1f6feb")
+        .encode(
+            x=alt.X("when:T", title=None, axis=alt.Axis(format="%d %b")),
+            y=alt.Y("score:Q", scale=alt.Scale(domain=[0, 100]), title="QA score"),
+            tooltip=["call:N", alt.Tooltip("when:T", format="%d %b %Y"), "score:Q"],
+        )
+    )
+
+
+def tip_form(*, session: Session, agent: User, lesson: Lesson, known: set[str]) -> None:
+    """Let an agent share a tip or phrase for the lesson; a lead approves it before others see
+    it."""
+    with st.form(f"tip_{lesson.id}", clear_on_submit=True):
+        text = st.text_area(
+            "Share a tip or a phrase that works for you",
+            max_chars=MAX_TIP_CHARS,
+            placeholder="e.g. I say 'let me take that off your plate' before I put them on hold.",
+            key=f"tip_text_{lesson.id}",
+        )
+        if st.form_submit_button("Send tip", width="stretch"):
+            try:
+                add_tip(
+                    session=session,
+                    agent=agent,
+                    lesson_id=lesson.id,
+                    text=text,
+                    known_lessons=known,
+                    now=utcnow(),
+                )
+            except (InvalidInput, NotAllowed) as exc:
+                session.rollback()
+                st.error(str(exc))
+            else:
+                st.success(
+                    "Thanks! Your lead will look at it; once approved it shows in the lesson."
+                )
+
+
+def menu_badges(user: User | None) -> dict[str, int]:
+    """Counts shown beside an agent's menu entries: lessons to do and reviews due."""
+    if user is None or user.role != "agent":
+        return {}
+    with db_session() as session:
+        return {
+            "learn": open_assignment_count(session=session, agent=user),
+            "reviews": len(due_cards(session=session, agent=user, now=utcnow())),
+        }
