@@ -11,7 +11,7 @@ from core.models import CallStatus, Role, utcnow
 from core.people import set_reminders
 from qa.evaluations import official_scores
 from training.assignments import AssignmentState, list_assignments
-from training.reviews import due_cards, learning_activity, skill_mastery
+from training.reviews import due_count, learning_activity, skill_mastery
 from training.streaks import learning_streak
 from ui.learning import assignment_card, lesson_book, mastery_chart, score_trend_chart
 from ui.lessons import skill_titles
@@ -28,7 +28,7 @@ if viewer.role == Role.AGENT:
             for item in list_assignments(session=session, viewer=viewer, now=now)
             if item.state != AssignmentState.COMPLETED
         ]
-        due = due_cards(session=session, agent=viewer, now=now)
+        due = due_count(session=session, agent=viewer, now=now)
         streak = learning_streak(
             activity=learning_activity(session=session, agent=viewer), now=now, tz=viewer.time_zone
         )
@@ -42,13 +42,13 @@ if viewer.role == Role.AGENT:
 
         lessons_box, reviews_box, streak_box = st.columns(3)
         lessons_box.metric("Lessons to do", len(todo))
-        reviews_box.metric("Reviews due", len(due))
+        reviews_box.metric("Reviews due", due)
         streak_box.metric(
             "Streak",
             f"{streak.current} day{'s' if streak.current != 1 else ''}",
             help=f"Days in a row with a lesson or review. Best so far: {streak.best}.",
         )
-        if due and st.button(f"Review {len(due)} now", type="primary", width="stretch"):
+        if due and st.button(f"Review {due} now", type="primary", width="stretch"):
             st.switch_page("pages/reviews.py")
 
         st.subheader("Today's lessons")

@@ -241,16 +241,20 @@ def list_calibrations(*, session: Session, viewer: User) -> list[CalibrationItem
     return [_item(session, c, viewer) for c in session.exec(query)]
 
 
+def _auto_results(session: Session, calibration: CalibrationSession) -> dict[str, str]:
+    """Criterion id -> auto-QA result of the evaluation the session compares with, in
+    scorecard order: also the criteria the reviewers score."""
+    auto = session.get(Evaluation, calibration.auto_evaluation_id)
+    return {s.criterion_id: s.result for s in criterion_scores(session=session, evaluation=auto)}
+
+
 def calibration_criteria(*, session: Session, viewer: User, calibration_id: int) -> list[str]:
     """The criteria a reviewer scores in a calibration session, in scorecard order.
 
     Raises:
         NotFound, NotAllowed: as `submit_calibration`.
     """
-    item = _open_as(session, viewer, calibration_id)
-    auto = session.get(Evaluation, item.calibration.auto_evaluation_id)
-    scores = criterion_scores(session=session, evaluation=auto)
-    return [s.criterion_id for s in scores]
+    return list(_auto_results(session, _open_as(session, viewer, calibration_id).calibration))
 
 
 def submit_calibration(
@@ -278,7 +282,7 @@ def submit_calibration(
         raise InvalidInput("You have already submitted your results for this call.")
     if item.revealed:
         raise InvalidInput("This calibration session is closed.")
-    criteria = calibration_criteria(session=session, viewer=reviewer, calibration_id=calibration_id)
+    criteria = list(_auto_results(session, item.calibration))
     decided = {d.criterion_id: d for d in decisions}
     if unknown := sorted(set(decided) - set(criteria)):
         raise InvalidInput(f"Unknown criteria: {', '.join(unknown)}")
@@ -357,10 +361,7 @@ def calibration_report(*, session: Session, viewer: User, calibration_id: int) -
             "Results stay hidden until every reviewer has submitted or the lead closes the "
             "session, so nobody scores with the others' answers in mind."
         )
-    auto_eval = session.get(Evaluation, item.calibration.auto_evaluation_id)
-    auto = {
-        s.criterion_id: s.result for s in criterion_scores(session=session, evaluation=auto_eval)
-    }
+    auto = _auto_results(session, item.calibration)
     ratings: dict[str, dict[str, str]] = {}
     for rater, user in _raters(session, calibration_id):
         if rater.submitted_at is None:

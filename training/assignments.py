@@ -9,7 +9,7 @@ from enum import StrEnum
 from typing import NamedTuple
 
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, func, select
 
 from core.audit import record_event
 from core.errors import InvalidInput, NotAllowed, NotFound
@@ -264,10 +264,10 @@ def list_assignments(
 
 def open_assignment_count(*, session: Session, agent: User) -> int:
     """How many lessons the agent still has to do (the menu badge)."""
-    query = select(Assignment.id).where(
+    query = select(func.count()).where(
         Assignment.agent_id == agent.id, col(Assignment.completed_at).is_(None)
     )
-    return len(session.exec(query).all())
+    return session.exec(query).one()
 
 
 class AutoAssigner:

@@ -6,7 +6,7 @@ from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, func, select
 
 from core.errors import NotAllowed, NotFound
 from core.models import LessonAttempt, ReviewCard, ReviewLog, Role, User
@@ -16,6 +16,7 @@ from training.srs import Feel, ReviewOutcome, mastery, recall_probability, revie
 __all__ = [
     "answer_card",
     "due_cards",
+    "due_count",
     "learning_activity",
     "skill_mastery",
 ]
@@ -29,6 +30,14 @@ def due_cards(*, session: Session, agent: User, now: datetime, limit: int = 50) 
         .order_by(col(ReviewCard.due_at), col(ReviewCard.id))
     )
     return list(session.exec(query.limit(limit)))
+
+
+def due_count(*, session: Session, agent: User, now: datetime) -> int:
+    """How many of the agent's review cards are due at `now` (all of them, not one page)."""
+    query = select(func.count()).where(
+        ReviewCard.agent_id == agent.id, col(ReviewCard.due_at) <= now
+    )
+    return session.exec(query).one()
 
 
 def answer_card(

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 import streamlit as st
 from sqlmodel import Session
 
-from core.errors import InvalidInput, NotAllowed, NotFound
 from core.models import Call, CriterionScore, Evaluation, User, utcnow
 from qa.disputes import DisputeItem, list_disputes, raise_dispute
+from ui.actions import attempt, show_flash
 
 __all__ = ["STATUS_BADGES", "dispute_card", "dispute_form"]
 
@@ -61,8 +63,7 @@ def dispute_form(
     if evaluation is None or call.agent_id != viewer.id:
         return
     st.subheader("Disputes")
-    if flash := st.session_state.pop("dispute_flash", None):
-        st.success(flash)
+    show_flash("dispute_flash")
     disputed = set()
     for item in list_disputes(session=session, viewer=viewer):
         if item.dispute.call_id == call.id:
@@ -90,20 +91,17 @@ def dispute_form(
             key=f"dispute_reason_{call.id}",
         )
         if st.form_submit_button("Send dispute", type="primary"):
-            try:
-                raise_dispute(
+            attempt(
+                session,
+                partial(
+                    raise_dispute,
                     session=session,
                     agent=viewer,
                     call_id=call.id,
                     criterion_id=criterion,
                     reason=reason,
                     now=utcnow(),
-                )
-            except (InvalidInput, NotAllowed, NotFound) as exc:
-                session.rollback()
-                st.error(str(exc))
-            else:
-                st.session_state["dispute_flash"] = (
-                    "Dispute sent. A reviewer or your team lead will reply here."
-                )
-                st.rerun()
+                ),
+                success="Dispute sent. A reviewer or your team lead will reply here.",
+                flash_key="dispute_flash",
+            )

@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import partial
 
 import altair as alt
 import streamlit as st
 from sqlmodel import Session
 
-from core.errors import InvalidInput, NotAllowed
 from core.models import Call, Evaluation, User, utcnow
 from training.assignments import AssignmentItem, AssignmentState, open_assignment_count
 from training.lessons import Lesson, LibraryLoad, QuizQuestion, load_library
 from training.progress import AnswerFeedback
-from training.reviews import due_cards
+from training.reviews import due_count
 from training.tips import MAX_TIP_CHARS, add_tip
+from ui.actions import attempt, show_flash
 from ui.resources import app_settings, db_session
 
 __all__ = [
@@ -121,6 +122,7 @@ def score_trend_chart(scores: list[tuple[Call, Evaluation]]) -> alt.Chart:
 def tip_form(*, session: Session, agent: User, lesson: Lesson, known: set[str]) -> None:
     """Let an agent share a tip or phrase for the lesson; a lead approves it before others see
     it."""
+    show_flash("tip_flash")
     with st.form(f"tip_{lesson.id}", clear_on_submit=True):
         text = st.text_area(
             "Share a tip or a phrase that works for you",
@@ -129,22 +131,20 @@ def tip_form(*, session: Session, agent: User, lesson: Lesson, known: set[str]) 
             key=f"tip_text_{lesson.id}",
         )
         if st.form_submit_button("Send tip", width="stretch"):
-            try:
-                add_tip(
+            attempt(
+                session,
+                partial(
+                    add_tip,
                     session=session,
                     agent=agent,
                     lesson_id=lesson.id,
                     text=text,
                     known_lessons=known,
                     now=utcnow(),
-                )
-            except (InvalidInput, NotAllowed) as exc:
-                session.rollback()
-                st.error(str(exc))
-            else:
-                st.success(
-                    "Thanks! Your lead will look at it; once approved it shows in the lesson."
-                )
+                ),
+                success="Thanks! Your lead will look at it; once approved it shows in the lesson.",
+                flash_key="tip_flash",
+            )
 
 
 def menu_badges(user: User | None) -> dict[str, int]:
@@ -154,5 +154,5 @@ def menu_badges(user: User | None) -> dict[str, int]:
     with db_session() as session:
         return {
             "learn": open_assignment_count(session=session, agent=user),
-            "reviews": len(due_cards(session=session, agent=user, now=utcnow())),
+            "reviews": due_count(session=session, agent=user, now=utcnow()),
         }
