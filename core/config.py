@@ -64,6 +64,15 @@ class Settings(BaseSettings):
     silence_threshold_seconds: float = Field(
         default=10.0, gt=0, description="Silences longer than this count as dead air."
     )
+    live_keywords: str = Field(
+        default="cancel, complaint, supervisor, manager",
+        description="Comma-separated words that raise a live flag when said on a monitored call.",
+    )
+    live_update_seconds: float = Field(
+        default=1.0,
+        gt=0,
+        description="Live monitoring decodes new call audio this often (seconds).",
+    )
     lessons_dir: Path = Field(
         default=PROJECT_ROOT / "training" / "lessons",
         description="Folder of lesson Markdown files.",
@@ -144,6 +153,11 @@ class Settings(BaseSettings):
                 f"use one of {', '.join(_SUPPORTED_DRIVERS)}"
             )
         return value
+
+    @property
+    def live_keyword_list(self) -> tuple[str, ...]:
+        """`LIVE_KEYWORDS` as words, blanks dropped."""
+        return tuple(w.strip() for w in self.live_keywords.split(",") if w.strip())
 
     @property
     def index_dir(self) -> Path:

@@ -1,6 +1,6 @@
 """Database tables shared by every part of Callcoach: people, calls, transcripts, audit trail."""
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from enum import StrEnum
 
 import sqlalchemy as sa
@@ -14,6 +14,7 @@ __all__ = [
     "CalibrationRating",
     "CalibrationSession",
     "Call",
+    "CoachingSession",
     "CallStatus",
     "CriterionScore",
     "Dispute",
@@ -21,6 +22,11 @@ __all__ = [
     "Evaluation",
     "EvaluationSource",
     "LessonAttempt",
+    "LessonExample",
+    "LiveSession",
+    "LiveStatus",
+    "MonitoringNote",
+    "NoteKind",
     "LessonTip",
     "ReviewCard",
     "ReviewLog",
@@ -331,3 +337,90 @@ class LessonTip(SQLModel, table=True):
     created_at: datetime
     reviewed_by_id: int | None = Field(default=None, foreign_key="user.id")
     reviewed_at: datetime | None = None
+
+
+class LiveStatus(StrEnum):
+    LIVE = "live"  # audio is streaming in
+    PROCESSING = "processing"  # ended; being transcribed at full quality and scored
+    DONE = "done"  # became a normal call (`call_id`)
+    FAILED = "failed"  # `error` says why
+
+
+# A call monitored while it happens: the text committed so far (redacted, never rewritten),
+# the live flags raised, and, once it ends, the normal call it became.
+class LiveSession(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    agent_id: int = Field(foreign_key="user.id", index=True)
+    started_by_id: int = Field(foreign_key="user.id")
+    source: str = Field(max_length=16)  # simulator | microphone | a telephony adapter's name
+    source_name: str | None = Field(default=None, max_length=255)  # e.g. the simulated file
+    status: LiveStatus = Field(default=LiveStatus.LIVE, sa_type=sa.String(16), index=True)
+    started_at: datetime
+    ended_at: datetime | None = None
+    call_seconds: float = 0.0  # call time heard so far
+    # Committed segments as `TranscriptSegment.to_dict()` (redacted), in commit order.
+    segments: list = Field(default_factory=list, sa_type=sa.JSON)
+    # Live flags as `monitoring.flags.LiveFlag.to_dict()`, in the order they fired.
+    flags: list = Field(default_factory=list, sa_type=sa.JSON)
+    recording_path: str | None = Field(default=None, max_length=1024)
+    call_id: int | None = Field(default=None, foreign_key="call.id", ondelete="SET NULL")
+    error: str | None = Field(default=None, max_length=2000)
+
+
+class NoteKind(StrEnum):
+    PRAISE = "praise"
+    NEEDS_WORK = "needs_work"
+    NOTE = "note"  # neither: an observation
+
+
+# A lead's or reviewer's note on a moment of an agent's call, stamped with the call time it was
+# typed at (live) or the playback time (replay); private to leads unless shared with the agent.
+class MonitoringNote(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    agent_id: int = Field(foreign_key="user.id", index=True)
+    author_id: int = Field(foreign_key="user.id")
+    call_id: int | None = Field(default=None, foreign_key="call.id", index=True, ondelete="CASCADE")
+    live_session_id: int | None = Field(
+        default=None, foreign_key="livesession.id", index=True, ondelete="SET NULL"
+    )
+    at_seconds: float
+    end_seconds: float | None = None  # a marked moment (an example clip) ends here
+    text: str = Field(max_length=2000)
+    kind: NoteKind = Field(default=NoteKind.NOTE, sa_type=sa.String(16))
+    criterion_id: str | None = Field(default=None, max_length=64)
+    skill: str | None = Field(default=None, max_length=64)
+    shared: bool = False
+    created_at: datetime
+
+
+# A moment of a real call attached to a lesson as an example: its redacted transcript lines and
+# a clip of its audio with the redacted stretches bleeped.
+class LessonExample(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    lesson_id: str = Field(max_length=120, index=True)
+    call_id: int = Field(foreign_key="call.id", index=True, ondelete="CASCADE")
+    note_id: int | None = Field(default=None, foreign_key="monitoringnote.id", ondelete="SET NULL")
+    start: float
+    end: float
+    title: str = Field(max_length=200)
+    segments: list = Field(default_factory=list, sa_type=sa.JSON)  # redacted lines of the clip
+    audio_path: str = Field(max_length=1024)  # relative to the data folder
+    added_by_id: int = Field(foreign_key="user.id")
+    created_at: datetime
+
+
+# A coaching conversation between a lead and an agent: the agenda (weak spots and notes, each
+# pointing at a call moment), what the agent committed to, and when to look again. The coached
+# criteria's pass rate before and after `held_at` shows whether it helped.
+class CoachingSession(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    agent_id: int = Field(foreign_key="user.id", index=True)
+    lead_id: int = Field(foreign_key="user.id")
+    held_at: datetime
+    # Items as `coaching.sessions.AgendaItem.to_dict()`.
+    agenda: list = Field(default_factory=list, sa_type=sa.JSON)
+    criteria: list = Field(default_factory=list, sa_type=sa.JSON)  # coached criterion ids
+    commitments: list = Field(default_factory=list, sa_type=sa.JSON)  # what the agent agreed
+    follow_up_on: date
+    summary: str | None = Field(default=None, max_length=4000)
+    created_at: datetime

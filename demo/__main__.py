@@ -75,6 +75,11 @@ def _load(settings: Settings, engine: Engine) -> int:
         )
     if result.assignments:
         print(f"Lessons assigned from the demo calls' failed criteria: {result.assignments}.")
+    if result.coaching and (result.coaching.notes or result.coaching.sessions):
+        print(
+            f"Coaching: {result.coaching.notes} monitoring notes and "
+            f"{result.coaching.sessions} coaching session added."
+        )
     for outcome in calls.failed:
         print(f"  failed: {outcome.path.name}: {outcome.error}", file=sys.stderr)
     return 1 if calls.failed else 0

@@ -12,6 +12,7 @@ from sqlmodel import Session
 
 from core.config import PROJECT_ROOT, Settings
 from core.demo import load_demo_organisation
+from demo.coaching import CoachingSeed, seed_coaching
 from demo.quality import QualitySeed, assign_demo_lessons, seed_quality_workflow
 from qa.ingest import (
     EvaluatedHook,
@@ -36,6 +37,7 @@ class DemoLoad:
     calls: IngestSummary
     quality: QualitySeed = QualitySeed(0, 0, 0)
     assignments: int = 0
+    coaching: CoachingSeed | None = None
 
 
 def load_demo(
@@ -71,4 +73,11 @@ def load_demo(
     )
     quality = seed_quality_workflow(engine=engine, now=now()) if score else QualitySeed(0, 0, 0)
     assigned = assign_demo_lessons(engine=engine, assign=assign, now=now()) if assign else 0
-    return DemoLoad(users_created=len(users), calls=summary, quality=quality, assignments=assigned)
+    coaching = seed_coaching(engine=engine, now=now()) if score else None
+    return DemoLoad(
+        users_created=len(users),
+        calls=summary,
+        quality=quality,
+        assignments=assigned,
+        coaching=coaching,
+    )

@@ -1,4 +1,7 @@
-"""Calls: the calls the viewer may see; one call's recording, transcript and speech metrics."""
+"""Calls: the calls the viewer may see; one call's recording, notes, transcript and metrics.
+
+`?call=ID&t=SECONDS` opens a call playing from that moment.
+"""
 
 import streamlit as st
 
@@ -9,8 +12,16 @@ from core.errors import InvalidInput, NotAllowed, NotFound
 from core.models import Role, utcnow
 from core.people import list_agents
 from qa.evaluations import criterion_scores, latest_evaluation
-from ui.call_view import call_label, evaluation_panel, metrics_panel, player_and_transcript
+from ui.call_view import (
+    call_label,
+    call_player,
+    evaluation_panel,
+    metrics_panel,
+    play_from,
+    transcript_lines,
+)
 from ui.disputes import dispute_form
+from ui.notes import call_notes, parse_clock
 
 viewer = ui.guard("calls")
 st.title("Calls")
@@ -43,6 +54,12 @@ with ui.db_session() as session:
         key="calls_pick",
     )
     st.query_params["call"] = str(chosen)
+    player = f"lines_{chosen}"
+    if (link_time := st.query_params.pop("t", None)) is not None:  # once: then clicks lead
+        try:
+            play_from(player, parse_clock(link_time))
+        except InvalidInput:
+            st.warning(f"{link_time!r} is not a moment of the call; it plays from the start.")
     call = get_call(session=session, viewer=viewer, call_id=chosen)
     segments = list_segments(session=session, viewer=viewer, call_id=chosen)
     evaluation = latest_evaluation(session=session, viewer=viewer, call_id=chosen)
@@ -71,7 +88,17 @@ with ui.db_session() as session:
                 except (InvalidInput, NotAllowed) as exc:
                     st.error(str(exc))
 
-    player_and_transcript(PROJECT_ROOT / call.recording_path, segments, key=f"lines_{call.id}")
+    coach = viewer.role in (Role.REVIEWER, Role.LEAD, Role.ADMIN)
+    moment = call_player(PROJECT_ROOT / call.recording_path, key=player, report_position=coach)
+    call_notes(
+        session=session,
+        viewer=viewer,
+        call=call,
+        criteria=[score.criterion_id for score in scores],
+        player=player,
+        moment=moment,
+    )
+    transcript_lines(segments, key=player)
     evaluation_panel(evaluation, scores)
     dispute_form(session=session, viewer=viewer, call=call, evaluation=evaluation, scores=scores)
     metrics_panel(segments, call.metrics)

@@ -15,7 +15,14 @@ from training.progress import (
 )
 from training.tips import approved_tips
 from ui.actions import show_flash
-from ui.learning import assignment_card, feedback_box, lesson_book, quiz_buttons, tip_form
+from ui.learning import (
+    assignment_card,
+    feedback_box,
+    lesson_book,
+    lesson_examples,
+    quiz_buttons,
+    tip_form,
+)
 
 viewer = ui.guard("learn")
 lessons = {lesson.id: lesson for lesson in lesson_book().lessons}
@@ -78,6 +85,7 @@ with ui.db_session() as session:
         if step == prose - 1:
             for tip, author in approved_tips(session=session, lesson_id=lesson.id):
                 st.info(f"**Tip from {author}:** {tip.text}", icon=":material/lightbulb:")
+            lesson_examples(session=session, lesson_id=lesson.id)
         back, forward = st.columns(2)
         if step > 0 and back.button("Back", width="stretch", key="learn_prev"):
             go(step - 1)

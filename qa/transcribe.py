@@ -32,6 +32,7 @@ __all__ = [
 
 BUNDLED = "bundled"
 SAMPLE_RATE = 16_000  # what Whisper expects; every input is resampled to it
+_MAX_REPEATED_PIECES = 3
 
 
 # How recordings are transcribed. The defaults were chosen on the demo calls with
@@ -157,9 +158,9 @@ def _without_repetition_loops(
 ) -> list[tuple[float, float, str, float]]:
     """Drop a word repeated more than `max_repeats` times in a row.
 
-    Whisper can fall into a loop on long digit strings ("one one one ..." until the window
-    ends), worst on 8 kHz audio. A payment card, the longest run a caller reads out, repeats one
-    digit at most 16 times, so longer runs are the loop, not speech.
+    Whisper can fall into a loop on long digit strings ("one one one ..." or ".0 .0 .0 ..."
+    until the window ends), worst on 8 kHz audio. A payment card, the longest run a caller
+    reads out, repeats one digit at most 16 times, so longer runs are the loop, not speech.
     """
     kept: list[tuple[float, float, str, float]] = []
     run_key, run_length = "", 0
@@ -167,7 +168,10 @@ def _without_repetition_loops(
         key = "".join(ch for ch in word[2].lower() if ch.isalnum())
         run_length = run_length + 1 if key and key == run_key else 1
         run_key = key
-        if run_length <= max_repeats:
+        # A piece glued to the previous word (".0", "-1": no leading space) is part of one
+        # written number, never said over and over; more than a few in a row is the loop.
+        limit = max_repeats if word[2].startswith(" ") else _MAX_REPEATED_PIECES
+        if run_length <= limit:
             kept.append(word)
     return kept
 

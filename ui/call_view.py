@@ -9,7 +9,16 @@ import streamlit as st
 from core.models import Call, CallStatus, CriterionScore, Evaluation, Segment
 from ui.charts import call_timeline
 
-__all__ = ["call_label", "evaluation_panel", "metrics_panel", "player_and_transcript"]
+__all__ = [
+    "call_label",
+    "call_player",
+    "clock",
+    "evaluation_panel",
+    "metrics_panel",
+    "play_from",
+    "player_and_transcript",
+    "transcript_lines",
+]
 
 
 def call_label(call: Call) -> str:
@@ -20,25 +29,78 @@ def call_label(call: Call) -> str:
     return f"#{call.id} · {who} · {when}{status}"
 
 
-def _clock(seconds: float) -> str:
+def clock(seconds: float) -> str:
+    """A call time as m:ss, the way players show it."""
     return f"{int(seconds // 60)}:{int(seconds % 60):02d}"
 
 
 _LABEL_COLOURS = {"agent": "blue", "customer": "green", "unknown": "gray"}
 
 
-def _play_from(state_key: str, seconds: float) -> None:
-    st.session_state[state_key] = seconds
+# Streamlit's audio player does not tell Python where playback is, so this small component
+# (custom components v2: inline JS, nothing fetched) listens for the player inside the
+# container `data.player` being paused, or moved while paused, and reports the position as the
+# `paused_at` trigger, which reruns the script. Only pauses are reported, never playback
+# progress, so a playing call does not rerun the page. One listener per player, even when
+# Streamlit mounts the component again.
+_PLAYBACK_CLOCK_JS = """
+export default function ({ data, setTriggerValue }) {
+  const players = (window.__callcoachPlayers ??= {});
+  players[data.player]?.();
+  const report = (event) => {
+    const audio = event.target;
+    if (!(audio instanceof HTMLMediaElement) || !audio.paused) return;
+    if (!audio.closest(`.st-key-${data.player}`)) return;
+    setTriggerValue("paused_at", Math.round(audio.currentTime * 10) / 10);
+  };
+  document.addEventListener("pause", report, true);
+  document.addEventListener("seeked", report, true);
+  const stop = () => {
+    document.removeEventListener("pause", report, true);
+    document.removeEventListener("seeked", report, true);
+    delete players[data.player];
+  };
+  players[data.player] = stop;
+  return stop;
+}
+"""
+_playback_clock = st.components.v2.component("callcoach_playback_clock", js=_PLAYBACK_CLOCK_JS)
 
 
-def player_and_transcript(recording: Path, segments: list[Segment], *, key: str) -> None:
-    """The audio player above the transcript; clicking a line plays the call from there."""
-    state_key = f"{key}_start"
-    start = st.session_state.get(state_key)
-    if recording.is_file():
-        st.audio(str(recording), start_time=int(start or 0), autoplay=start is not None)
-    else:
+def _ignore() -> None:
+    """A trigger value reaches Python only when it has a change callback; nothing to do here."""
+
+
+def play_from(player_key: str, seconds: float) -> None:
+    """Play the call of player `player_key` from `seconds` on the next run (a click callback);
+    it is also the moment a new note is stamped at."""
+    st.session_state[f"{player_key}_start"] = seconds
+    st.session_state[f"{player_key}_moment"] = seconds
+
+
+def call_player(recording: Path, *, key: str, report_position: bool = False) -> float | None:
+    """The call's audio player; returns the moment (seconds) the user last played from or, with
+    `report_position`, paused at: where a note typed now belongs."""
+    moment_key = f"{key}_moment"
+    start = st.session_state.get(f"{key}_start")
+    if not recording.is_file():
         st.warning("The recording file is no longer where it was imported from.")
+        return st.session_state.get(moment_key)
+    with st.container(key=f"{key}_player"):
+        st.audio(str(recording), start_time=int(start or 0), autoplay=start is not None)
+        if report_position:
+            position = _playback_clock(
+                key=f"{key}_clock",
+                data={"player": f"{key}_player"},
+                on_paused_at_change=_ignore,
+            )
+            if position.paused_at is not None:
+                st.session_state[moment_key] = float(position.paused_at)
+    return st.session_state.get(moment_key)
+
+
+def transcript_lines(segments: list[Segment], *, key: str) -> None:
+    """The transcript, one line per segment; clicking a line plays player `key` from there."""
     if not segments:
         st.info("Not transcribed yet.")
         return
@@ -51,12 +113,18 @@ def player_and_transcript(recording: Path, segments: list[Segment], *, key: str)
     for number, segment in enumerate(segments):
         colour = _LABEL_COLOURS.get(segment.speaker, "gray")
         st.button(
-            f"`{_clock(segment.start)}` :{colour}[**{segment.speaker.title()}**] {segment.text}",
+            f"`{clock(segment.start)}` :{colour}[**{segment.speaker.title()}**] {segment.text}",
             key=f"{key}_{number}",
             type="tertiary",
-            on_click=_play_from,
-            args=(state_key, segment.start),
+            on_click=play_from,
+            args=(key, segment.start),
         )
+
+
+def player_and_transcript(recording: Path, segments: list[Segment], *, key: str) -> None:
+    """The audio player above the transcript; clicking a line plays the call from that moment."""
+    call_player(recording, key=key)
+    transcript_lines(segments, key=key)
 
 
 def metrics_panel(segments: list[Segment], metrics: dict | None) -> None:
@@ -110,4 +178,4 @@ def evaluation_panel(evaluation: Evaluation | None, scores: list[CriterionScore]
             if score.reason:
                 st.write(score.reason)
             for item in score.evidence:
-                st.caption(f"`{_clock(item['start'])}` {item['speaker']}: {item['text']}")
+                st.caption(f"`{clock(item['start'])}` {item['speaker']}: {item['text']}")

@@ -10,12 +10,14 @@ import streamlit as st
 from sqlmodel import Session
 
 from core.models import Call, Evaluation, User, utcnow
+from monitoring import list_lesson_examples
 from training.assignments import AssignmentItem, AssignmentState, open_assignment_count
 from training.lessons import Lesson, LibraryLoad, QuizQuestion, load_library
 from training.progress import AnswerFeedback
 from training.reviews import due_count
 from training.tips import MAX_TIP_CHARS, add_tip
 from ui.actions import attempt, show_flash
+from ui.call_view import clock
 from ui.resources import app_settings, db_session
 
 __all__ = [
@@ -23,6 +25,7 @@ __all__ = [
     "assignment_card",
     "feedback_box",
     "lesson_book",
+    "lesson_examples",
     "menu_badges",
     "mastery_chart",
     "quiz_buttons",
@@ -145,6 +148,27 @@ def tip_form(*, session: Session, agent: User, lesson: Lesson, known: set[str]) 
                 success="Thanks! Your lead will look at it; once approved it shows in the lesson.",
                 flash_key="tip_flash",
             )
+
+
+def lesson_examples(*, session: Session, lesson_id: str) -> None:
+    """The lesson's examples from real calls: each one's title, its clip (redacted details
+    bleeped) and the redacted lines heard in it."""
+    examples = list_lesson_examples(session=session, lesson_id=lesson_id)
+    if not examples:
+        return
+    st.subheader("From our team's calls")
+    data_dir = app_settings().data_dir
+    for example in examples:
+        with st.container(border=True):
+            st.markdown(f"**{example.title}**")
+            clip = data_dir / example.audio_path
+            if clip.is_file():
+                st.audio(str(clip), format="audio/wav")
+            else:
+                st.caption("The recording of this example is missing.")
+            for line in example.segments:
+                speaker = str(line["speaker"]).title()
+                st.caption(f"`{clock(line['start'])}` **{speaker}:** {line['text']}")
 
 
 def menu_badges(user: User | None) -> dict[str, int]:

@@ -63,6 +63,27 @@ PAGES: dict[str, PageSpec] = {
         frozenset({Role.REVIEWER, Role.LEAD, Role.ADMIN}),
         "Calls",
     ),
+    "monitor": PageSpec(
+        "pages/monitor.py",
+        "Live monitoring",
+        ":material/hearing:",
+        frozenset({Role.REVIEWER, Role.LEAD, Role.ADMIN}),
+        "Coaching",
+    ),
+    "coaching": PageSpec(
+        "pages/coaching.py",
+        "Coaching",
+        ":material/psychology:",
+        frozenset({Role.LEAD, Role.ADMIN}),
+        "Coaching",
+    ),
+    "my_coaching": PageSpec(
+        "pages/my_coaching.py",
+        "My coaching",
+        ":material/psychology:",
+        frozenset({Role.AGENT}),
+        "Learning",
+    ),
     "lessons": PageSpec(
         "pages/lessons.py",
         "Lessons",

@@ -5,7 +5,7 @@ from importlib import import_module
 __all__ = ["COMMAND_MODULES", "load_commands"]
 
 # One module per sub-command, in the order `python -m qa --help` lists them.
-COMMAND_MODULES = ("transcribe", "ingest", "score")
+COMMAND_MODULES = ("transcribe", "ingest", "score", "live")
 
 
 def load_commands():

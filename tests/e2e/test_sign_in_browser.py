@@ -8,13 +8,30 @@ pytestmark = pytest.mark.e2e
 
 QUALITY = {"Review queue", "Disputes", "Calibration", "Auto-QA accuracy"}
 NAVIGATION = {
-    "amara.okafor@example.com": {"Home", "My lessons", "Reviews", "Calls", "Disputes"},
-    "raj.patel@example.com": {"Home", "Calls", "Upload calls", *QUALITY},
-    "lena.brooks@example.com": {"Home", "Calls", "Upload calls", "Lessons", *QUALITY},
+    "amara.okafor@example.com": {
+        "Home",
+        "My lessons",
+        "Reviews",
+        "My coaching",
+        "Calls",
+        "Disputes",
+    },
+    "raj.patel@example.com": {"Home", "Calls", "Upload calls", "Live monitoring", *QUALITY},
+    "lena.brooks@example.com": {
+        "Home",
+        "Calls",
+        "Upload calls",
+        "Live monitoring",
+        "Coaching",
+        "Lessons",
+        *QUALITY,
+    },
     "admin@example.com": {
         "Home",
         "Calls",
         "Upload calls",
+        "Live monitoring",
+        "Coaching",
         "Lessons",
         "Users & teams",
         "Audit trail",

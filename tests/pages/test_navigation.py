@@ -5,8 +5,17 @@ from tests.pages.conftest import APP, texts
 from ui.navigation import menu_for
 
 MENU = {
-    Role.AGENT: ["home", "learn", "reviews", "calls", "disputes"],
-    Role.REVIEWER: ["home", "calls", "review", "disputes", "calibration", "accuracy", "upload"],
+    Role.AGENT: ["home", "learn", "reviews", "calls", "disputes", "my_coaching"],
+    Role.REVIEWER: [
+        "home",
+        "calls",
+        "review",
+        "disputes",
+        "calibration",
+        "accuracy",
+        "upload",
+        "monitor",
+    ],
     Role.LEAD: [
         "home",
         "calls",
@@ -15,6 +24,8 @@ MENU = {
         "calibration",
         "accuracy",
         "upload",
+        "monitor",
+        "coaching",
         "lessons",
     ],
     Role.ADMIN: [
@@ -25,6 +36,8 @@ MENU = {
         "calibration",
         "accuracy",
         "upload",
+        "monitor",
+        "coaching",
         "lessons",
         "users",
         "audit",

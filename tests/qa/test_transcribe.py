@@ -106,9 +106,12 @@ def test_a_decoding_loop_is_cut_but_a_card_number_survives():
     from qa.transcribe import _without_repetition_loops
 
     card = [(i, i + 0.5, w, 0.9) for i, w in enumerate([" four"] + [" one"] * 15)]
-    loop = [(20 + i, 20.5 + i, "-1", 0.5) for i in range(60)]
+    loop = [(20 + i, 20.5 + i, " one", 0.5) for i in range(60)]
+    # Pieces glued to a number (".0", "-1") are never said again and again: 3 at most.
+    glued = [(90, 90.5, " 5", 0.9)] + [(91 + i, 91.5 + i, ".0", 0.5) for i in range(16)]
     assert _without_repetition_loops(card, 16) == card
     assert len(_without_repetition_loops(loop, 16)) == 16
+    assert [w[2] for w in _without_repetition_loops(glued, 16)] == [" 5", ".0", ".0", ".0"]
 
 
 def _encode(left: np.ndarray, right: np.ndarray, path, codec: str, rate: int) -> None:
