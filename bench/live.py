@@ -22,7 +22,6 @@ import os
 import statistics
 import sys
 import time
-from dataclasses import replace
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -50,14 +49,17 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--limit", type=int, default=6, help="the first N demo calls (6)")
     parser.add_argument("--realtime", action="store_true", help="play calls at real-time pace")
-    parser.add_argument("--update", type=float, help="seconds between decoding passes")
+    parser.add_argument(
+        "--update",
+        type=float,
+        help="seconds between decoding passes (default: LIVE_UPDATE_SECONDS)",
+    )
     args = parser.parse_args()
     settings = get_settings()
     files = sorted(p for p in (DEMO / "calls").iterdir() if p.suffix in {".opus", ".flac"})
     files = files[: args.limit]
-    options = StreamingOptions()
-    if args.update:
-        options = replace(options, update_seconds=args.update)
+    # The app's and the CLI's pace (LIVE_UPDATE_SECONDS) unless --update says otherwise.
+    options = StreamingOptions(update_seconds=args.update or settings.live_update_seconds)
     live = StreamingTranscriber(
         settings.whisper_model, cpu_threads=settings.cpu_threads, options=options
     )
