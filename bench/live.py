@@ -12,7 +12,7 @@ By default calls play on a virtual clock: audio is available as fast as it is ta
 clock advances with the audio and with the time each decoding pass takes, which gives the lag a
 real-time run would see without waiting for it. `--realtime` plays them at real-time pace.
 
-    .venv/bin/python bench/live.py [--limit N] [--realtime]
+    .venv/bin/python bench/live.py [--limit N] [--realtime] [--update S] [--beam N] [--turn-beam N]
 """
 
 from __future__ import annotations
@@ -54,12 +54,28 @@ def main() -> None:
         type=float,
         help="seconds between decoding passes (default: LIVE_UPDATE_SECONDS)",
     )
+    parser.add_argument(
+        "--beam",
+        type=int,
+        default=StreamingOptions.beam_size,
+        help="beam size of the passes within a turn (%(default)s; 1 = greedy)",
+    )
+    parser.add_argument(
+        "--turn-beam",
+        type=int,
+        default=StreamingOptions.turn_end_beam_size,
+        help="beam size of the pass that ends a turn (%(default)s)",
+    )
     args = parser.parse_args()
     settings = get_settings()
     files = sorted(p for p in (DEMO / "calls").iterdir() if p.suffix in {".opus", ".flac"})
     files = files[: args.limit]
     # The app's and the CLI's pace (LIVE_UPDATE_SECONDS) unless --update says otherwise.
-    options = StreamingOptions(update_seconds=args.update or settings.live_update_seconds)
+    options = StreamingOptions(
+        update_seconds=args.update or settings.live_update_seconds,
+        beam_size=args.beam,
+        turn_end_beam_size=args.turn_beam,
+    )
     live = StreamingTranscriber(
         settings.whisper_model, cpu_threads=settings.cpu_threads, options=options
     )
@@ -100,7 +116,7 @@ def main() -> None:
         f"\n{len(files)} demo calls, {audio / 60:.1f} min of audio, "
         f"model {settings.whisper_model}, "
         f"{settings.cpu_threads} threads, {clock}; live: pass every {options.update_seconds:g} s, "
-        f"beam {options.beam_size}"
+        f"beam {options.beam_size}, turn-end beam {options.turn_end_beam_size}"
     )
     live_wer, offline_wer = _wer(references, live_out), _wer(references, offline_out)
     print(f"{'transcript':<34} {'WER':>6} {'lag p50':>8} {'lag p95':>8} {'CPU s / audio s':>16}")

@@ -14,6 +14,7 @@ from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
 from coaching.workspace import AgentWorkspace, coached_agent, criteria_of, scored_calls
+from core.access import audit_refusals
 from core.audit import record_event
 from core.errors import InvalidInput, NotAllowed, NotFound
 from core.models import Call, CoachingSession, MonitoringNote, NoteKind, Role, User
@@ -284,6 +285,7 @@ def _snapshot(coaching: CoachingSession) -> dict[str, Any]:
     }
 
 
+@audit_refusals
 def create_coaching_session(
     *,
     session: Session,
@@ -349,6 +351,7 @@ def _items_query(viewer: User):
     )
 
 
+@audit_refusals
 def list_coaching_sessions(
     *, session: Session, viewer: User, agent_id: int | None = None
 ) -> list[CoachingSessionItem]:
@@ -361,6 +364,7 @@ def list_coaching_sessions(
     return [CoachingSessionItem(*row) for row in session.exec(query)]
 
 
+@audit_refusals
 def get_coaching_session(
     *, session: Session, viewer: User, coaching_id: int
 ) -> CoachingSessionItem:
@@ -378,6 +382,7 @@ def get_coaching_session(
     raise NotAllowed(f"You can't open coaching session #{coaching_id}.")
 
 
+@audit_refusals
 def update_commitments(
     *,
     session: Session,
@@ -430,6 +435,7 @@ def _rates(results: Collection[str]) -> PassRate:
     )
 
 
+@audit_refusals
 def follow_up(
     *,
     session: Session,

@@ -10,6 +10,7 @@ from enum import StrEnum
 
 from sqlmodel import Session, col, select
 
+from core.access import audit_refusals
 from core.errors import NotAllowed, NotFound
 from core.models import (
     Call,
@@ -174,6 +175,7 @@ class AgentWorkspace:
         return focus.title if focus and focus.title else criterion_id.replace("_", " ")
 
 
+@audit_refusals
 def coached_agent(*, session: Session, viewer: User, agent_id: int) -> User:
     """The agent, if `viewer` coaches them: a lead their own team's agents, an admin anyone.
 
@@ -204,6 +206,7 @@ def criteria_of(scorecards: Iterable[str]) -> dict[str, CriterionFocus]:
     return found
 
 
+@audit_refusals
 def scored_calls(*, session: Session, viewer: User, agent_id: int) -> list[ScoredCall]:
     """The agent's scored calls in the viewer's scope, oldest first, each with its official
     evaluation's per-criterion results."""
@@ -321,6 +324,7 @@ def rank_weak_spots(
     return spots
 
 
+@audit_refusals
 def agent_workspace(
     *,
     session: Session,

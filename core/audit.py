@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
+from core.access import audit_refusals
 from core.errors import NotAllowed
 from core.models import AuditEvent, Role, User
 
@@ -38,6 +39,7 @@ def record_event(
     return event
 
 
+@audit_refusals
 def list_events(
     *,
     session: Session,

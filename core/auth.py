@@ -1,20 +1,23 @@
-"""Passwords (argon2 hashes) and signing in."""
+"""Passwords (argon2 hashes), signing in, and the per-account limit on failed sign-ins."""
 
 from __future__ import annotations
 
 import hashlib
 import secrets
-from datetime import datetime, timedelta
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlmodel import Session, func, select
+from sqlmodel import Session, col, delete, func, select
 
+from core.audit import record_event
 from core.errors import InvalidInput, SignInFailed
-from core.models import SignInSession, User
+from core.models import FailedSignIn, SignInSession, User, utcnow
 
 __all__ = [
     "MIN_PASSWORD_LENGTH",
+    "SignInLimit",
     "authenticate",
     "check_password_rules",
     "end_session",
@@ -59,23 +62,83 @@ def verify_password(password_hash: str, password: str) -> bool:
         return False
 
 
-def authenticate(*, session: Session, email: str, password: str) -> User:
+# How many sign-ins may fail for one email within a window before further attempts are refused
+# unchecked (settings SIGN_IN_MAX_FAILURES, SIGN_IN_LOCK_MINUTES). The limit counts failures in
+# a sliding window, so a locked account opens again as its oldest failure ages out: a guesser
+# gets `max_failures` tries per window, a person who mistyped waits a few minutes.
+@dataclass(frozen=True)
+class SignInLimit:
+    max_failures: int = 5
+    window: timedelta = timedelta(minutes=15)
+
+
+_NO_MATCH = "That email and password don't match an account. Check both and retry."
+
+
+def authenticate(
+    *,
+    session: Session,
+    email: str,
+    password: str,
+    now: datetime | None = None,
+    limit: SignInLimit | None = None,
+) -> User:
     """Return the active user with this email and password.
 
+    Failed attempts are counted per email typed, known account or not, so the limit does not
+    reveal who has an account either. The attempt that reaches the limit is an audit event.
+
     Raises:
-        SignInFailed: unknown email, wrong password or a deactivated account. Unknown email and
-            wrong password get the same message, so the form does not reveal who has an account.
+        SignInFailed: unknown email, wrong password, a deactivated account, or too many failed
+            attempts lately (then the password is not even checked). Unknown email and wrong
+            password get the same message, so the form does not reveal who has an account.
     """
+    now = now or utcnow()
+    limit = limit or SignInLimit()
     normalised = email.strip().lower()
+    since = now - limit.window
+    session.exec(
+        delete(FailedSignIn).where(FailedSignIn.email == normalised, col(FailedSignIn.at) <= since)
+    )
+    failures = session.exec(
+        select(FailedSignIn.at)
+        .where(FailedSignIn.email == normalised, col(FailedSignIn.at) > since)
+        .order_by(col(FailedSignIn.at).desc())
+    ).all()
+    if len(failures) >= limit.max_failures:
+        session.commit()
+        opens_at = _aware(failures[limit.max_failures - 1]) + limit.window
+        minutes = max(1, -int(-(opens_at - now).total_seconds() // 60))
+        raise SignInFailed(
+            f"Too many failed sign-ins for this account. Try again in {minutes} minute"
+            f"{'s' if minutes != 1 else ''}, or ask your admin to reset your password."
+        )
     user = session.exec(select(User).where(func.lower(User.email) == normalised)).first()
-    if user is None:
-        verify_password(_DUMMY_HASH, password)
-        raise SignInFailed("That email and password don't match an account. Check both and retry.")
-    if not verify_password(user.password_hash, password):
-        raise SignInFailed("That email and password don't match an account. Check both and retry.")
+    matches = verify_password(user.password_hash if user else _DUMMY_HASH, password)
+    if user is None or not matches:
+        session.add(FailedSignIn(email=normalised, at=now))
+        if len(failures) + 1 == limit.max_failures:
+            record_event(
+                session=session,
+                actor=None,
+                action="sign_in.locked",
+                entity="user",
+                entity_id=user.id if user else None,
+                now=now,
+                after={"email": normalised, "failures": limit.max_failures},
+            )
+        session.commit()
+        raise SignInFailed(_NO_MATCH)
+    session.exec(delete(FailedSignIn).where(FailedSignIn.email == normalised))
+    session.commit()
     if not user.active:
         raise SignInFailed("This account is deactivated. Ask your admin to reactivate it.")
     return user
+
+
+def _aware(moment: datetime) -> datetime:
+    # SQLite hands back naive datetimes; everything stored is UTC.
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def session_expired(*, last_activity: datetime, now: datetime, idle_minutes: int) -> bool:

@@ -7,6 +7,7 @@ from datetime import datetime
 from sqlalchemy import ColumnElement, false, or_, true
 from sqlmodel import Session, col, select
 
+from core.access import audit_refusals
 from core.audit import record_event
 from core.errors import InvalidInput, NotAllowed, NotFound
 from core.models import Call, CallStatus, Role, Segment, User
@@ -38,6 +39,7 @@ def calls_scope(viewer: User) -> ColumnElement[bool]:
     return Call.agent_id == viewer.id
 
 
+@audit_refusals
 def list_calls(
     *,
     session: Session,
@@ -56,6 +58,7 @@ def list_calls(
     return list(session.exec(query))
 
 
+@audit_refusals
 def get_call(*, session: Session, viewer: User, call_id: int) -> Call:
     """One call, if the viewer may see it.
 
@@ -71,6 +74,7 @@ def get_call(*, session: Session, viewer: User, call_id: int) -> Call:
     raise NotAllowed(f"You can't open call #{call_id}: it belongs to someone outside your view.")
 
 
+@audit_refusals
 def list_segments(*, session: Session, viewer: User, call_id: int) -> list[Segment]:
     """The transcript of a call the viewer may see, in time order.
 
@@ -112,6 +116,7 @@ def register_call(
     return call
 
 
+@audit_refusals
 def assign_call(
     *, session: Session, actor: User, call_id: int, agent_id: int, now: datetime
 ) -> Call:

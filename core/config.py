@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
+
+if TYPE_CHECKING:
+    from core.auth import SignInLimit
 
 __all__ = ["PROJECT_ROOT", "ConfigError", "Settings", "get_settings"]
 
@@ -49,6 +54,15 @@ class Settings(BaseSettings):
         default=30,
         ge=1,
         description="A signed-in browser session ends after this many minutes without activity.",
+    )
+    sign_in_max_failures: int = Field(
+        default=5,
+        ge=1,
+        description="Failed sign-ins allowed per account within sign_in_lock_minutes; past it "
+        "further attempts are refused until the oldest failure is that old.",
+    )
+    sign_in_lock_minutes: float = Field(
+        default=15, gt=0, description="Window of the per-account failed sign-in limit."
     )
     agent_channel: int = Field(
         default=0,
@@ -96,6 +110,18 @@ class Settings(BaseSettings):
     )
     max_call_minutes: float = Field(
         default=120, gt=0, description="Recordings longer than this are refused at import."
+    )
+    max_upload_mb: float = Field(
+        default=200,
+        gt=0,
+        description="Largest recording the Upload page accepts (MB); Streamlit's "
+        "server.maxUploadSize in .streamlit/config.toml must be at least this.",
+    )
+    ingest_lease_minutes: float = Field(
+        default=30,
+        gt=0,
+        description="A call an import run took longer ago than this, and did not finish, is "
+        "taken over by the next run (a run that died on this machine is noticed at once).",
     )
     demo_password: str = Field(
         default="callcoach-demo",
@@ -158,6 +184,20 @@ class Settings(BaseSettings):
     def live_keyword_list(self) -> tuple[str, ...]:
         """`LIVE_KEYWORDS` as words, blanks dropped."""
         return tuple(w.strip() for w in self.live_keywords.split(",") if w.strip())
+
+    @property
+    def sign_in_limit(self) -> SignInLimit:
+        """The per-account failed sign-in limit these settings give."""
+        from core.auth import SignInLimit
+
+        return SignInLimit(
+            max_failures=self.sign_in_max_failures,
+            window=timedelta(minutes=self.sign_in_lock_minutes),
+        )
+
+    @property
+    def max_upload_bytes(self) -> int:
+        return int(self.max_upload_mb * 2**20)
 
     @property
     def index_dir(self) -> Path:

@@ -118,6 +118,10 @@ class Call(SQLModel, table=True):
     transcribed_at: datetime | None = None
     # Speech metrics (qa.metrics.CallMetrics.to_dict()); None until transcribed.
     metrics: dict | None = Field(default=None, sa_type=sa.JSON)
+    # The import run working on the call ("host:pid") and when it took it (qa.ingest): a call
+    # is transcribed by one run at a time, and a run that died leaves it to the next.
+    claimed_by: str | None = Field(default=None, max_length=128)
+    claimed_at: datetime | None = None
 
     agent: User | None = Relationship(sa_relationship_kwargs={"lazy": "joined"})
 
@@ -156,6 +160,14 @@ class SignInSession(SQLModel, table=True):
     created_at: datetime
     last_seen_at: datetime
     ended_at: datetime | None = None
+
+
+# A sign-in that failed, by the email typed (known account or not), for the per-account limit
+# on attempts (core.auth); rows older than the limit's window are deleted as attempts come in.
+class FailedSignIn(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    email: str = Field(max_length=254, index=True)
+    at: datetime
 
 
 class EvaluationSource(StrEnum):

@@ -8,6 +8,7 @@ from datetime import datetime
 
 from sqlmodel import Session, col, func, select
 
+from core.access import audit_refusals
 from core.audit import record_event
 from core.auth import hash_password
 from core.errors import InvalidInput, NotAllowed, NotFound
@@ -48,6 +49,7 @@ def list_teams(*, session: Session) -> list[Team]:
     return list(session.exec(select(Team).order_by(Team.name)))
 
 
+@audit_refusals
 def create_team(*, session: Session, actor: User, name: str, now: datetime) -> Team:
     """Create a team.
 
@@ -77,6 +79,7 @@ def create_team(*, session: Session, actor: User, name: str, now: datetime) -> T
     return team
 
 
+@audit_refusals
 def set_team_scorecard(
     *,
     session: Session,
@@ -119,6 +122,7 @@ def set_team_scorecard(
     return team
 
 
+@audit_refusals
 def set_reminders(*, session: Session, user: User, on: bool, now: datetime) -> User:
     """A person turns their own email reminders on or off. Audited.
 
@@ -145,6 +149,7 @@ def set_reminders(*, session: Session, user: User, on: bool, now: datetime) -> U
     return person
 
 
+@audit_refusals
 def list_users(*, session: Session, viewer: User) -> list[User]:
     """Users the viewer may see: admins all, leads their team, everyone else only themselves."""
     query = select(User).order_by(User.role, User.name)
@@ -155,6 +160,7 @@ def list_users(*, session: Session, viewer: User) -> list[User]:
     return list(session.exec(query))
 
 
+@audit_refusals
 def list_agents(*, session: Session, viewer: User) -> list[User]:
     """Active agents the viewer may pick for a call: a lead's team, everyone for reviewers and
     admins, only themselves for an agent."""
@@ -166,6 +172,7 @@ def list_agents(*, session: Session, viewer: User) -> list[User]:
     return list(session.exec(query))
 
 
+@audit_refusals
 def list_reviewers(*, session: Session, viewer: User) -> list[User]:
     """Active people who can score calls (reviewers, leads, admins), for a lead or admin to
     invite to a calibration session.
@@ -181,6 +188,7 @@ def list_reviewers(*, session: Session, viewer: User) -> list[User]:
     return list(session.exec(query.order_by(User.name)))
 
 
+@audit_refusals
 def get_user(*, session: Session, viewer: User, user_id: int) -> User:
     """One user, if the viewer may see them.
 
@@ -201,6 +209,7 @@ def _check_team(session: Session, team_id: int | None) -> None:
         raise InvalidInput(f"There is no team #{team_id}.")
 
 
+@audit_refusals
 def create_user(
     *,
     session: Session,
@@ -241,6 +250,7 @@ def create_user(
     return user
 
 
+@audit_refusals
 def add_user(
     *,
     session: Session,
@@ -276,6 +286,7 @@ def add_user(
     return user
 
 
+@audit_refusals
 def update_user(
     *,
     session: Session,
@@ -326,6 +337,7 @@ def update_user(
     return user
 
 
+@audit_refusals
 def reset_password(
     *, session: Session, actor: User, user_id: int, new_password: str, now: datetime
 ) -> None:

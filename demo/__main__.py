@@ -12,12 +12,8 @@ from core.errors import InvalidInput
 from core.models import utcnow
 from core.progress import ProgressBar
 from demo.load import load_demo
-from index.lesson_index import open_lesson_index
-from qa.autoqa import AutoQA
 from qa.ingest import FileOutcome
-from qa.transcribe import get_transcriber
-from training.assignments import AutoAssigner
-from training.lessons import load_library
+from qa.pipeline import build_pipeline
 
 
 def main() -> int:
@@ -35,7 +31,9 @@ def main() -> int:
 
 def _load(settings: Settings, engine: Engine) -> int:
     migrate(engine)
-    transcriber = get_transcriber(settings.whisper_model, settings.cpu_threads)
+    pipeline = build_pipeline(settings)
+    if pipeline.warning:
+        print(f"warning: {pipeline.warning}", file=sys.stderr)
     bar: ProgressBar | None = None
 
     def progress(outcome: FileOutcome, done: int, total: int) -> None:
@@ -47,15 +45,10 @@ def _load(settings: Settings, engine: Engine) -> int:
         result = load_demo(
             engine=engine,
             settings=settings,
-            transcribe=lambda path, channel: transcriber.transcribe(path, agent_channel=channel),
+            transcribe=pipeline.transcribe,
             now=utcnow,
-            score=AutoQA(embedding_model=settings.embedding_model),
-            assign=AutoAssigner(
-                open_lesson_index(
-                    settings=settings, lessons=load_library(settings.lessons_dir).lessons
-                ),
-                repeat_after_days=settings.lesson_repeat_after_days,
-            ),
+            score=pipeline.score,
+            assign=pipeline.on_evaluated,
             progress=progress,
         )
     except InvalidInput as exc:

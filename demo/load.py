@@ -60,12 +60,7 @@ def load_demo(
         engine=engine,
         paths=[DEMO_CALLS_DIR],
         transcribe=transcribe,
-        options=IngestOptions(
-            agent_channel=0,
-            max_duration=settings.max_call_minutes * 60,
-            silence_threshold=settings.silence_threshold_seconds,
-            store_unredacted=settings.store_unredacted_transcripts,
-        ),
+        options=IngestOptions.from_settings(settings, agent_channel=0),
         now=now,
         metadata=read_metadata_csv(DEMO_CALLS_DIR.parent / "calls.csv"),
         score=score,

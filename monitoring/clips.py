@@ -12,6 +12,7 @@ from pathlib import Path
 import numpy as np
 from sqlmodel import Session, col, select
 
+from core.access import audit_refusals
 from core.audit import record_event
 from core.config import PROJECT_ROOT
 from core.errors import InvalidInput, NotAllowed, NotFound
@@ -172,6 +173,7 @@ def _snapshot(example: LessonExample) -> dict:
     }
 
 
+@audit_refusals
 def add_lesson_example(
     *,
     session: Session,
@@ -288,6 +290,7 @@ def list_lesson_examples(*, session: Session, lesson_id: str) -> list[LessonExam
     return list(session.exec(query))
 
 
+@audit_refusals
 def remove_lesson_example(
     *, session: Session, actor: User, example_id: int, data_dir: Path, now: datetime
 ) -> None:

@@ -11,6 +11,7 @@ from datetime import datetime
 from sqlalchemy import ColumnElement, false, true
 from sqlmodel import Session, col, select
 
+from core.access import audit_refusals
 from core.errors import InvalidInput, NotAllowed, NotFound
 from core.models import Call, LiveSession, MonitoringNote, NoteKind, Role, Team, User
 from core.people import require_role
@@ -62,6 +63,7 @@ def _coached_agent(session: Session, viewer: User, agent_id: int) -> User:
     return agent
 
 
+@audit_refusals
 def add_note(
     *,
     session: Session,
@@ -131,6 +133,7 @@ def add_note(
     return note
 
 
+@audit_refusals
 def list_notes(
     *,
     session: Session,
@@ -156,19 +159,22 @@ def list_notes(
     return list(session.exec(query))
 
 
+@audit_refusals
 def set_note_shared(*, session: Session, actor: User, note_id: int, shared: bool) -> MonitoringNote:
     """Share a note with its agent, or take it back.
 
     Raises:
-        NotFound: no such note, or one the actor may not read.
-        NotAllowed: the actor is an agent.
+        NotFound: no such note.
+        NotAllowed: the actor is an agent, or the note is one they may not read.
     """
     require_role(actor, Role.REVIEWER, Role.LEAD, Role.ADMIN)
     note = session.exec(
         select(MonitoringNote).where(MonitoringNote.id == note_id, _notes_scope(actor))
     ).first()
     if note is None:
-        raise NotFound(f"There is no note #{note_id}.")
+        if session.get(MonitoringNote, note_id) is None:
+            raise NotFound(f"There is no note #{note_id}.")
+        raise NotAllowed(f"You can't change note #{note_id}: it is outside your view.")
     note.shared = shared
     session.add(note)
     session.commit()

@@ -16,6 +16,7 @@ from sqlalchemy import ColumnElement, false, true
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
+from core.access import audit_refusals
 from core.audit import record_event
 from core.errors import NotAllowed, NotFound
 from core.models import LiveSession, LiveStatus, Role, User
@@ -49,6 +50,7 @@ def _scope(viewer: User) -> ColumnElement[bool]:
     return true()
 
 
+@audit_refusals
 def start_live_session(
     *,
     session: Session,
@@ -92,6 +94,7 @@ def start_live_session(
     return live
 
 
+@audit_refusals
 def list_live_sessions(
     *, session: Session, viewer: User, status: LiveStatus | None = None, limit: int = 50
 ) -> list[LiveSession]:
@@ -103,6 +106,7 @@ def list_live_sessions(
     return list(session.exec(query.limit(limit)))
 
 
+@audit_refusals
 def get_live_session(*, session: Session, viewer: User, live_id: int) -> LiveSession:
     """One live session, if the viewer may monitor it.
 

@@ -5,6 +5,7 @@ import streamlit as st
 import ui
 from core.auth import authenticate
 from core.errors import SignInFailed
+from core.models import utcnow
 
 if ui.signed_in_user() is not None:
     st.switch_page("pages/home.py")
@@ -29,7 +30,13 @@ if submitted:
         st.stop()
     with ui.db_session() as session:
         try:
-            user = authenticate(session=session, email=email, password=password)
+            user = authenticate(
+                session=session,
+                email=email,
+                password=password,
+                now=utcnow(),
+                limit=ui.app_settings().sign_in_limit,
+            )
         except SignInFailed as exc:
             st.error(str(exc))
             st.stop()

@@ -3,10 +3,11 @@
 import streamlit as st
 
 import ui
+from core.errors import InvalidInput
 from core.models import utcnow
 from core.people import list_agents
 from qa.ingest import AUDIO_SUFFIXES, FileOutcome, IngestOptions, ingest
-from qa.uploads import store_upload
+from qa.uploads import check_upload, store_upload
 from ui.lessons import auto_assigner
 from ui.models import auto_qa, transcriber
 
@@ -46,7 +47,17 @@ channel = st.radio(
 
 if st.button("Import", type="primary", disabled=not files, key="upload_go"):
     folder = settings.data_dir / "uploads"
-    paths = [store_upload(data=f.getvalue(), filename=f.name, folder=folder) for f in files]
+    paths = []
+    for upload in files:
+        data = upload.getvalue()
+        try:
+            check_upload(data=data, filename=upload.name, max_bytes=settings.max_upload_bytes)
+        except InvalidInput as exc:
+            st.error(str(exc))  # refused before anything is stored
+            continue
+        paths.append(store_upload(data=data, filename=upload.name, folder=folder))
+    if not paths:
+        st.stop()
     bar = st.progress(0.0, text="Starting...")
     model = transcriber()
 
@@ -57,6 +68,8 @@ if st.button("Import", type="primary", disabled=not files, key="upload_go"):
             st.success(f"{name}: imported as call #{outcome.call_id}")
         elif outcome.status == "duplicate":
             st.info(f"{name}: already imported (call #{outcome.call_id}), skipped")
+        elif outcome.status == "busy":
+            st.info(outcome.error)
         else:
             st.error(outcome.error or f"{name}: failed")
 
@@ -64,13 +77,7 @@ if st.button("Import", type="primary", disabled=not files, key="upload_go"):
         engine=ui.db_engine(),
         paths=paths,
         transcribe=lambda path, ch: model.transcribe(path, agent_channel=ch),
-        options=IngestOptions(
-            agent_email=agent,
-            agent_channel=channel,
-            max_duration=settings.max_call_minutes * 60,
-            silence_threshold=settings.silence_threshold_seconds,
-            store_unredacted=settings.store_unredacted_transcripts,
-        ),
+        options=IngestOptions.from_settings(settings, agent_email=agent, agent_channel=channel),
         now=utcnow,
         score=auto_qa(),
         on_evaluated=auto_assigner(),

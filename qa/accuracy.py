@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from sqlmodel import Session, col, select
 
+from core.access import audit_refusals
 from core.calls import calls_scope
 from core.models import Call, CriterionScore, Evaluation, EvaluationSource, Role, User
 from core.people import require_role
@@ -35,6 +36,7 @@ def _results(session: Session, evaluation_ids: list[int]) -> dict[int, dict[str,
     return by_evaluation
 
 
+@audit_refusals
 def auto_qa_accuracy(
     *, session: Session, viewer: User, scorecard: str = "default"
 ) -> AccuracyReport:

@@ -50,6 +50,14 @@ def probe_audio(path: Path) -> AudioInfo:
             if not container.streams.audio:
                 raise AudioError(f"{path.name}: no audio stream in the file")
             stream = container.streams.audio[0]
+            codec = stream.codec_context
+            # A header can name an audio stream FFmpeg has no decoder for, or declare zero
+            # channels or a zero sample rate (found by tests/test_fuzz.py).
+            if codec is None or not codec.channels or not codec.sample_rate:
+                raise AudioError(
+                    f"{path.name}: the audio stream cannot be decoded (unknown codec, or no "
+                    "channels or sample rate in its header)"
+                )
             if stream.duration is not None and stream.time_base is not None:
                 duration = float(stream.duration * stream.time_base)
             elif container.duration is not None:
@@ -58,9 +66,9 @@ def probe_audio(path: Path) -> AudioInfo:
                 raise AudioError(f"{path.name}: the file does not say how long it is")
             return AudioInfo(
                 duration=round(duration, 3),
-                channels=stream.codec_context.channels,
-                sample_rate=stream.codec_context.sample_rate,
-                codec=stream.codec_context.name,
+                channels=codec.channels,
+                sample_rate=codec.sample_rate,
+                codec=codec.name,
             )
     except av.FFmpegError as exc:
         raise AudioError(f"{path.name}: not a readable audio file ({exc.strerror})") from None

@@ -10,6 +10,7 @@ from itertools import combinations
 
 from sqlmodel import Session, col, select
 
+from core.access import audit_refusals
 from core.audit import record_event
 from core.calls import calls_scope, get_call
 from core.errors import InvalidInput, NotAllowed, NotFound
@@ -142,6 +143,7 @@ def compare_ratings(
     )
 
 
+@audit_refusals
 def create_calibration(
     *, session: Session, organiser: User, call_id: int, reviewer_ids: Sequence[int], now: datetime
 ) -> CalibrationSession:
@@ -225,6 +227,7 @@ def _open_as(session: Session, viewer: User, calibration_id: int) -> Calibration
     return item
 
 
+@audit_refusals
 def list_calibrations(*, session: Session, viewer: User) -> list[CalibrationItem]:
     """Calibration sessions the viewer organised or was asked to score (admins: all), newest
     first."""
@@ -248,6 +251,7 @@ def _auto_results(session: Session, calibration: CalibrationSession) -> dict[str
     return {s.criterion_id: s.result for s in criterion_scores(session=session, evaluation=auto)}
 
 
+@audit_refusals
 def calibration_criteria(*, session: Session, viewer: User, calibration_id: int) -> list[str]:
     """The criteria a reviewer scores in a calibration session, in scorecard order.
 
@@ -257,6 +261,7 @@ def calibration_criteria(*, session: Session, viewer: User, calibration_id: int)
     return list(_auto_results(session, _open_as(session, viewer, calibration_id).calibration))
 
 
+@audit_refusals
 def submit_calibration(
     *,
     session: Session,
@@ -317,6 +322,7 @@ def submit_calibration(
     return calibration
 
 
+@audit_refusals
 def close_calibration(
     *, session: Session, organiser: User, calibration_id: int, now: datetime
 ) -> CalibrationSession:
@@ -347,6 +353,7 @@ def close_calibration(
     return calibration
 
 
+@audit_refusals
 def calibration_report(*, session: Session, viewer: User, calibration_id: int) -> CalibrationReport:
     """The results of a closed session: reviewers against each other and against auto-QA.
 

@@ -7,6 +7,7 @@ from datetime import datetime
 
 from sqlmodel import Session, col, select
 
+from core.access import audit_refusals
 from core.audit import record_event
 from core.calls import calls_scope, get_call
 from core.errors import InvalidInput, NotFound
@@ -43,6 +44,7 @@ def _text(value: str | None, what: str, *, required: bool) -> str | None:
     return text or None
 
 
+@audit_refusals
 def raise_dispute(
     *, session: Session, agent: User, call_id: int, criterion_id: str, reason: str, now: datetime
 ) -> Dispute:
@@ -101,6 +103,7 @@ def raise_dispute(
     return dispute
 
 
+@audit_refusals
 def list_disputes(
     *, session: Session, viewer: User, status: DisputeStatus | None = None
 ) -> list[DisputeItem]:
@@ -127,6 +130,7 @@ def list_disputes(
     return [DisputeItem(*row) for row in session.exec(query)]
 
 
+@audit_refusals
 def resolve_dispute(
     *,
     session: Session,

@@ -8,8 +8,10 @@ from datetime import datetime
 
 from sqlmodel import Session, col, select
 
+from core.access import audit_refusals
 from core.calls import calls_scope, get_call
-from core.models import Call, CriterionScore, Evaluation, EvaluationSource, User
+from core.models import Call, CriterionScore, Evaluation, EvaluationSource, Role, User
+from core.people import require_role
 from qa.scorecard import Scorecard
 from qa.scoring import EvaluationResult, Result, overall_score
 
@@ -63,6 +65,7 @@ def add_auto_evaluation(
     return evaluation
 
 
+@audit_refusals
 def latest_evaluation(*, session: Session, viewer: User, call_id: int) -> Evaluation | None:
     """The call's official evaluation: the newest human one, else the newest auto-QA one.
 
@@ -98,6 +101,7 @@ def criterion_scores(*, session: Session, evaluation: Evaluation) -> list[Criter
     return list(session.exec(query.order_by(CriterionScore.id)))
 
 
+@audit_refusals
 def add_human_evaluation(
     *,
     session: Session,
@@ -113,7 +117,12 @@ def add_human_evaluation(
     Returns:
         The new evaluation and, per criterion whose result changed, `{"from", "to", "comment"}`
         for the audit trail.
+
+    Raises:
+        NotAllowed: the reviewer is an agent or may not see the call.
     """
+    require_role(reviewer, Role.REVIEWER, Role.LEAD, Role.ADMIN)
+    get_call(session=session, viewer=reviewer, call_id=base.call_id)
     base_scores = {s.criterion_id: s for s in criterion_scores(session=session, evaluation=base)}
     results = {
         cid: decisions[cid].result if cid in decisions else Result(s.result)
@@ -154,6 +163,7 @@ def add_human_evaluation(
     return human, changed
 
 
+@audit_refusals
 def official_scores(
     *, session: Session, viewer: User, agent_id: int
 ) -> list[tuple[Call, Evaluation]]:

@@ -1,22 +1,34 @@
 """Importing call recordings: metadata, content-hash idempotency, transcription and storage.
 
 A recording is identified by the SHA-256 of its bytes, so the same call under another name or
-imported twice is stored once. Each file goes through: hash -> probe -> stored call row (pending)
--> transcription, PII redaction and metrics (outside any transaction) -> transcript and metrics
-written with status "done" in one transaction, so a half-written call is never shown as complete.
-A file that fails is recorded with its error and the batch goes on.
+imported twice is stored once. Each file goes through: hash -> probe -> call row claimed by this
+run -> transcription, PII redaction and metrics (outside any transaction) -> transcript, metrics,
+evaluation and lesson assignments written with status "done" in one transaction, so a
+half-written call is never shown as complete. A file that fails is recorded with its error and
+the batch goes on.
+
+**Claims.** Several runs may import the same files at once (two `qa ingest`s of one folder, an
+upload while a batch runs, Ray workers). The database's uniqueness on the content hash gives one
+row per recording, and a run transcribes a call only after taking it with a compare-and-set
+update (`claimed_by` = "host:pid", `claimed_at`); a run finds a call another live run holds
+"being imported elsewhere" and moves on. A claim is taken over when its run is gone (same host,
+process no longer exists: a run killed mid-batch is noticed by the next one at once) or is
+older than `lease` (a run on another machine that died). The final write checks the claim in
+the same transaction, so a run that lost its claim stores nothing.
 """
 
 from __future__ import annotations
 
 import csv
+import os
+import socket
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
-from sqlalchemy import delete
+from sqlalchemy import delete, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, func, select
@@ -31,6 +43,7 @@ from qa.redact import redact_transcript
 from qa.transcript import Transcript
 
 if TYPE_CHECKING:
+    from core.config import Settings
     from core.models import Evaluation
     from qa.scoring import EvaluationResult
 
@@ -52,7 +65,9 @@ __all__ = [
     "Scorer",
     "collect_audio_files",
     "ingest",
+    "ingest_file",
     "read_metadata_csv",
+    "run_owner",
 ]
 
 AUDIO_SUFFIXES = frozenset({".wav", ".flac", ".mp3", ".ogg", ".opus", ".m4a"})
@@ -80,13 +95,31 @@ class IngestOptions:
     silence_threshold: float = 10.0
     # Keep the unredacted text next to the redacted one (admin setting; off by default).
     store_unredacted: bool = False
+    # A claim on a call older than this is taken over (setting INGEST_LEASE_MINUTES); longer
+    # than any one file takes, shorter than an operator would wait for a dead worker.
+    lease: timedelta = timedelta(minutes=30)
+
+    @classmethod
+    def from_settings(cls, settings: Settings, **choices) -> IngestOptions:
+        """The options the settings give, with this import's `choices` (agent, channel)."""
+        return cls(
+            **{
+                "agent_channel": settings.agent_channel,
+                "max_duration": settings.max_call_minutes * 60,
+                "silence_threshold": settings.silence_threshold_seconds,
+                "store_unredacted": settings.store_unredacted_transcripts,
+                "lease": timedelta(minutes=settings.ingest_lease_minutes),
+                **choices,
+            }
+        )
 
 
 # What happened to one file of a batch.
 @dataclass(frozen=True)
 class FileOutcome:
     path: Path
-    status: Literal["imported", "duplicate", "failed"]
+    # "busy": another import run is working on the same recording right now.
+    status: Literal["imported", "duplicate", "busy", "failed"]
     call_id: int | None = None
     error: str | None = None
     audio_seconds: float = 0.0
@@ -108,6 +141,7 @@ class IngestSummary:
         return {
             "imported": self.count("imported"),
             "skipped_duplicates": self.count("duplicate"),
+            "skipped_in_progress": self.count("busy"),
             "failed": [{"path": str(o.path), "error": o.error} for o in self.failed],
         }
 
@@ -201,6 +235,60 @@ def _team_scorecard(session: Session, call: Call) -> str | None:
     return session.exec(query.where(User.id == call.agent_id)).first()
 
 
+def run_owner() -> str:
+    """This import run's name on the calls it claims: "host:pid"."""
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def _owner_gone(owner: str | None) -> bool:
+    """True when `owner` was a run on this host whose process no longer exists."""
+    if not owner or owner == run_owner():
+        return False
+    host, _, pid = owner.rpartition(":")
+    if host != socket.gethostname() or not pid.isdigit():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except OSError:  # exists, but another user's process
+        return False
+    return False
+
+
+class _Busy(Exception):
+    """Another live import run holds the claim on this call."""
+
+
+def _take(session: Session, call: Call, *, owner: str, now: datetime, lease: timedelta) -> None:
+    """Claim `call` for this run with a compare-and-set on the claim we read.
+
+    Raises:
+        _Busy: a live run holds it, or another run took it first.
+    """
+    held = call.status == CallStatus.PROCESSING and call.claimed_by != owner
+    claimed_at = call.claimed_at
+    if claimed_at is not None and claimed_at.tzinfo is None:
+        claimed_at = claimed_at.replace(tzinfo=UTC)  # SQLite hands naive UTC back
+    fresh = claimed_at is not None and now - claimed_at < lease
+    if held and fresh and not _owner_gone(call.claimed_by):
+        raise _Busy(call.claimed_by)
+    seen = (
+        col(Call.claimed_by).is_(None)
+        if call.claimed_by is None
+        else (col(Call.claimed_by) == call.claimed_by)
+    )
+    result = session.execute(
+        update(Call)
+        .where(col(Call.id) == call.id, col(Call.status) == call.status, seen)
+        .values(status=CallStatus.PROCESSING, claimed_by=owner, claimed_at=now, error=None)
+    )
+    session.commit()
+    if result.rowcount != 1:
+        raise _Busy("another run")
+    session.refresh(call)
+
+
 def _claim_call(
     session: Session,
     *,
@@ -210,18 +298,26 @@ def _claim_call(
     options: IngestOptions,
     now: datetime,
 ) -> Call | None:
-    """The call row to process for this content, or None when it is already imported.
+    """The call row to process for this content, claimed by this run, or None when it is
+    already imported.
 
-    A new row is created pending; the database's uniqueness on the content hash makes two
-    imports of one file at once store one row. A row left pending or failed by an earlier run is
-    processed again.
+    A new row is created claimed; the database's uniqueness on the content hash makes two
+    imports of one file at once store one row. A row left pending, failed, or claimed by a run
+    that is gone is taken over (see the module docstring).
 
     Raises:
         AudioError: the file is not readable audio or is too long (recorded on the row).
+        _Busy: another live run is importing it.
     """
+    owner = run_owner()
     existing = session.exec(select(Call).where(Call.sha256 == sha256)).first()
     if existing is not None:
-        return None if existing.status == CallStatus.DONE else existing
+        if existing.status == CallStatus.DONE:
+            return None
+        if existing.duration and existing.duration > options.max_duration:
+            raise AudioError(existing.error or f"{path.name}: longer than the limit")
+        _take(session, existing, owner=owner, now=now, lease=options.lease)
+        return existing
     email = metadata.agent_email or options.agent_email
     try:
         info = probe_audio(path)
@@ -248,14 +344,39 @@ def _claim_call(
         call.original_name = path.name
         if error:
             call.status, call.error = CallStatus.FAILED, error
+        else:
+            call.status, call.claimed_by, call.claimed_at = CallStatus.PROCESSING, owner, now
         session.commit()
     except IntegrityError:
         # Another import stored the same content between our check and our insert.
         session.rollback()
-        return None
+        stored = session.exec(select(Call).where(Call.sha256 == sha256)).one()
+        if stored.status == CallStatus.DONE:
+            return None
+        raise _Busy(stored.claimed_by) from None
     if error:
         raise AudioError(error)
     return call
+
+
+def _still_ours(session: Session, call: Call, *, owner: str, now: datetime) -> None:
+    """Renew this run's claim inside the current transaction, which also locks the row (so
+    nobody takes it over before the commit).
+
+    Raises:
+        _Busy: another run took the call over (our claim had expired).
+    """
+    result = session.execute(
+        update(Call)
+        .where(
+            col(Call.id) == call.id,
+            col(Call.claimed_by) == owner,
+            col(Call.status) == CallStatus.PROCESSING,
+        )
+        .values(claimed_at=now)
+    )
+    if result.rowcount != 1:
+        raise _Busy("another run took it over")
 
 
 def _store_transcript(
@@ -269,18 +390,20 @@ def _store_transcript(
     on_evaluated: EvaluatedHook | None = None,
 ) -> None:
     """Write the redacted transcript, its metrics and its auto-QA evaluation and mark the call
-    done, in one commit."""
+    done, in one commit, if this run still holds the call's claim.
+
+    Raises:
+        _Busy: the claim was lost; nothing is written.
+    """
     redacted = redact_transcript(transcript)
     metrics = compute_metrics(redacted, silence_threshold=options.silence_threshold)
-    if score is not None:
+    # Scored before the write transaction opens, so it stays short (SQLite has one writer).
+    result = score(redacted, metrics, _team_scorecard(session, call)) if score else None
+    _still_ours(session, call, owner=run_owner(), now=now)
+    if result is not None:
         from qa.evaluations import add_auto_evaluation
 
-        evaluation = add_auto_evaluation(
-            session=session,
-            call_id=call.id,
-            result=score(redacted, metrics, _team_scorecard(session, call)),
-            now=now,
-        )
+        evaluation = add_auto_evaluation(session=session, call_id=call.id, result=result, now=now)
         if on_evaluated is not None:
             on_evaluated(session, evaluation, now)
     session.exec(delete(Segment).where(Segment.call_id == call.id))
@@ -303,11 +426,12 @@ def _store_transcript(
     call.transcribed_at = now
     call.status = CallStatus.DONE
     call.error = None
+    call.claimed_by = call.claimed_at = None
     session.add(call)
     session.commit()
 
 
-def _ingest_file(
+def ingest_file(
     *,
     engine: Engine,
     path: Path,
@@ -318,6 +442,11 @@ def _ingest_file(
     score: Scorer | None,
     on_evaluated: EvaluatedHook | None,
 ) -> FileOutcome:
+    """Import one recording (claim, transcribe, score, store); never raises for a bad file.
+
+    The unit of work of every engine: `ingest` runs it in this process, `qa.ray_ingest` on
+    Ray workers.
+    """
     try:
         sha256 = file_sha256(path)
     except OSError as exc:
@@ -329,11 +458,11 @@ def _ingest_file(
             )
         except AudioError as exc:
             return FileOutcome(path, "failed", error=str(exc))
+        except _Busy:
+            return _busy(session, path, sha256)
         if call is None:
             existing = session.exec(select(Call).where(Call.sha256 == sha256)).one()
             return FileOutcome(path, "duplicate", call_id=existing.id)
-        call.status, call.error = CallStatus.PROCESSING, None
-        session.commit()
         try:
             transcript = transcribe(path, options.agent_channel)
             _store_transcript(
@@ -345,14 +474,39 @@ def _ingest_file(
                 score=score,
                 on_evaluated=on_evaluated,
             )
+        except _Busy:
+            session.rollback()
+            return _busy(session, path, sha256)
         except Exception as exc:  # noqa: BLE001 - one broken file must not stop the batch
             message = str(exc) if isinstance(exc, AudioError) else f"{path.name}: {exc!r}"
             session.rollback()
-            call.status, call.error = CallStatus.FAILED, message[:2000]
-            session.add(call)
+            # Recorded only while the claim is ours: a run that took over keeps its own state.
+            session.execute(
+                update(Call)
+                .where(col(Call.id) == call.id, col(Call.claimed_by) == run_owner())
+                .values(
+                    status=CallStatus.FAILED,
+                    error=message[:2000],
+                    claimed_by=None,
+                    claimed_at=None,
+                )
+            )
             session.commit()
             return FileOutcome(path, "failed", call_id=call.id, error=message)
         return FileOutcome(path, "imported", call_id=call.id, audio_seconds=call.duration or 0.0)
+
+
+def _busy(session: Session, path: Path, sha256: str) -> FileOutcome:
+    stored = session.exec(select(Call).where(Call.sha256 == sha256)).first()
+    if stored is not None and stored.status == CallStatus.DONE:
+        return FileOutcome(path, "duplicate", call_id=stored.id)
+    return FileOutcome(
+        path,
+        "busy",
+        call_id=stored.id if stored else None,
+        error=f"{path.name}: being imported by another run right now; it will not be imported "
+        "twice",
+    )
 
 
 def ingest(
@@ -386,7 +540,7 @@ def ingest(
     files = collect_audio_files(paths)
     summary = IngestSummary()
     for number, path in enumerate(files, start=1):
-        outcome = _ingest_file(
+        outcome = ingest_file(
             engine=engine,
             path=path,
             metadata=(metadata or {}).get(path.name, CallMetadata()),

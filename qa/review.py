@@ -9,6 +9,7 @@ from datetime import datetime
 
 from sqlmodel import Session, col, select
 
+from core.access import audit_refusals
 from core.audit import record_event
 from core.calls import calls_scope, get_call
 from core.errors import InvalidInput
@@ -41,6 +42,7 @@ def in_random_sample(call_id: int, share: float) -> bool:
     return int(digest[:8], 16) / 0xFFFFFFFF < share
 
 
+@audit_refusals
 def review_queue(
     *,
     session: Session,
@@ -90,6 +92,7 @@ def review_queue(
     return list(items.values())
 
 
+@audit_refusals
 def submit_review(
     *,
     session: Session,

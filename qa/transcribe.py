@@ -248,6 +248,10 @@ class Transcriber:
                 self._pipeline = BatchedInferencePipeline(model)
         return self._pipeline
 
+    def warm_up(self) -> None:
+        """Load the model now, so the first call is not slowed by it."""
+        self._load()
+
     def decode(self, path: Path, *, agent_channel: int) -> tuple[list[tuple], float, int]:
         """Decode `path` to 16 kHz float audio, one array per speaker.
 

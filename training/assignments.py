@@ -11,6 +11,7 @@ from typing import NamedTuple
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, func, select
 
+from core.access import audit_refusals
 from core.audit import record_event
 from core.errors import InvalidInput, NotAllowed, NotFound
 from core.models import (
@@ -173,6 +174,7 @@ def assign_from_evaluation(
     return made
 
 
+@audit_refusals
 def assign_lesson(
     *,
     session: Session,
@@ -238,6 +240,7 @@ class AssignmentItem:
     state: AssignmentState
 
 
+@audit_refusals
 def list_assignments(
     *, session: Session, viewer: User, now: datetime, agent_id: int | None = None
 ) -> list[AssignmentItem]:
@@ -262,6 +265,7 @@ def list_assignments(
     return todo + done
 
 
+@audit_refusals
 def open_assignment_count(*, session: Session, agent: User) -> int:
     """How many lessons the agent still has to do (the menu badge)."""
     query = select(func.count()).where(

@@ -7,6 +7,7 @@ from datetime import datetime
 
 from sqlmodel import Session, col, select
 
+from core.access import audit_refusals
 from core.errors import InvalidInput, NotAllowed
 from core.models import Assignment, LessonAttempt, ReviewCard, Role, User
 from core.people import require_role
@@ -60,6 +61,7 @@ def feedback_for(lesson: Lesson, question: int, option: int) -> AnswerFeedback:
     )
 
 
+@audit_refusals
 def current_attempt(*, session: Session, agent: User, lesson_id: str) -> LessonAttempt | None:
     """The agent's unfinished attempt at a lesson, to resume, if any."""
     query = (
@@ -74,6 +76,7 @@ def current_attempt(*, session: Session, agent: User, lesson_id: str) -> LessonA
     return session.exec(query).first()
 
 
+@audit_refusals
 def start_lesson(*, session: Session, agent: User, lesson: Lesson, now: datetime) -> LessonAttempt:
     """Resume the agent's unfinished attempt at `lesson`, or start one; marks the lesson's open
     assignments as started.
@@ -115,6 +118,7 @@ def _touch(attempt: LessonAttempt, now: datetime) -> None:
     attempt.last_active_at = now
 
 
+@audit_refusals
 def move_to(
     *,
     session: Session,
@@ -139,6 +143,7 @@ def move_to(
     return attempt
 
 
+@audit_refusals
 def answer_question(
     *,
     session: Session,
@@ -167,6 +172,7 @@ def answer_question(
     return feedback_for(lesson, question, chosen)
 
 
+@audit_refusals
 def complete_lesson(
     *,
     session: Session,

@@ -8,6 +8,7 @@ from datetime import datetime
 
 from sqlmodel import Session, col, func, select
 
+from core.access import audit_refusals
 from core.errors import NotAllowed, NotFound
 from core.models import LessonAttempt, ReviewCard, ReviewLog, Role, User
 from core.people import require_role
@@ -22,6 +23,7 @@ __all__ = [
 ]
 
 
+@audit_refusals
 def due_cards(*, session: Session, agent: User, now: datetime, limit: int = 50) -> list[ReviewCard]:
     """The agent's review cards due at `now`, most overdue first."""
     query = (
@@ -32,6 +34,7 @@ def due_cards(*, session: Session, agent: User, now: datetime, limit: int = 50) 
     return list(session.exec(query.limit(limit)))
 
 
+@audit_refusals
 def due_count(*, session: Session, agent: User, now: datetime) -> int:
     """How many of the agent's review cards are due at `now` (all of them, not one page)."""
     query = select(func.count()).where(
@@ -40,6 +43,7 @@ def due_count(*, session: Session, agent: User, now: datetime) -> int:
     return session.exec(query).one()
 
 
+@audit_refusals
 def answer_card(
     *,
     session: Session,
@@ -81,6 +85,7 @@ def answer_card(
     return outcome
 
 
+@audit_refusals
 def skill_mastery(
     *,
     session: Session,
@@ -102,6 +107,7 @@ def skill_mastery(
     return {skill: mastery(ps) or 0.0 for skill, ps in probabilities.items()}
 
 
+@audit_refusals
 def learning_activity(*, session: Session, agent: User) -> list[datetime]:
     """When the agent learned: every review answered and every lesson step or completion."""
     reviews = session.exec(select(ReviewLog.reviewed_at).where(ReviewLog.agent_id == agent.id))

@@ -7,6 +7,7 @@ from datetime import datetime
 
 from sqlmodel import Session, col, select
 
+from core.access import audit_refusals
 from core.audit import record_event
 from core.errors import InvalidInput, NotAllowed, NotFound
 from core.models import LessonTip, Role, TipStatus, User
@@ -17,6 +18,7 @@ __all__ = ["MAX_TIP_CHARS", "add_tip", "approved_tips", "decide_tip", "pending_t
 MAX_TIP_CHARS = 500
 
 
+@audit_refusals
 def add_tip(
     *,
     session: Session,
@@ -57,6 +59,7 @@ def approved_tips(*, session: Session, lesson_id: str) -> list[tuple[LessonTip, 
     return list(session.exec(query))
 
 
+@audit_refusals
 def pending_tips(*, session: Session, viewer: User) -> list[tuple[LessonTip, str]]:
     """Tips waiting for approval: a lead's team's agents', every one for an admin.
 
@@ -75,6 +78,7 @@ def pending_tips(*, session: Session, viewer: User) -> list[tuple[LessonTip, str
     return list(session.exec(query))
 
 
+@audit_refusals
 def decide_tip(
     *, session: Session, lead: User, tip_id: int, approve: bool, now: datetime
 ) -> LessonTip:

@@ -83,12 +83,7 @@ def start_live_call(*, lead: User, agent_id: int, source: CallAudioSource, name:
     )
     # Loaded here, in the page's thread: the call's import runs in the runner's thread.
     offline, score, assigner, engine = transcriber(), auto_qa(), auto_assigner(), db_engine()
-    options = IngestOptions(
-        agent_channel=source.agent_channel,
-        max_duration=settings.max_call_minutes * 60,
-        silence_threshold=settings.silence_threshold_seconds,
-        store_unredacted=settings.store_unredacted_transcripts,
-    )
+    options = IngestOptions.from_settings(settings, agent_channel=source.agent_channel)
 
     def import_recording(path: Path, metadata: CallMetadata) -> FileOutcome:
         summary = ingest(

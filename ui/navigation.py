@@ -7,8 +7,10 @@ from dataclasses import dataclass
 
 import streamlit as st
 
+from core.access import record_refusal
 from core.models import Role, User
 from ui.auth import sign_out, signed_in_user, sync_cookie
+from ui.resources import db_session
 
 __all__ = ["PAGES", "PageSpec", "account_box", "guard", "menu_for", "navigation_for"]
 
@@ -153,6 +155,10 @@ def guard(page_key: str) -> User:
         st.stop()
     account_box(user)
     if user.role not in PAGES[page_key].roles:
+        with db_session() as session:
+            record_refusal(
+                session=session, actor=user, what=f"page:{PAGES[page_key].path}", reason=user.role
+            )
         st.error("Not allowed: this page is not available to your role.")
         st.stop()
     return user

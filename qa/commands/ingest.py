@@ -15,13 +15,9 @@ from core.db import DatabaseUnavailable, create_db_engine, migrate
 from core.errors import InvalidInput
 from core.models import User, utcnow
 from core.progress import ProgressBar
-from index.lesson_index import open_lesson_index
-from qa.autoqa import AutoQA
 from qa.ingest import FileOutcome, IngestOptions, collect_audio_files, ingest, read_metadata_csv
-from qa.scorecard import ScorecardError
-from qa.transcribe import get_transcriber
-from training.assignments import AutoAssigner
-from training.lessons import load_library
+from qa.pipeline import build_pipeline
+from qa.scorecard import ScorecardError, load_scorecard
 
 __all__ = ["register"]
 
@@ -43,6 +39,18 @@ def register(subparsers) -> None:
         "--scorecard",
         help="scorecard name or file for auto-QA of every file (default: the agent's team's)",
     )
+    parser.add_argument(
+        "--engine",
+        choices=("local", "ray"),
+        default="local",
+        help="local: this process (default); ray: workers on a Ray cluster",
+    )
+    parser.add_argument(
+        "--address", help="Ray cluster to join (e.g. ray://head:10001); default: start one here"
+    )
+    parser.add_argument(
+        "--workers", type=int, metavar="N", help="Ray workers (default: CPUs / CPU_THREADS)"
+    )
     parser.add_argument("--json", action="store_true", help="print a JSON summary at the end")
     parser.set_defaults(run=run)
 
@@ -52,20 +60,6 @@ def _check_agent(engine, email: str) -> None:
         query = select(User).where(func.lower(User.email) == email.strip().lower())
         if session.exec(query).first() is None:
             raise InvalidInput(f"--agent: there is no user with email {email}")
-
-
-def _assigner(settings: Settings) -> AutoAssigner | None:
-    """Assigns agents lessons for failed criteria; without a usable lesson library, imports
-    go on without assignments (said on stderr)."""
-    try:
-        lessons = load_library(settings.lessons_dir).lessons
-        if not lessons:
-            raise OSError(f"no lessons in {settings.lessons_dir}")
-        index = open_lesson_index(settings=settings, lessons=lessons)
-    except (OSError, InvalidInput) as exc:
-        print(f"warning: no lesson assignments for this import: {exc}", file=sys.stderr)
-        return None
-    return AutoAssigner(index, repeat_after_days=settings.lesson_repeat_after_days)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -83,49 +77,74 @@ def run(args: argparse.Namespace) -> int:
 
 def _run(args: argparse.Namespace, settings: Settings, engine: Engine) -> int:
     try:
+        if args.workers is not None and args.workers < 1:
+            raise InvalidInput("--workers must be at least 1")
+        if args.engine == "local" and (args.address or args.workers):
+            raise InvalidInput("--address and --workers go with --engine ray")
         migrate(engine)
         metadata = read_metadata_csv(args.metadata) if args.metadata else {}
         if args.agent:
             _check_agent(engine, args.agent)
         files = collect_audio_files(args.paths)
-        score = AutoQA(scorecard=args.scorecard, embedding_model=settings.embedding_model)
+        if args.scorecard:
+            load_scorecard(args.scorecard)  # refused here, before any model loads
     except (InvalidInput, ScorecardError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    options = IngestOptions(
-        agent_email=args.agent,
-        agent_channel=settings.agent_channel if args.agent_channel is None else args.agent_channel,
-        max_duration=settings.max_call_minutes * 60,
-        silence_threshold=settings.silence_threshold_seconds,
-        store_unredacted=settings.store_unredacted_transcripts,
-    )
-    transcriber = get_transcriber(settings.whisper_model, settings.cpu_threads)
+    choices = {} if args.agent_channel is None else {"agent_channel": args.agent_channel}
+    options = IngestOptions.from_settings(settings, agent_email=args.agent, **choices)
     bar = ProgressBar(len(files), unit="files")
     minutes = 0.0
 
     def progress(outcome: FileOutcome, done: int, _total: int) -> None:
         nonlocal minutes
         minutes += outcome.audio_seconds / 60
-        note = outcome.error if outcome.status == "failed" else outcome.status
+        note = outcome.error if outcome.status in ("failed", "busy") else outcome.status
         bar.update(done, f"{minutes:.1f} audio min  {outcome.path.name}: {note}")
 
-    summary = ingest(
-        engine=engine,
-        paths=files,
-        transcribe=lambda path, channel: transcriber.transcribe(path, agent_channel=channel),
-        options=options,
-        now=utcnow,
-        metadata=metadata,
-        score=score,
-        on_evaluated=_assigner(settings),
-        progress=progress,
-    )
+    def warn(message: str) -> None:
+        print(f"warning: {message}", file=sys.stderr)
+
+    if args.engine == "ray":
+        from qa.ray_ingest import RayOptions, ingest_on_ray
+
+        ray_options = RayOptions(
+            address=args.address, workers=args.workers, scorecard=args.scorecard
+        )
+        try:
+            summary = ingest_on_ray(
+                files=files,
+                settings=settings,
+                options=options,
+                ray_options=ray_options,
+                metadata=metadata,
+                progress=progress,
+                warn=warn,
+            )
+        except ConnectionError as exc:
+            print(f"error: cannot reach the Ray cluster: {exc}", file=sys.stderr)
+            return 2
+    else:
+        pipeline = build_pipeline(settings, scorecard=args.scorecard)
+        if pipeline.warning:
+            warn(pipeline.warning)
+        summary = ingest(
+            engine=engine,
+            paths=files,
+            transcribe=pipeline.transcribe,
+            options=options,
+            now=utcnow,
+            metadata=metadata,
+            score=pipeline.score,
+            on_evaluated=pipeline.on_evaluated,
+            progress=progress,
+        )
     if args.json:
         print(json.dumps(summary.to_dict()))
     else:
         print(
             f"{summary.count('imported')} imported, {summary.count('duplicate')} already there, "
-            f"{len(summary.failed)} failed"
+            f"{summary.count('busy')} being imported by another run, {len(summary.failed)} failed"
         )
         for outcome in summary.failed:
             print(f"  failed: {outcome.path}: {outcome.error}")

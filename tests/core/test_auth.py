@@ -101,3 +101,70 @@ def test_the_database_never_holds_the_token_itself(session, people):
         from core.auth import resume_session
 
         resume_session(session=session, token=stored.token_sha256, now=NOW, idle_minutes=30)
+
+
+def test_five_failed_sign_ins_lock_the_account_for_the_window_and_are_audited(session, people):
+    from core.auth import SignInLimit
+
+    limit = SignInLimit(max_failures=5, window=timedelta(minutes=15))
+    for minute in range(5):
+        with pytest.raises(SignInFailed, match="don't match an account"):
+            authenticate(
+                session=session,
+                email="a1@example.com",
+                password=f"guess-{minute}",
+                now=NOW + timedelta(minutes=minute),
+                limit=limit,
+            )
+    # Locked: even the right password is refused, without being checked.
+    with pytest.raises(SignInFailed, match="Too many failed sign-ins.*in 11 minutes"):
+        authenticate(
+            session=session,
+            email="A1@example.com",
+            password=PASSWORD,
+            now=NOW + timedelta(minutes=4),
+            limit=limit,
+        )
+    events = session.exec(select(AuditEvent)).all()
+    assert [(e.action, e.entity_id) for e in events] == [("sign_in.locked", people["a1"].id)]
+    # Another account is not affected.
+    assert authenticate(session=session, email="a2@example.com", password=PASSWORD, limit=limit)
+    # Once the first failure is 15 minutes old, one more attempt is let through.
+    user = authenticate(
+        session=session,
+        email="a1@example.com",
+        password=PASSWORD,
+        now=NOW + timedelta(minutes=15, seconds=1),
+        limit=limit,
+    )
+    assert user.id == people["a1"].id
+
+
+def test_unknown_emails_are_limited_the_same_way(session, people):
+    from core.auth import SignInLimit
+
+    limit = SignInLimit(max_failures=2, window=timedelta(minutes=15))
+    for _ in range(2):
+        with pytest.raises(SignInFailed, match="don't match"):
+            authenticate(
+                session=session, email="ghost@example.com", password="x" * 9, now=NOW, limit=limit
+            )
+    with pytest.raises(SignInFailed, match="Too many failed sign-ins"):
+        authenticate(
+            session=session, email="ghost@example.com", password="x" * 9, now=NOW, limit=limit
+        )
+
+
+def test_a_successful_sign_in_clears_the_failures(session, people):
+    from core.auth import SignInLimit
+
+    limit = SignInLimit(max_failures=2, window=timedelta(minutes=15))
+    with pytest.raises(SignInFailed):
+        authenticate(
+            session=session, email="a1@example.com", password="nope-nope", now=NOW, limit=limit
+        )
+    authenticate(session=session, email="a1@example.com", password=PASSWORD, now=NOW, limit=limit)
+    with pytest.raises(SignInFailed, match="don't match"):
+        authenticate(
+            session=session, email="a1@example.com", password="nope-nope", now=NOW, limit=limit
+        )

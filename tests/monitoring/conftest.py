@@ -47,7 +47,7 @@ class ScriptedModel(StreamingTranscriber):
     def _speech(self, audio):
         return [(0.0, len(audio) / SAMPLE_RATE)]
 
-    def _decode(self, audio, offset):
+    def _decode(self, audio, offset, *, beam_size=1):
         end = offset + len(audio) / SAMPLE_RATE
         heard = [w for w in self.script if w.start >= offset - 0.05 and w.end <= end]
         if heard and end - heard[-1].end < 0.5:

@@ -44,3 +44,19 @@ def test_a_malformed_database_url_stops_the_app_with_a_clear_message(monkeypatch
     assert not at.exception
     assert "DATABASE_URL" in at.error[0].value
     assert not at.text_input  # nothing else is shown
+
+
+def test_after_too_many_wrong_passwords_the_form_says_to_wait(app_db, people, monkeypatch):
+    from core.config import get_settings
+
+    monkeypatch.setenv("SIGN_IN_MAX_FAILURES", "3")
+    get_settings.cache_clear()
+    at = sign_in("a1@example.com", "guess-one")
+    for guess in ("guess-two", "guess-three"):
+        at.text_input(key="sign_in_password").input(guess)
+        at.button[0].click().run()
+    at.text_input(key="sign_in_password").input("correct-horse-1")
+    at.button[0].click().run()
+    assert "Too many failed sign-ins for this account. Try again in 15 minutes" in texts(at)
+    assert at.text_input(key="sign_in_email")  # not signed in
+    get_settings.cache_clear()

@@ -198,3 +198,81 @@ def test_a_call_is_scored_against_its_agents_team_scorecard(engine, people):
     )
     assert seen == ["complaints"]
     assert "stop after seeing the scorecard" in summary.failed[0].error
+
+
+def _left_processing(engine, *, owner: str, claimed_at) -> int:
+    """A call a run took and never finished (as a run killed mid-file leaves it)."""
+    from core.calls import register_call
+    from qa.audio import file_sha256
+
+    with Session(engine) as session:
+        call = register_call(
+            session=session,
+            recording_path=str(STEREO_OPUS),
+            sha256=file_sha256(STEREO_OPUS),
+            now=NOW,
+        )
+        call.status, call.claimed_by, call.claimed_at = CallStatus.PROCESSING, owner, claimed_at
+        session.commit()
+        return call.id
+
+
+def _dead_pid() -> int:
+    import subprocess
+    import sys
+
+    child = subprocess.Popen([sys.executable, "-c", "pass"])
+    child.wait()
+    return child.pid
+
+
+def test_a_call_left_by_a_run_that_died_here_is_taken_over_at_once(engine, people):
+    import socket
+
+    call_id = _left_processing(
+        engine, owner=f"{socket.gethostname()}:{_dead_pid()}", claimed_at=NOW
+    )
+    summary = _ingest(engine, [STEREO_OPUS])
+    assert [(o.status, o.call_id) for o in summary.outcomes] == [("imported", call_id)]
+    with Session(engine) as session:
+        call = session.exec(select(Call)).one()
+        assert (call.status, call.claimed_by) == (CallStatus.DONE, None)
+        assert len(session.exec(select(Segment)).all()) == 3
+
+
+def test_a_call_another_live_run_holds_is_left_to_it_until_its_claim_expires(engine, people):
+    from datetime import timedelta
+
+    # Another machine's run (its process cannot be checked from here), claimed just now.
+    _left_processing(engine, owner="worker-7:4242", claimed_at=NOW)
+    busy = _ingest(engine, [STEREO_OPUS])
+    assert [o.status for o in busy.outcomes] == ["busy"]
+    assert "being imported by another run" in busy.outcomes[0].error
+    assert busy.to_dict()["skipped_in_progress"] == 1 and busy.failed == []
+    with Session(engine) as session:
+        assert session.exec(select(Segment)).all() == []
+
+    # The same claim, older than the lease: that run is taken to be dead.
+    with Session(engine) as session:
+        call = session.exec(select(Call)).one()
+        call.claimed_at = NOW - timedelta(minutes=31)
+        session.commit()
+    taken = _ingest(engine, [STEREO_OPUS], lease=timedelta(minutes=30))
+    assert [o.status for o in taken.outcomes] == ["imported"]
+
+
+def test_a_run_that_lost_its_claim_mid_file_stores_nothing(engine, people):
+    def slow_and_overtaken(path, channel):
+        # While this run transcribes, another run takes the call over (our claim expired).
+        with Session(engine) as session:
+            call = session.exec(select(Call)).one()
+            call.claimed_by = "worker-9:99"
+            session.commit()
+        return fake_transcript(path, channel)
+
+    summary = _ingest(engine, [STEREO_OPUS], transcribe=slow_and_overtaken)
+    assert [o.status for o in summary.outcomes] == ["busy"]
+    with Session(engine) as session:
+        call = session.exec(select(Call)).one()
+        assert (call.status, call.claimed_by) == (CallStatus.PROCESSING, "worker-9:99")
+        assert session.exec(select(Segment)).all() == []

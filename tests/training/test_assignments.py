@@ -162,7 +162,12 @@ def test_a_lead_assigns_by_hand_within_their_team_and_it_is_audited(session, peo
         )
     with pytest.raises(InvalidInput, match="future"):
         assign_lesson(lead=people["lead"], agent_id=people["a2"].id, **{**kwargs, "due_at": NOW})
-    assert session.exec(select(AuditEvent.action)).all() == ["assign"]
+    # The assignment, and the two refused attempts (another team's agent, an agent assigning).
+    assert session.exec(select(AuditEvent.action)).all() == [
+        "assign",
+        "access.refused",
+        "access.refused",
+    ]
 
     mine = list_assignments(session=session, viewer=people["a1"], now=NOW)
     assert [i.assignment.id for i in mine] == [made.id]

@@ -1,0 +1,489 @@
+"""Load test of the running app: N simulated browser tabs sign in and browse lessons and calls.
+
+Run against an app you started (`make run`, or `streamlit run app.py --server.port 8765`):
+
+    .venv/bin/python bench/load.py --url http://127.0.0.1:8765 --users 50 --seconds 60
+
+A Streamlit page is not an HTTP response: a browser tab opens a websocket at `/_stcore/stream`,
+sends a `BackMsg` whose `rerun_script` (a `ClientState`) names the page's script hash, the query
+string and the widget values, and the server runs the script and streams `ForwardMsg`s back
+(`new_session`, `navigation`, element deltas, `page_info_changed`) until `script_finished`. Each
+simulated user here is such a tab, speaking that protocol with the `websockets` package the way
+the frontend does: it opens the app (the sign-in page), types a demo user's email and password
+into the sign-in form (widget ids taken from the form's deltas) and submits it, which runs the
+sign-in script, then Home. It then browses with 0.5-2 s of think time between actions (seeded):
+
+- agents: Home, My lessons, open a lesson (its Start/Resume button: the lesson player), Calls,
+  open a call (`?call=<id>`, ids from the call picker);
+- leads: Calls, open a call, Lessons, pick a lesson in the library, Review queue;
+- reviewers: Home, Calls, open a call, Review queue.
+
+Pages are reached by the script hashes the app's `st.navigation` announces, as the frontend does
+after a menu click. Sign-in lives in the tab's session state (the cookie the app writes only
+lets a reloaded tab resume), so every tab signs in through the form; a tab browses 5-9 actions,
+closes, and the user opens a new tab as the next person in the mix (of every eight tabs six are
+agents, one the lead, one the reviewer), so sign-in is part of the load.
+
+An action's time is from sending the rerun to `script_finished` with success, after any
+`st.switch_page`/`st.rerun` it triggered (sign-in includes Home). It is an error if the
+websocket fails, the script does not finish within `--timeout`, or the page shows an exception,
+an `st.error`, "Not allowed" or "Please sign in". p50/p95 are over the actions whose script
+finished (errors included); timeouts and broken connections only count as errors. Media
+(recordings) and static files are not fetched: the load is the scripts' runs.
+
+The peer, run first in the same process: the same users' mix with one user at a time
+(`--baseline-seconds`), i.e. the response times with no concurrency. The load generator runs on
+the same machine; its own CPU time is printed so it can be told apart from the app's.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import random
+import re
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+import websockets
+from streamlit.proto.BackMsg_pb2 import BackMsg
+from streamlit.proto.Element_pb2 import Element
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+from streamlit.proto.WidgetStates_pb2 import WidgetState
+
+DEFAULT_URL = "http://127.0.0.1:8501"  # `make run`
+DEMO_PASSWORD = "callcoach-demo"
+AGENTS = [
+    "amara.okafor@example.com",
+    "ben.carter@example.com",
+    "chloe.nguyen@example.com",
+    "diego.ramirez@example.com",
+    "ella.fischer@example.com",
+    "farah.haddad@example.com",
+]
+LEAD = "lena.brooks@example.com"
+REVIEWER = "raj.patel@example.com"
+# Who opens each next tab: six agents to one lead and one reviewer, roles spread out so that a
+# short one-user run meets every role.
+PEOPLE = [
+    ("agent", AGENTS[0]),
+    ("lead", LEAD),
+    ("agent", AGENTS[1]),
+    ("reviewer", REVIEWER),
+    ("agent", AGENTS[2]),
+    ("agent", AGENTS[3]),
+    ("agent", AGENTS[4]),
+    ("agent", AGENTS[5]),
+]
+# Pages each role browses (url path as registered in ui/navigation.py -> action name).
+MENUS = {
+    "agent": {"home": "home", "learn": "my lessons", "calls": "calls"},
+    "lead": {"calls": "calls", "lessons": "lessons", "review": "review queue"},
+    "reviewer": {"home": "home", "calls": "calls", "review": "review queue"},
+}
+ACTIONS = [
+    "open app",
+    "sign in",
+    "home",
+    "my lessons",
+    "open lesson",
+    "lessons",
+    "pick lesson",
+    "calls",
+    "pick call",
+    "open call",
+    "review queue",
+]
+_CALL = re.compile(r"#(\d+) ·")  # call pickers label calls "#12 · agent · date"
+
+
+class ActionFailed(Exception):
+    """The action broke the tab (websocket closed, no answer in time): the tab is given up."""
+
+
+# What one action cost and what went wrong on the page it showed.
+@dataclass
+class Outcome:
+    action: str
+    seconds: float | None  # None: no response (timeout, websocket failure)
+    problem: str | None = None
+
+
+# The elements of the last script run, and what was wrong with them.
+@dataclass
+class Page:
+    elements: list[Element] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+
+    def widgets(self, kind: str) -> list:
+        """The `kind` elements ("button", "selectbox", ...) in page order."""
+        return [getattr(e, kind) for e in self.elements if e.WhichOneof("type") == kind]
+
+
+def _problem(element: Element) -> str | None:
+    """Why this element means the page failed the user, if it does."""
+    kind = element.WhichOneof("type")
+    if kind == "exception":
+        return f"exception {element.exception.type}: {element.exception.message[:80]}"
+    if kind == "alert":
+        body = element.alert.body
+        if body.startswith("Not allowed"):
+            return "Not allowed"
+        if body.startswith("Please sign in"):
+            return "signed out"
+        if element.alert.format == element.alert.ERROR:
+            return f"st.error: {body[:80]}"
+    return None
+
+
+class Tab:
+    """One browser tab: a websocket session that reruns the app's script like the frontend."""
+
+    def __init__(self, ws, timeout: float) -> None:
+        self._ws = ws
+        self._timeout = timeout
+        self.pages: dict[str, str] = {}  # url path -> page script hash, from `navigation`
+        self.page_hash = ""
+        self.query = ""
+        self.page = Page()
+
+    @classmethod
+    async def open(cls, url: str, timeout: float) -> Tab:
+        parts = urlsplit(url)
+        scheme = "wss" if parts.scheme == "https" else "ws"
+        stream = f"{scheme}://{parts.netloc}{parts.path.rstrip('/')}/_stcore/stream"
+        try:
+            ws = await websockets.connect(
+                stream,
+                subprotocols=["streamlit"],
+                origin=f"{parts.scheme}://{parts.netloc}",
+                max_size=None,
+                open_timeout=timeout,
+                ping_interval=None,  # browsers answer pings but never send them
+            )
+        except (OSError, TimeoutError, websockets.WebSocketException) as exc:
+            raise ActionFailed(f"connect: {type(exc).__name__}") from exc
+        return cls(ws, timeout)
+
+    async def close(self) -> None:
+        await self._ws.close()
+
+    @property
+    def current(self) -> str | None:
+        """The url path of the page shown."""
+        return next((path for path, h in self.pages.items() if h == self.page_hash), None)
+
+    async def rerun(
+        self, *, page: str | None = None, query: str | None = None, widgets: Iterable = ()
+    ) -> Page:
+        """Rerun the script on `page` (a url path; default: the page shown) with `query`
+        (default: kept on the same page, cleared on another, as a menu click does) and
+        `widgets`, and wait for the run to finish.
+
+        Raises:
+            ActionFailed: the websocket failed or the script did not finish within the timeout.
+        """
+        msg = BackMsg()
+        state = msg.rerun_script
+        moving = page is not None and self.pages.get(page) != self.page_hash
+        state.page_script_hash = self.pages[page] if page is not None else self.page_hash
+        state.query_string = query if query is not None else ("" if moving else self.query)
+        state.widget_states.widgets.extend(widgets)
+        problems: list[str] = []
+        try:
+            async with asyncio.timeout(self._timeout):
+                await self._ws.send(msg.SerializeToString())
+                while True:
+                    reply = ForwardMsg()
+                    reply.ParseFromString(await self._ws.recv())
+                    kind = reply.WhichOneof("type")
+                    if kind == "new_session":  # a script run starts (a rerun starts another)
+                        self.page = Page()
+                    elif kind == "navigation":
+                        # The default page's url path is "", so paths are learnt across runs:
+                        # signed out, Home is listed as "home" (hidden) and Sign in as "".
+                        for p in reply.navigation.app_pages:
+                            if p.url_pathname:
+                                self.pages[p.url_pathname] = p.page_script_hash
+                        self.page_hash = reply.navigation.page_script_hash
+                    elif kind == "page_info_changed":
+                        self.query = reply.page_info_changed.query_string
+                    elif kind == "page_not_found":
+                        problems.append("page not found")
+                    elif kind == "delta" and reply.delta.WhichOneof("type") == "new_element":
+                        element = reply.delta.new_element
+                        self.page.elements.append(element)
+                        if problem := _problem(element):
+                            problems.append(problem)
+                    elif kind == "script_finished":
+                        status = reply.script_finished
+                        if status == ForwardMsg.FINISHED_WITH_COMPILE_ERROR:
+                            problems.append("script compile error")
+                        if status != ForwardMsg.FINISHED_EARLY_FOR_RERUN:
+                            break
+        except TimeoutError as exc:
+            raise ActionFailed(f"no script_finished within {self._timeout:.0f} s") from exc
+        except (OSError, websockets.WebSocketException) as exc:
+            raise ActionFailed(f"websocket: {type(exc).__name__}") from exc
+        self.page.problems = problems
+        return self.page
+
+
+def _widget(widget_id: str, **value) -> WidgetState:
+    return WidgetState(id=widget_id, **value)
+
+
+class User:
+    """One simulated user: opens tabs one after another, each as the next person in the mix."""
+
+    def __init__(self, number: int, args: argparse.Namespace, outcomes: list[Outcome]) -> None:
+        self._number = number
+        self._args = args
+        self._outcomes = outcomes
+        self._rng = random.Random(args.seed * 10_000 + number)
+        self._failing = "open app"  # the action under way, named if it breaks the tab
+        self._calls: list[str] = []  # ids of the calls this tab's person may open
+
+    async def run(self, deadline: float) -> None:
+        visit = 0
+        while time.monotonic() < deadline:
+            role, email = PEOPLE[(self._number + visit) % len(PEOPLE)]
+            visit += 1
+            self._failing, self._calls, tab = "open app", [], None
+            try:
+                started = time.perf_counter()
+                tab = await Tab.open(self._args.url, self._args.timeout)
+                self._record("open app", await tab.rerun(), started)
+                if await self._sign_in(tab, email):
+                    for _ in range(self._rng.randint(5, 9)):
+                        if not await self._think(deadline):
+                            break
+                        await self._browse(tab, role)
+            except ActionFailed as exc:
+                self._outcomes.append(Outcome(self._failing, None, str(exc)))
+            finally:
+                if tab is not None:
+                    await tab.close()
+            await self._think(deadline)
+
+    async def _think(self, deadline: float) -> bool:
+        pause = self._rng.uniform(0.5, 2.0)
+        await asyncio.sleep(max(0.0, min(pause, deadline - time.monotonic())))
+        return time.monotonic() < deadline
+
+    async def _act(self, tab: Tab, action: str, **rerun) -> Page:
+        self._failing = action
+        started = time.perf_counter()
+        page = await tab.rerun(**rerun)
+        self._record(action, page, started)
+        return page
+
+    def _record(self, action: str, page: Page, started: float) -> None:
+        seconds = time.perf_counter() - started
+        self._outcomes.append(Outcome(action, seconds, page.problems[0] if page.problems else None))
+
+    async def _sign_in(self, tab: Tab, email: str) -> bool:
+        self._failing = "sign in"
+        inputs = {w.id.rsplit("-", 1)[-1]: w.id for w in tab.page.widgets("text_input")}
+        submit = [b.id for b in tab.page.widgets("button") if b.is_form_submitter]
+        if "sign_in_email" not in inputs or "sign_in_password" not in inputs or not submit:
+            self._outcomes.append(Outcome("sign in", None, "no sign-in form"))
+            return False
+        await self._think(float("inf"))  # typing
+        page = await self._act(
+            tab,
+            "sign in",
+            widgets=[
+                _widget(inputs["sign_in_email"], string_value=email),
+                _widget(inputs["sign_in_password"], string_value=self._args.password),
+                _widget(submit[0], trigger_value=True),
+            ],
+        )
+        if not page.problems and tab.current != "home":
+            self._outcomes[-1].problem = f"sign-in ended on {tab.current!r}, not Home"
+        return tab.current == "home"
+
+    async def _browse(self, tab: Tab, role: str) -> None:
+        """One action: often a step into what the page offers, else a menu entry."""
+        here = tab.current
+        if here == "calls":
+            calls = {
+                m.group(1): o for o in _options(tab.page, "calls_pick") if (m := _CALL.match(o))
+            }
+            self._calls = list(calls)
+            others = [call for call in calls if tab.query != f"call={call}"]
+            if others and self._rng.random() < 0.5:
+                call = self._rng.choice(others)
+                pick = _widget(_picker(tab.page, "calls_pick").id, string_value=calls[call])
+                await self._open_call(tab, "pick call", call, widgets=[pick])
+                return
+        if here == "learn" and not tab.query and self._rng.random() < 0.6:
+            starts = [b.id for b in tab.page.widgets("button") if "-go_" in b.id]
+            if starts:
+                start = _widget(self._rng.choice(starts), trigger_value=True)
+                await self._act(tab, "open lesson", widgets=[start])
+                if self._outcomes[-1].problem is None and not tab.query.startswith("lesson="):
+                    self._outcomes[-1].problem = f"Start did not open a lesson: {tab.query!r}"
+                return
+        if here == "lessons" and self._rng.random() < 0.6:
+            picker = _picker(tab.page, "lessons_pick")
+            if picker is not None and len(picker.options) > 1:
+                title = self._rng.choice(picker.options)
+                page = await self._act(
+                    tab, "pick lesson", widgets=[_widget(picker.id, string_value=title)]
+                )
+                shown = [m.body for m in page.widgets("markdown") if m.body.startswith("### ")]
+                if self._outcomes[-1].problem is None and f"### {title}" not in shown:
+                    self._outcomes[-1].problem = f"asked for {title!r}, shown {shown[:1]}"
+                return
+        menu = MENUS[role]
+        path = self._rng.choice([path for path in menu if path != here] or list(menu))
+        if path == "calls" and self._calls and self._rng.random() < 0.5:
+            # A link to one call, as Home, the review queue and notes give.
+            call = self._rng.choice(self._calls)
+            await self._open_call(tab, "open call", call, page="calls", query=f"call={call}")
+            return
+        await self._act(tab, menu[path], page=path)
+
+    async def _open_call(self, tab: Tab, action: str, call: str, **rerun) -> None:
+        await self._act(tab, action, **rerun)
+        if self._outcomes[-1].problem is None and tab.query != f"call={call}":
+            self._outcomes[-1].problem = f"asked for call {call}, shown {tab.query!r}"
+
+
+def _picker(page: Page, key: str):
+    return next((s for s in page.widgets("selectbox") if s.id.endswith(f"-{key}")), None)
+
+
+def _options(page: Page, key: str) -> list[str]:
+    picker = _picker(page, key)
+    return list(picker.options) if picker is not None else []
+
+
+async def load(args: argparse.Namespace, users: int, seconds: float) -> tuple[list[Outcome], float]:
+    """Run `users` simulated users for `seconds` (starts spread over the ramp-up); their outcomes
+    and the wall time, in-flight actions at the end included."""
+    outcomes: list[Outcome] = []
+    started = time.monotonic()
+    deadline = started + seconds
+    ramp = min(args.ramp, seconds / 2) if users > 1 else 0.0
+
+    async def user(number: int) -> None:
+        await asyncio.sleep(ramp * number / users)
+        await User(number, args, outcomes).run(deadline)
+
+    await asyncio.gather(*(user(n) for n in range(users)))
+    return outcomes, time.monotonic() - started
+
+
+def _percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
+
+
+def _summary(outcomes: list[Outcome]) -> tuple[str, str, str, str]:
+    """Count, error rate, p50 and p95 (ms) of these outcomes, as table cells."""
+    if not outcomes:
+        return "0", "-", "-", "-"
+    errors = sum(o.problem is not None for o in outcomes)
+    times = [o.seconds * 1000 for o in outcomes if o.seconds is not None]
+    p50 = f"{_percentile(times, 0.50):.0f}" if times else "-"
+    p95 = f"{_percentile(times, 0.95):.0f}" if times else "-"
+    return str(len(outcomes)), f"{errors / len(outcomes):.1%}", p50, p95
+
+
+def report(runs: list[tuple[str, list[Outcome], float]]) -> None:
+    """Print one table, the runs side by side, then the errors' causes."""
+    by_run = []
+    for _, outcomes, _ in runs:
+        grouped: dict[str, list[Outcome]] = defaultdict(list)
+        for outcome in outcomes:
+            grouped[outcome.action].append(outcome)
+        by_run.append(grouped)
+    header = ["action"]
+    for name, _, _ in runs:
+        header += [f"{name}: n", "errors", "p50 ms", "p95 ms"]
+    rows = [header]
+    for action in ACTIONS:
+        if any(action in grouped for grouped in by_run):
+            rows.append([action, *(c for grouped in by_run for c in _summary(grouped[action]))])
+    rows.append(["all", *(c for _, outcomes, _ in runs for c in _summary(outcomes))])
+    rows.append(
+        ["actions / s", *(c for _, o, wall in runs for c in (f"{len(o) / wall:.1f}", "", "", ""))]
+    )
+    widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
+    for number, row in enumerate(rows):
+        cells = [row[0].ljust(widths[0])] + [
+            c.rjust(w) for c, w in zip(row[1:], widths[1:], strict=True)
+        ]
+        print("| " + " | ".join(cells) + " |")
+        if number == 0:
+            print(
+                "|"
+                + "|".join("-" * (w + 1) + (":" if i else "-") for i, w in enumerate(widths))
+                + "|"
+            )
+    for name, outcomes, _ in runs:
+        causes = Counter(f"{o.action}: {o.problem}" for o in outcomes if o.problem is not None)
+        for cause, count in causes.most_common(8):
+            print(f"{name} error x{count}: {cause}")
+
+
+def _reachable(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(f"{url.rstrip('/')}/_stcore/health", timeout=5) as answer:
+            return answer.status == 200
+    except (OSError, urllib.error.URLError):
+        return False
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--url", help=f"the running app (default {DEFAULT_URL}, `make run`)")
+    parser.add_argument("--users", type=int, default=50, help="concurrent users (50)")
+    parser.add_argument("--seconds", type=float, default=60, help="length of the load (60)")
+    parser.add_argument(
+        "--baseline-seconds",
+        type=float,
+        help="length of the one-user peer run (default: --seconds; 0 skips it)",
+    )
+    parser.add_argument(
+        "--ramp", type=float, default=10, help="seconds over which users start (10)"
+    )
+    parser.add_argument(
+        "--timeout", type=float, default=30, help="seconds a script run may take (30)"
+    )
+    parser.add_argument(
+        "--password", default=DEMO_PASSWORD, help="the demo users' password (callcoach-demo)"
+    )
+    parser.add_argument("--seed", type=int, default=1, help="think times and choices (1)")
+    args = parser.parse_args()
+    url = args.url or DEFAULT_URL
+    if not _reachable(url):
+        print(f"No Callcoach app answers at {url}: start one (`make run`) or pass --url.")
+        # `make bench` runs every script without arguments: no app running is a skip there.
+        sys.exit(2 if args.url else 0)
+    args.url = url
+    baseline = args.seconds if args.baseline_seconds is None else args.baseline_seconds
+
+    cpu = time.process_time()
+    runs = []
+    if baseline > 0:
+        print(f"peer: 1 user for {baseline:.0f} s ...", flush=True)
+        runs.append(("1 user", *asyncio.run(load(args, 1, baseline))))
+    print(f"load: {args.users} users for {args.seconds:.0f} s ...", flush=True)
+    runs.append((f"{args.users} users", *asyncio.run(load(args, args.users, args.seconds))))
+    cpu = time.process_time() - cpu
+    wall = sum(wall for _, _, wall in runs)
+    print(f"\n{url}, seed {args.seed}; load generator CPU {cpu:.1f} s in {wall:.0f} s wall\n")
+    report(runs)
+
+
+if __name__ == "__main__":
+    main()
