@@ -9,31 +9,38 @@ sends a `BackMsg` whose `rerun_script` (a `ClientState`) names the page's script
 string and the widget values, and the server runs the script and streams `ForwardMsg`s back
 (`new_session`, `navigation`, element deltas, `page_info_changed`) until `script_finished`. Each
 simulated user here is such a tab, speaking that protocol with the `websockets` package the way
-the frontend does: it opens the app (the sign-in page), types a demo user's email and password
-into the sign-in form (widget ids taken from the form's deltas) and submits it, which runs the
-sign-in script, then Home. It then browses with 0.5-2 s of think time between actions (seeded):
+the frontend does. "open app" connects and runs the script (the sign-in page); "sign in" types a
+demo user's email and password into the sign-in form (widget ids from the form's deltas) and
+submits it, which runs the sign-in script and then Home. The tab then browses, with 0.5-2 s of
+think time (seeded) between actions:
 
-- agents: Home, My lessons, open a lesson (its Start/Resume button: the lesson player), Calls,
-  open a call (`?call=<id>`, ids from the call picker);
-- leads: Calls, open a call, Lessons, pick a lesson in the library, Review queue;
-- reviewers: Home, Calls, open a call, Review queue.
+- agents: Home, My lessons, "open lesson" (a lesson's Start/Resume button: the lesson player),
+  Calls, "pick call" (another call in the Calls page's picker), "open call" (a link to one call,
+  `?call=<id>`, from another page; ids from the picker);
+- the lead: Calls, pick call, open call, Lessons, "pick lesson" (in the library), Review queue;
+- the reviewer: Home, Calls, pick call, open call, Review queue.
 
 Pages are reached by the script hashes the app's `st.navigation` announces, as the frontend does
-after a menu click. Sign-in lives in the tab's session state (the cookie the app writes only
-lets a reloaded tab resume), so every tab signs in through the form; a tab browses 5-9 actions,
-closes, and the user opens a new tab as the next person in the mix (of every eight tabs six are
-agents, one the lead, one the reviewer), so sign-in is part of the load.
+after a menu click. Being signed in lives in the tab's session state (the cookie the app writes
+only lets a reloaded tab resume), so every tab signs in through the form. User n is person
+n % 8 of the mix (six agents, the lead, the reviewer, so several tabs share an agent's account);
+users start one after another over `--ramp` seconds, sign in once and browse to the end, and a
+tab that broke (timeout, websocket) is opened again and signed in again.
 
-An action's time is from sending the rerun to `script_finished` with success, after any
+An action's time runs from sending the rerun to `script_finished` with success, through any
 `st.switch_page`/`st.rerun` it triggered (sign-in includes Home). It is an error if the
-websocket fails, the script does not finish within `--timeout`, or the page shows an exception,
-an `st.error`, "Not allowed" or "Please sign in". p50/p95 are over the actions whose script
-finished (errors included); timeouts and broken connections only count as errors. Media
-(recordings) and static files are not fetched: the load is the scripts' runs.
+websocket fails, the script does not finish within `--timeout`, the page shows an exception, an
+`st.error`, "Not allowed" or "Please sign in", or it shows another call or lesson than asked
+for. p50/p95 are over the actions whose script finished (errors included); timeouts and broken
+connections count only as errors. When the time is up, actions still waiting for the app are
+cut off and counted, not timed, so the load lasts `--seconds`. Recordings and static files are
+not fetched: the load is the scripts' runs.
 
-The peer, run first in the same process: the same users' mix with one user at a time
-(`--baseline-seconds`), i.e. the response times with no concurrency. The load generator runs on
-the same machine; its own CPU time is printed so it can be told apart from the app's.
+The peer, run first in the same process: the same mix with one user (`--baseline-seconds`),
+i.e. the response times without concurrency; it signs in as the next person of the mix every
+5-9 actions, so its run meets every role (and has more sign-ins per action). The load generator
+shares the machine with the app; its own CPU time is printed so the two can be told apart. With
+no app at the default URL the script says so and exits 0, so `make bench` skips it.
 """
 
 from __future__ import annotations
@@ -69,8 +76,8 @@ AGENTS = [
 ]
 LEAD = "lena.brooks@example.com"
 REVIEWER = "raj.patel@example.com"
-# Who opens each next tab: six agents to one lead and one reviewer, roles spread out so that a
-# short one-user run meets every role.
+# Who user n is (PEOPLE[n % 8]): six agents to one lead and one reviewer, roles spread out so
+# that the one-user peer, which goes through them in turn, meets every role early.
 PEOPLE = [
     ("agent", AGENTS[0]),
     ("lead", LEAD),
@@ -81,6 +88,9 @@ PEOPLE = [
     ("agent", AGENTS[4]),
     ("agent", AGENTS[5]),
 ]
+# The one-user peer signs in as the next person of the mix after this many actions (at random),
+# so that its run has every role in it.
+PEER_TAB_ACTIONS = (5, 9)
 # Pages each role browses (url path as registered in ui/navigation.py -> action name).
 MENUS = {
     "agent": {"home": "home", "learn": "my lessons", "calls": "calls"},
@@ -113,6 +123,15 @@ class Outcome:
     action: str
     seconds: float | None  # None: no response (timeout, websocket failure)
     problem: str | None = None
+
+
+# One load run: its name in the table, what each action cost, and how long it took.
+@dataclass
+class Run:
+    name: str
+    outcomes: list[Outcome]
+    wall: float
+    cut_off: int  # actions still waiting for the app when the time was up
 
 
 # The elements of the last script run, and what was wrong with them.
@@ -240,7 +259,7 @@ def _widget(widget_id: str, **value) -> WidgetState:
 
 
 class User:
-    """One simulated user: opens tabs one after another, each as the next person in the mix."""
+    """One simulated user: a browser tab signed in as a person of the mix, browsing."""
 
     def __init__(self, number: int, args: argparse.Namespace, outcomes: list[Outcome]) -> None:
         self._number = number
@@ -249,23 +268,27 @@ class User:
         self._rng = random.Random(args.seed * 10_000 + number)
         self._failing = "open app"  # the action under way, named if it breaks the tab
         self._calls: list[str] = []  # ids of the calls this tab's person may open
+        self.busy = False  # waiting for the app to answer an action
 
-    async def run(self, deadline: float) -> None:
+    async def run(self, deadline: float, *, tab_actions: tuple[int, int] | None) -> None:
+        """Browse until `deadline`: as one person in one tab (opened again if it breaks), or
+        with `tab_actions`, as the next person of the mix every that many actions."""
         visit = 0
         while time.monotonic() < deadline:
             role, email = PEOPLE[(self._number + visit) % len(PEOPLE)]
-            visit += 1
+            visit += 1 if tab_actions else 0
             self._failing, self._calls, tab = "open app", [], None
             try:
-                started = time.perf_counter()
+                self.busy, started = True, time.perf_counter()
                 tab = await Tab.open(self._args.url, self._args.timeout)
                 self._record("open app", await tab.rerun(), started)
                 if await self._sign_in(tab, email):
-                    for _ in range(self._rng.randint(5, 9)):
-                        if not await self._think(deadline):
-                            break
+                    left = self._rng.randint(*tab_actions) if tab_actions else -1
+                    while left != 0 and await self._think(deadline):
                         await self._browse(tab, role)
+                        left -= 1
             except ActionFailed as exc:
+                self.busy = False
                 self._outcomes.append(Outcome(self._failing, None, str(exc)))
             finally:
                 if tab is not None:
@@ -278,14 +301,14 @@ class User:
         return time.monotonic() < deadline
 
     async def _act(self, tab: Tab, action: str, **rerun) -> Page:
-        self._failing = action
-        started = time.perf_counter()
+        self._failing, self.busy, started = action, True, time.perf_counter()
         page = await tab.rerun(**rerun)
         self._record(action, page, started)
         return page
 
     def _record(self, action: str, page: Page, started: float) -> None:
         seconds = time.perf_counter() - started
+        self.busy = False
         self._outcomes.append(Outcome(action, seconds, page.problems[0] if page.problems else None))
 
     async def _sign_in(self, tab: Tab, email: str) -> bool:
@@ -366,20 +389,36 @@ def _options(page: Page, key: str) -> list[str]:
     return list(picker.options) if picker is not None else []
 
 
-async def load(args: argparse.Namespace, users: int, seconds: float) -> tuple[list[Outcome], float]:
-    """Run `users` simulated users for `seconds` (starts spread over the ramp-up); their outcomes
-    and the wall time, in-flight actions at the end included."""
+async def load(
+    args: argparse.Namespace, users: int, seconds: float, tab_actions: tuple[int, int] | None
+) -> Run:
+    """Run `users` simulated users for `seconds`, their starts spread over the ramp-up
+    (`tab_actions`: see `User.run`).
+
+    At the end the actions still waiting for the app are cut off and counted, not timed, so the
+    load lasts `seconds` and no longer.
+    """
     outcomes: list[Outcome] = []
     started = time.monotonic()
     deadline = started + seconds
     ramp = min(args.ramp, seconds / 2) if users > 1 else 0.0
+    people = [User(number, args, outcomes) for number in range(users)]
 
-    async def user(number: int) -> None:
+    async def start(number: int) -> None:
         await asyncio.sleep(ramp * number / users)
-        await User(number, args, outcomes).run(deadline)
+        await people[number].run(deadline, tab_actions=tab_actions)
 
-    await asyncio.gather(*(user(n) for n in range(users)))
-    return outcomes, time.monotonic() - started
+    tasks = [asyncio.create_task(start(number)) for number in range(users)]
+    await asyncio.wait(tasks, timeout=max(0.0, deadline - time.monotonic()))
+    cut_off = sum(user.busy for user in people)
+    for task in tasks:
+        task.cancel()
+    for result in await asyncio.gather(*tasks, return_exceptions=True):
+        if isinstance(result, Exception):  # a bug in this script, not a failed action
+            raise result
+    return Run(
+        f"{users} user{'s' if users > 1 else ''}", outcomes, time.monotonic() - started, cut_off
+    )
 
 
 def _percentile(values: list[float], share: float) -> float:
@@ -398,30 +437,35 @@ def _summary(outcomes: list[Outcome]) -> tuple[str, str, str, str]:
     return str(len(outcomes)), f"{errors / len(outcomes):.1%}", p50, p95
 
 
-def report(runs: list[tuple[str, list[Outcome], float]]) -> None:
+def report(runs: list[Run]) -> None:
     """Print one table, the runs side by side, then the errors' causes."""
-    by_run = []
-    for _, outcomes, _ in runs:
-        grouped: dict[str, list[Outcome]] = defaultdict(list)
-        for outcome in outcomes:
-            grouped[outcome.action].append(outcome)
-        by_run.append(grouped)
     header = ["action"]
-    for name, _, _ in runs:
-        header += [f"{name}: n", "errors", "p50 ms", "p95 ms"]
+    for run in runs:
+        header += [f"{run.name}: n", "errors", "p50 ms", "p95 ms"]
+    grouped = []
+    for run in runs:
+        by_action: dict[str, list[Outcome]] = defaultdict(list)
+        for outcome in run.outcomes:
+            by_action[outcome.action].append(outcome)
+        grouped.append(by_action)
     rows = [header]
     for action in ACTIONS:
-        if any(action in grouped for grouped in by_run):
-            rows.append([action, *(c for grouped in by_run for c in _summary(grouped[action]))])
-    rows.append(["all", *(c for _, outcomes, _ in runs for c in _summary(outcomes))])
+        if any(action in by_action for by_action in grouped):
+            rows.append(
+                [action, *(c for by_action in grouped for c in _summary(by_action[action]))]
+            )
+    rows.append(["all", *(c for run in runs for c in _summary(run.outcomes))])
     rows.append(
-        ["actions / s", *(c for _, o, wall in runs for c in (f"{len(o) / wall:.1f}", "", "", ""))]
+        [
+            "actions / s",
+            *(c for r in runs for c in (f"{len(r.outcomes) / r.wall:.1f}",) + ("",) * 3),
+        ]
     )
+    rows.append(["cut off at the end", *(c for r in runs for c in (str(r.cut_off),) + ("",) * 3)])
     widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
     for number, row in enumerate(rows):
-        cells = [row[0].ljust(widths[0])] + [
-            c.rjust(w) for c, w in zip(row[1:], widths[1:], strict=True)
-        ]
+        cells = [row[0].ljust(widths[0])]
+        cells += [cell.rjust(width) for cell, width in zip(row[1:], widths[1:], strict=True)]
         print("| " + " | ".join(cells) + " |")
         if number == 0:
             print(
@@ -429,10 +473,10 @@ def report(runs: list[tuple[str, list[Outcome], float]]) -> None:
                 + "|".join("-" * (w + 1) + (":" if i else "-") for i, w in enumerate(widths))
                 + "|"
             )
-    for name, outcomes, _ in runs:
-        causes = Counter(f"{o.action}: {o.problem}" for o in outcomes if o.problem is not None)
+    for run in runs:
+        causes = Counter(f"{o.action}: {o.problem}" for o in run.outcomes if o.problem is not None)
         for cause, count in causes.most_common(8):
-            print(f"{name} error x{count}: {cause}")
+            print(f"{run.name}, {count} x {cause}")
 
 
 def _reachable(url: str) -> bool:
@@ -454,7 +498,7 @@ def main() -> None:
         help="length of the one-user peer run (default: --seconds; 0 skips it)",
     )
     parser.add_argument(
-        "--ramp", type=float, default=10, help="seconds over which users start (10)"
+        "--ramp", type=float, default=15, help="seconds over which users start (15)"
     )
     parser.add_argument(
         "--timeout", type=float, default=30, help="seconds a script run may take (30)"
@@ -476,12 +520,12 @@ def main() -> None:
     runs = []
     if baseline > 0:
         print(f"peer: 1 user for {baseline:.0f} s ...", flush=True)
-        runs.append(("1 user", *asyncio.run(load(args, 1, baseline))))
+        runs.append(asyncio.run(load(args, 1, baseline, PEER_TAB_ACTIONS)))
     print(f"load: {args.users} users for {args.seconds:.0f} s ...", flush=True)
-    runs.append((f"{args.users} users", *asyncio.run(load(args, args.users, args.seconds))))
+    runs.append(asyncio.run(load(args, args.users, args.seconds, None)))
     cpu = time.process_time() - cpu
-    wall = sum(wall for _, _, wall in runs)
-    print(f"\n{url}, seed {args.seed}; load generator CPU {cpu:.1f} s in {wall:.0f} s wall\n")
+    wall = sum(run.wall for run in runs)
+    print(f"\n{url}, seed {args.seed}; this script's own CPU: {cpu:.1f} s in {wall:.0f} s\n")
     report(runs)
 
 

@@ -46,14 +46,15 @@ with ui.db_session() as session:
         st.stop()
 
     ids = list(labels)
-    chosen = st.selectbox(
-        "Call",
-        ids,
-        index=ids.index(int(requested)) if requested else 0,
-        format_func=labels.get,
-        key="calls_pick",
-    )
+    linked = int(requested) if requested and int(requested) in labels else None
+    if linked is not None and linked != st.session_state.get("calls_shown"):
+        # A link to another call (?call=N) wins over what the picker held from before.
+        st.session_state["calls_pick"] = linked
+    elif st.session_state.get("calls_pick") not in labels:
+        st.session_state["calls_pick"] = ids[0]
+    chosen = st.selectbox("Call", ids, format_func=labels.get, key="calls_pick")
     st.query_params["call"] = str(chosen)
+    st.session_state["calls_shown"] = chosen
     player = f"lines_{chosen}"
     if (link_time := st.query_params.pop("t", None)) is not None:  # once: then clicks lead
         try:

@@ -67,6 +67,18 @@ def test_the_lead_opens_a_team_call_by_link(signed_in, calls):
     assert "recording file is no longer where it was imported from" in at.warning[0].value
 
 
+def test_a_link_to_another_call_wins_over_the_picker_and_the_picker_still_works(signed_in, calls):
+    at = _open_calls(signed_in("lead"), calls["a1"].id)
+    assert at.selectbox(key="calls_pick").value == calls["a1"].id
+    at.query_params["call"] = str(calls["a2"].id)  # a link to a2's call, from this page
+    at.run()
+    assert at.selectbox(key="calls_pick").value == calls["a2"].id
+    assert at.metric[0].value == "A2 Person"
+    at.selectbox(key="calls_pick").select(calls["a1"].id).run()
+    assert at.metric[0].value == "A1 Person"
+    assert at.query_params["call"] == str(calls["a1"].id)
+
+
 def test_the_lead_assigns_an_unassigned_call_and_it_is_audited(signed_in, session, people):
     from sqlmodel import select
 
