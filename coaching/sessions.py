@@ -60,6 +60,9 @@ class AgendaItem:
     call_id: int | None = None
     at_seconds: float | None = None
     note_id: int | None = None
+    # A note the lead has not shared: drafted, but off the agenda unless the lead keeps it (the
+    # agent sees the saved agenda). Not stored.
+    private: bool = False
 
     @property
     def key(self) -> str:
@@ -201,6 +204,7 @@ def draft_agenda(
                 call_id=note.call_id,
                 at_seconds=note.at_seconds if note.call_id is not None else None,
                 note_id=note.id,
+                private=not note.shared,
             )
         )
     return items

@@ -11,7 +11,9 @@ stable:
   and all of it is committed at once: in a call the other side is talking then, so waiting for
   another pass would only add lag.
 - **Numbers are held back** until a non-number word follows or the turn ends, so a card or
-  account number is committed, and redacted, in one piece.
+  account number is committed, and redacted, in one piece. Likewise, when the other speaker
+  has just asked for an email address, the whole answer is committed at the end of the turn,
+  so "james dot whitfield at example dot com" is redacted as one address, not shown in pieces.
 
 Committed text is PII-redacted (`qa.redact`) before it leaves this module. Stereo calls are
 transcribed per channel, so every word's speaker is known.
@@ -126,6 +128,9 @@ def _is_number(word: str) -> bool:
     return bool(key) and (key.isdigit() or key in _NUMBER_WORDS)
 
 
+_ASKS_FOR_EMAIL = re.compile(r"\be-?mail\b", re.IGNORECASE)
+
+
 def agreed_prefix(previous: list[Word], current: list[Word]) -> int:
     """How many leading words of `current` the previous pass also produced, in order (compared
     without case and punctuation)."""
@@ -232,9 +237,12 @@ class StreamingTranscriber:
             for r in get_speech_timestamps(audio, vad)
         ]
 
-    def _pass(self, channel: _Channel, *, final: bool) -> tuple[list[Word], bool]:
+    def _pass(
+        self, channel: _Channel, *, final: bool, hold_turn: bool = False
+    ) -> tuple[list[Word], bool]:
         """Decode the channel's uncommitted audio; return the words to commit now and whether
-        the speaker's turn ended."""
+        the speaker's turn ended. With `hold_turn` (the other side asked for an email address)
+        nothing is committed before the turn ends."""
         channel.new_since_pass = False
         if len(channel.audio) < SAMPLE_RATE // 4:
             return [], False
@@ -255,7 +263,7 @@ class StreamingTranscriber:
         if turn_end:
             commit = words
         else:
-            commit = words[: agreed_prefix(channel.hypothesis, words)]
+            commit = [] if hold_turn else words[: agreed_prefix(channel.hypothesis, words)]
             while commit and _is_number(commit[-1].word):
                 commit = commit[:-1]
             if not commit and channel.audio_end - channel.audio_start > (
@@ -317,6 +325,12 @@ class StreamingTranscriber:
         last_pass_took = 0.0
         previous_text = ""
 
+        last_text: dict[Speaker, str] = {}  # raw committed words, see run_passes
+
+        def asked_email(channel: _Channel) -> bool:
+            others = [t for speaker, t in last_text.items() if speaker != channel.speaker]
+            return any(_ASKS_FOR_EMAIL.search(text) for text in others)
+
         def clock() -> float:
             return time.monotonic() - began if source.realtime else virtual
 
@@ -324,7 +338,7 @@ class StreamingTranscriber:
             nonlocal virtual, last_pass_at, last_pass_took, previous_text
             started = time.monotonic()
             results = [
-                (channel, *self._pass(channel, final=final))
+                (channel, *self._pass(channel, final=final, hold_turn=asked_email(channel)))
                 for channel in channels
                 if channel.new_since_pass or final
             ]
@@ -337,6 +351,14 @@ class StreamingTranscriber:
             ):
                 if not words:
                     continue
+                # What each side said since the other's last finished turn (a question
+                # asked for an email address holds the answer, see `asked_email`).
+                said = last_text.get(channel.speaker, "") + "".join(w.word for w in words)
+                last_text[channel.speaker] = said[-200:]
+                if turn_end:
+                    for speaker in last_text:
+                        if speaker != channel.speaker:
+                            last_text[speaker] = ""
                 raw = TranscriptSegment(
                     start=words[0].start,
                     end=words[-1].end,

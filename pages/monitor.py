@@ -51,7 +51,10 @@ with ui.db_session() as session:
         st.stop()
     agent = live.agent_id
     criteria, skills = note_topics(session=session, agent_id=agent)
-    st.page_link("pages/monitor.py", label="All live calls", icon=":material/arrow_back:")
+    # A button, not a link: a link to the page already open keeps its ?live= (seen in Chromium).
+    if st.button("All live calls", icon=":material/arrow_back:", key="monitor_all"):
+        del st.query_params["live"]
+        st.rerun()
 
     @st.fragment(run_every=2 if live.status in (LiveStatus.LIVE, LiveStatus.PROCESSING) else None)
     def follow() -> None:

@@ -34,6 +34,7 @@ from training.assignments import AssignmentItem, Recommender, assign_lesson
 from ui.actions import attempt, show_flash
 from ui.call_view import clock
 from ui.learning import STATE_BADGES
+from ui.lessons import skill_titles
 
 __all__ = [
     "KIND_BADGES",
@@ -164,7 +165,7 @@ def note_list(
     show_flash(f"{key}_flash")
     for note in notes:
         with st.container(border=True):
-            criterion = _title(note.criterion_id, titles)
+            criterion = _title(note.criterion_id, titles) or skill_titles().get(note.skill or "")
             st.markdown(
                 f"{KIND_BADGES[AgendaKind(str(note.kind))]} "
                 + (f"**{criterion}** · " if criterion else "")
@@ -265,9 +266,12 @@ def _forget(prefix: str) -> None:
         del st.session_state[name]
 
 
-def _save_session(*, session: Session, key: str, **values) -> None:
+def _save_session(*, session: Session, key: str, form_key: str, **values) -> None:
     create_coaching_session(session=session, **values)
-    _forget(f"{key}_")  # the next session starts from a fresh draft
+    # The next session starts from a fresh draft: new widget keys, so no value of this form
+    # survives (a second click on Save would otherwise save the same session again).
+    _forget(f"{form_key}_")
+    st.session_state[f"{key}_generation"] = st.session_state.get(f"{key}_generation", 0) + 1
 
 
 def session_form(
@@ -283,36 +287,45 @@ def session_form(
     commits to, the follow-up date; saving records the session."""
     show_flash(f"{key}_flash")
     today = utcnow().date()
-    with st.form(key):
-        st.caption("Untick what you did not talk about. The agent sees the saved agenda.")
+    # Keyed by agent (the draft's texts are this agent's) and by how many sessions were saved.
+    form_key = f"{key}_{agent.id}_{st.session_state.get(f'{key}_generation', 0)}"
+    with st.form(form_key):
+        st.caption(
+            "Untick what you did not talk about. The agent sees the saved agenda; private notes "
+            "start unticked."
+        )
         kept = []
         for item in draft:
             keep, text = st.columns([1, 12], vertical_alignment="center")
             ticked = keep.checkbox(
-                "Keep", value=True, key=f"{key}_keep_{item.key}", label_visibility="collapsed"
+                "Keep",
+                value=not item.private,
+                key=f"{form_key}_keep_{item.key}",
+                label_visibility="collapsed",
             )
             criterion = _title(item.criterion_id, titles)
             if item.kind == AgendaKind.WEAK_SPOT:
                 criterion = ""  # the text names it
             label = KIND_BADGES[item.kind] + (f" {criterion}" if criterion else "")
-            reworded = text.text_input(label, item.text, key=f"{key}_text_{item.key}")
+            label += " (private note)" if item.private else ""
+            reworded = text.text_input(label, item.text, key=f"{form_key}_text_{item.key}")
             if item.call_id is not None:
                 with text:
                     moment_link(item.call_id, item.at_seconds)
             if ticked:
                 kept.append(replace(item, text=reworded))
-        extra = st.text_area("More topics (one per line)", key=f"{key}_topics")
+        extra = st.text_area("More topics (one per line)", key=f"{form_key}_topics")
         commitments = st.text_area(
             "What the agent commits to (one per line)",
-            key=f"{key}_commitments",
+            key=f"{form_key}_commitments",
             placeholder="e.g. Ask before every hold and say how long it will be",
         )
         held, follow = st.columns(2)
-        held_on = held.date_input("Held on", today, max_value=today, key=f"{key}_held")
+        held_on = held.date_input("Held on", today, max_value=today, key=f"{form_key}_held")
         follow_up_on = follow.date_input(
-            "Follow up on", today + timedelta(days=14), key=f"{key}_follow_up"
+            "Follow up on", today + timedelta(days=14), key=f"{form_key}_follow_up"
         )
-        summary = st.text_area("Summary (optional)", max_chars=4000, key=f"{key}_summary")
+        summary = st.text_area("Summary (optional)", max_chars=4000, key=f"{form_key}_summary")
         if not st.form_submit_button("Save session", type="primary"):
             return
     now = utcnow()
@@ -322,6 +335,7 @@ def session_form(
             _save_session,
             session=session,
             key=key,
+            form_key=form_key,
             lead=lead,
             agent_id=agent.id,
             held_at=now if held_on == now.date() else datetime.combine(held_on, time(12), UTC),

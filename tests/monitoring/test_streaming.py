@@ -73,6 +73,36 @@ def test_a_card_number_is_held_back_and_committed_whole_so_it_is_redacted():
     assert "[CARD" in text
 
 
+class _TwoSpeakers(ScriptedModel):
+    """The agent's channel (audio level 0.1) hears `agent`, the customer's (0.2) `customer`."""
+
+    def __init__(self, agent: list[Word], customer: list[Word], **options) -> None:
+        super().__init__(agent, **options)
+        self.scripts = {0.1: agent, 0.2: customer}
+
+    def _decode(self, audio, offset, *, beam_size=1):
+        self.script = self.scripts[round(float(audio[0]), 1)]
+        return super()._decode(audio, offset, beam_size=beam_size)
+
+
+class _StereoSource(_ListSource):
+    name, channels, agent_channel, realtime = "test", 2, 0, False
+
+    def chunks(self):
+        for chunk in super().chunks():
+            levels = np.array([[0.1], [0.2]], dtype=np.float32)
+            yield AudioChunk(chunk.start, np.repeat(levels, chunk.samples.shape[1], axis=1))
+
+
+def test_an_email_address_asked_for_is_committed_whole_so_it_is_redacted():
+    agent = _words("what", "email", "address", "shall", "I", "use", start=0.0)
+    customer = _words(*"it is james dot whitfield at example dot com".split(), start=3.5)
+    model = _TwoSpeakers(agent, customer, update_seconds=0.5)
+    committed = [e for e in model.stream(_StereoSource(9.0)) if isinstance(e, CommittedSegment)]
+    said = [s.text for s in committed if s.speaker == Speaker.CUSTOMER]
+    assert said == ["it is [EMAIL]"]  # one piece, at the end of the turn
+
+
 def test_heard_events_follow_the_audio_and_report_sound():
     model = ScriptedModel([], update_seconds=1.0)
     heard = [e for e in model.stream(_ListSource(2.0)) if isinstance(e, Heard)]

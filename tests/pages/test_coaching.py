@@ -69,12 +69,17 @@ def test_a_lead_assigns_a_recommended_lesson_and_records_a_session_the_agent_the
     assert made.reason == "Coaching: Dead air"  # the note itself stays private
     assert not [b for b in at.button if b.key == "coaching_assign_avoid-dead-air-by-narrating"]
 
-    # The drafted agenda: the weak spot and both notes; the lead drops the praise.
-    assert at.text_input(key=f"coaching_new_text_note-{silent.id}").value == SILENT
-    at.checkbox(key=f"coaching_new_keep_note-{praise.id}").uncheck()
-    at.text_area(key="coaching_new_commitments").input("Say what I'm doing while I look")
+    # The drafted agenda: the weak spot and both notes, which are private so start unticked;
+    # the lead keeps the needs-work one.
+    form = f"coaching_new_{people['a1'].id}_0"
+    assert at.text_input(key=f"{form}_text_note-{silent.id}").value == SILENT
+    assert at.checkbox(key=f"{form}_keep_note-{praise.id}").value is False
+    at.checkbox(key=f"{form}_keep_note-{silent.id}").check()
+    at.text_area(key=f"{form}_commitments").input("Say what I'm doing while I look")
     _button(at, "Save session").click().run()
     assert "Coaching session with A1 Person saved" in texts(at)
+    # A fresh, empty form for the next session: nothing left to save twice.
+    assert at.text_area(key=f"coaching_new_{people['a1'].id}_1_commitments").value == ""
     saved = session.exec(select(CoachingSession)).one()
     assert saved.criteria == ["hold_etiquette", "dead_air"]
     assert saved.commitments == ["Say what I'm doing while I look"]

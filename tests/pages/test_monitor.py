@@ -98,3 +98,16 @@ def test_a_lead_runs_a_demo_live_call_takes_notes_and_it_becomes_a_call(
     assert call.agent_id == people["a1"].id and call.status == "done"
     assert note.call_id == call.id and 4 <= note.at_seconds <= 12
     assert note.kind == NoteKind.PRAISE and note.criterion_id == "greeting"
+
+
+def test_all_live_calls_goes_back_to_the_list(signed_in, app_db, people):
+    with Session(app_db) as session:
+        live = start_live_session(
+            session=session, actor=people["lead"], agent_id=people["a1"].id, source="x", now=NOW
+        ).id
+    at = signed_in("lead")
+    at.query_params["live"] = str(live)
+    at.switch_page("pages/monitor.py").run()
+    at.button(key="monitor_all").click().run()
+    assert "live" not in at.query_params
+    assert "Plays a recorded call at real-time pace" in texts(at)  # the list, with its forms
