@@ -47,8 +47,9 @@ with ui.db_session() as session:
 
     ids = list(labels)
     linked = int(requested) if requested and int(requested) in labels else None
-    if linked is not None and linked != st.session_state.get("calls_shown"):
-        # A link to another call (?call=N) wins over what the picker held from before.
+    picked = st.session_state.get("calls_pick")  # gone when another page ran in between
+    if linked is not None and (linked != st.session_state.get("calls_shown") or picked is None):
+        # A link (?call=N) wins over what the picker held from before.
         st.session_state["calls_pick"] = linked
     elif st.session_state.get("calls_pick") not in labels:
         st.session_state["calls_pick"] = ids[0]

@@ -79,6 +79,19 @@ def test_a_link_to_another_call_wins_over_the_picker_and_the_picker_still_works(
     assert at.query_params["call"] == str(calls["a1"].id)
 
 
+def test_a_link_from_another_page_opens_that_call_even_if_it_was_the_last_one_shown(
+    signed_in, calls
+):
+    at = _open_calls(signed_in("lead"), calls["a1"].id)
+    first = at.selectbox(key="calls_pick").options[0]
+    assert not first.startswith(f"#{calls['a1'].id} ")  # else the test could not fail
+    at.switch_page("pages/home.py").run()
+    at.query_params["call"] = str(calls["a1"].id)  # the same call again, from Home
+    at.switch_page("pages/calls.py").run()
+    assert at.selectbox(key="calls_pick").value == calls["a1"].id
+    assert at.metric[0].value == "A1 Person"
+
+
 def test_the_lead_assigns_an_unassigned_call_and_it_is_audited(signed_in, session, people):
     from sqlmodel import select
 
