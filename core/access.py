@@ -1,6 +1,6 @@
 """Refused access is audited: who tried to see or change what they may not, and when.
 
-Every repository function that takes the signed-in user (`viewer=` or `actor=`) is wrapped in
+Every repository function that takes the signed-in user (`viewer=`, `lead=`, ...) is wrapped in
 `audit_refusals`: when it raises `NotAllowed`, an `access.refused` audit event names the
 function, the ids it was asked for and the reason, before the error goes on to the page. Pages
 record a role refused at the door the same way (`ui.navigation.guard`). The event is written on

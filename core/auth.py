@@ -5,13 +5,14 @@ from __future__ import annotations
 import hashlib
 import secrets
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlmodel import Session, col, delete, func, select
 
 from core.audit import record_event
+from core.config import Settings
 from core.errors import InvalidInput, SignInFailed
 from core.models import FailedSignIn, SignInSession, User, utcnow
 
@@ -71,6 +72,13 @@ class SignInLimit:
     max_failures: int = 5
     window: timedelta = timedelta(minutes=15)
 
+    @classmethod
+    def from_settings(cls, settings: Settings) -> SignInLimit:
+        return cls(
+            max_failures=settings.sign_in_max_failures,
+            window=timedelta(minutes=settings.sign_in_lock_minutes),
+        )
+
 
 _NO_MATCH = "That email and password don't match an account. Check both and retry."
 
@@ -107,7 +115,7 @@ def authenticate(
     ).all()
     if len(failures) >= limit.max_failures:
         session.commit()
-        opens_at = _aware(failures[limit.max_failures - 1]) + limit.window
+        opens_at = failures[limit.max_failures - 1] + limit.window
         minutes = max(1, -int(-(opens_at - now).total_seconds() // 60))
         raise SignInFailed(
             f"Too many failed sign-ins for this account. Try again in {minutes} minute"
@@ -134,11 +142,6 @@ def authenticate(
     if not user.active:
         raise SignInFailed("This account is deactivated. Ask your admin to reactivate it.")
     return user
-
-
-def _aware(moment: datetime) -> datetime:
-    # SQLite hands back naive datetimes; everything stored is UTC.
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def session_expired(*, last_activity: datetime, now: datetime, idle_minutes: int) -> bool:

@@ -2,18 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
-
-if TYPE_CHECKING:
-    from core.auth import SignInLimit
 
 __all__ = ["PROJECT_ROOT", "ConfigError", "Settings", "get_settings"]
 
@@ -186,17 +181,8 @@ class Settings(BaseSettings):
         return tuple(w.strip() for w in self.live_keywords.split(",") if w.strip())
 
     @property
-    def sign_in_limit(self) -> SignInLimit:
-        """The per-account failed sign-in limit these settings give."""
-        from core.auth import SignInLimit
-
-        return SignInLimit(
-            max_failures=self.sign_in_max_failures,
-            window=timedelta(minutes=self.sign_in_lock_minutes),
-        )
-
-    @property
     def max_upload_bytes(self) -> int:
+        """`MAX_UPLOAD_MB` in bytes."""
         return int(self.max_upload_mb * 2**20)
 
     @property

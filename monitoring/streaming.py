@@ -151,6 +151,9 @@ class _Channel:
     hypothesis: list[Word] = field(default_factory=list)
     committed_until: float = 0.0
     committed_tail: list[str] = field(default_factory=list)  # last committed words, raw
+    # What this speaker said since the other's last finished turn, raw (an email address asked
+    # for there holds the other's answer until their turn ends).
+    said: str = ""
     new_since_pass: bool = False
 
     @property
@@ -325,11 +328,8 @@ class StreamingTranscriber:
         last_pass_took = 0.0
         previous_text = ""
 
-        last_text: dict[Speaker, str] = {}  # raw committed words, see run_passes
-
         def asked_email(channel: _Channel) -> bool:
-            others = [t for speaker, t in last_text.items() if speaker != channel.speaker]
-            return any(_ASKS_FOR_EMAIL.search(text) for text in others)
+            return any(_ASKS_FOR_EMAIL.search(c.said) for c in channels if c is not channel)
 
         def clock() -> float:
             return time.monotonic() - began if source.realtime else virtual
@@ -351,14 +351,11 @@ class StreamingTranscriber:
             ):
                 if not words:
                     continue
-                # What each side said since the other's last finished turn (a question
-                # asked for an email address holds the answer, see `asked_email`).
-                said = last_text.get(channel.speaker, "") + "".join(w.word for w in words)
-                last_text[channel.speaker] = said[-200:]
-                if turn_end:
-                    for speaker in last_text:
-                        if speaker != channel.speaker:
-                            last_text[speaker] = ""
+                channel.said = (channel.said + "".join(w.word for w in words))[-200:]
+                if turn_end:  # answered: the other side's question no longer holds anything
+                    for other in channels:
+                        if other is not channel:
+                            other.said = ""
                 raw = TranscriptSegment(
                     start=words[0].start,
                     end=words[-1].end,

@@ -51,7 +51,7 @@ with ui.db_session() as session:
     if linked is not None and (linked != st.session_state.get("calls_shown") or picked is None):
         # A link (?call=N) wins over what the picker held from before.
         st.session_state["calls_pick"] = linked
-    elif st.session_state.get("calls_pick") not in labels:
+    elif picked not in labels:
         st.session_state["calls_pick"] = ids[0]
     chosen = st.selectbox("Call", ids, format_func=labels.get, key="calls_pick")
     st.query_params["call"] = str(chosen)

@@ -3,7 +3,7 @@
 import streamlit as st
 
 import ui
-from core.auth import authenticate
+from core.auth import SignInLimit, authenticate
 from core.errors import SignInFailed
 from core.models import utcnow
 
@@ -35,7 +35,7 @@ if submitted:
                 email=email,
                 password=password,
                 now=utcnow(),
-                limit=ui.app_settings().sign_in_limit,
+                limit=SignInLimit.from_settings(ui.app_settings()),
             )
         except SignInFailed as exc:
             st.error(str(exc))

@@ -67,7 +67,6 @@ __all__ = [
     "ingest",
     "ingest_file",
     "read_metadata_csv",
-    "run_owner",
 ]
 
 AUDIO_SUFFIXES = frozenset({".wav", ".flac", ".mp3", ".ogg", ".opus", ".m4a"})
@@ -235,14 +234,14 @@ def _team_scorecard(session: Session, call: Call) -> str | None:
     return session.exec(query.where(User.id == call.agent_id)).first()
 
 
-def run_owner() -> str:
+def _run_owner() -> str:
     """This import run's name on the calls it claims: "host:pid"."""
     return f"{socket.gethostname()}:{os.getpid()}"
 
 
 def _owner_gone(owner: str | None) -> bool:
     """True when `owner` was a run on this host whose process no longer exists."""
-    if not owner or owner == run_owner():
+    if not owner or owner == _run_owner():
         return False
     host, _, pid = owner.rpartition(":")
     if host != socket.gethostname() or not pid.isdigit():
@@ -267,10 +266,7 @@ def _take(session: Session, call: Call, *, owner: str, now: datetime, lease: tim
         _Busy: a live run holds it, or another run took it first.
     """
     held = call.status == CallStatus.PROCESSING and call.claimed_by != owner
-    claimed_at = call.claimed_at
-    if claimed_at is not None and claimed_at.tzinfo is None:
-        claimed_at = claimed_at.replace(tzinfo=UTC)  # SQLite hands naive UTC back
-    fresh = claimed_at is not None and now - claimed_at < lease
+    fresh = call.claimed_at is not None and now - call.claimed_at < lease
     if held and fresh and not _owner_gone(call.claimed_by):
         raise _Busy(call.claimed_by)
     seen = (
@@ -309,7 +305,7 @@ def _claim_call(
         AudioError: the file is not readable audio or is too long (recorded on the row).
         _Busy: another live run is importing it.
     """
-    owner = run_owner()
+    owner = _run_owner()
     existing = session.exec(select(Call).where(Call.sha256 == sha256)).first()
     if existing is not None:
         if existing.status == CallStatus.DONE:
@@ -399,7 +395,7 @@ def _store_transcript(
     metrics = compute_metrics(redacted, silence_threshold=options.silence_threshold)
     # Scored before the write transaction opens, so it stays short (SQLite has one writer).
     result = score(redacted, metrics, _team_scorecard(session, call)) if score else None
-    _still_ours(session, call, owner=run_owner(), now=now)
+    _still_ours(session, call, owner=_run_owner(), now=now)
     if result is not None:
         from qa.evaluations import add_auto_evaluation
 
@@ -483,7 +479,7 @@ def ingest_file(
             # Recorded only while the claim is ours: a run that took over keeps its own state.
             session.execute(
                 update(Call)
-                .where(col(Call.id) == call.id, col(Call.claimed_by) == run_owner())
+                .where(col(Call.id) == call.id, col(Call.claimed_by) == _run_owner())
                 .values(
                     status=CallStatus.FAILED,
                     error=message[:2000],

@@ -22,25 +22,23 @@ def test_agents_cannot_open_live_monitoring(signed_in):
     assert "Not allowed" in texts(at)
 
 
-def test_another_teams_live_call_is_refused(signed_in, app_db, people):
+def _open_live_call(at, app_db, people):
+    """Open the monitor of a live call Lead Person started for a1 (no audio running)."""
     with Session(app_db) as session:
         live = start_live_session(
             session=session, actor=people["lead"], agent_id=people["a1"].id, source="x", now=NOW
         ).id
-    at = signed_in("lead_b")
     at.query_params["live"] = str(live)
-    at.switch_page("pages/monitor.py").run()
+    return at.switch_page("pages/monitor.py").run()
+
+
+def test_another_teams_live_call_is_refused(signed_in, app_db, people):
+    at = _open_live_call(signed_in("lead_b"), app_db, people)
     assert "outside your team" in texts(at)
 
 
 def test_a_call_left_live_by_a_stopped_app_shows_as_interrupted(signed_in, app_db, people):
-    with Session(app_db) as session:
-        live = start_live_session(
-            session=session, actor=people["lead"], agent_id=people["a1"].id, source="x", now=NOW
-        ).id
-    at = signed_in("lead")
-    at.query_params["live"] = str(live)
-    at.switch_page("pages/monitor.py").run()
+    at = _open_live_call(signed_in("lead"), app_db, people)
     assert "app stopped" in texts(at)
 
 
@@ -101,13 +99,7 @@ def test_a_lead_runs_a_demo_live_call_takes_notes_and_it_becomes_a_call(
 
 
 def test_all_live_calls_goes_back_to_the_list(signed_in, app_db, people):
-    with Session(app_db) as session:
-        live = start_live_session(
-            session=session, actor=people["lead"], agent_id=people["a1"].id, source="x", now=NOW
-        ).id
-    at = signed_in("lead")
-    at.query_params["live"] = str(live)
-    at.switch_page("pages/monitor.py").run()
+    at = _open_live_call(signed_in("lead"), app_db, people)
     at.button(key="monitor_all").click().run()
     assert "live" not in at.query_params
     assert "Plays a recorded call at real-time pace" in texts(at)  # the list, with its forms
