@@ -15,6 +15,7 @@ mount), as they are when the driver and the workers run on one machine.
 from __future__ import annotations
 
 import os
+import socket
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -68,13 +69,37 @@ class _IngestWorker:
         )
 
 
+def _check_reachable(address: str) -> None:
+    """Fail fast on a cluster address nothing answers at (Ray itself retries for minutes).
+
+    Raises:
+        ConnectionError: not host:port, or nothing listens there.
+    """
+    if address == "auto":  # the cluster this node belongs to; Ray says at once if none
+        return
+    host, _, port = address.removeprefix("ray://").rpartition(":")
+    if not port.isdigit():
+        raise ConnectionError(
+            f"{address!r} is not a cluster address (host:port or ray://host:port)"
+        )
+    try:
+        socket.create_connection((host or "127.0.0.1", int(port)), timeout=5).close()
+    except OSError as exc:
+        raise ConnectionError(f"nothing answers at {address} ({exc.strerror or exc})") from None
+
+
 def _start(ray, ray_options: RayOptions) -> bool:
-    """Join or start a cluster; True when this call started it (and must shut it down)."""
+    """Join or start a cluster; True when this call started it (and must shut it down).
+
+    Raises:
+        ConnectionError: the cluster at `ray_options.address` cannot be reached.
+    """
     if ray.is_initialized():
         return False
     # Workers import the project from this checkout (on a cluster: the same path on every node).
     env = {"PYTHONPATH": str(PROJECT_ROOT), "HF_HUB_OFFLINE": "1"}
     if ray_options.address:
+        _check_reachable(ray_options.address)
         ray.init(address=ray_options.address, runtime_env={"env_vars": env}, log_to_driver=False)
     else:
         ray.init(

@@ -123,3 +123,12 @@ def test_address_and_workers_need_the_ray_engine(app_db, tmp_path, capsys):
     assert "--address and --workers go with --engine ray" in capsys.readouterr().err
     assert main(["ingest", str(tmp_path), "--engine", "ray", "--workers", "0"]) == 2
     assert "--workers must be at least 1" in capsys.readouterr().err
+
+
+def test_an_address_nothing_answers_at_is_refused_at_once(app_db, tmp_path, capsys):
+    import time
+
+    started = time.monotonic()
+    code = main(["ingest", str(tmp_path), "--engine", "ray", "--address", "127.0.0.1:1"])
+    assert code == 2 and time.monotonic() - started < 30  # Ray alone retries for minutes
+    assert "cannot reach the Ray cluster: nothing answers at 127.0.0.1:1" in capsys.readouterr().err
