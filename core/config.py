@@ -91,6 +91,24 @@ class Settings(BaseSettings):
         ge=1,
         description="Indexes with at least this many vectors use HNSW; smaller ones exact search.",
     )
+    segment_exact_max_vectors: int = Field(
+        default=100_000,
+        ge=1,
+        description="The transcript segment index is searched exactly (FAISS flat) below this "
+        "many segments; at or above it, through an IVF index trained on the stored vectors.",
+    )
+    segment_ivf_nprobe: int = Field(
+        default=32,
+        ge=1,
+        description="IVF lists scanned per conversation search once the segment index is "
+        "approximate: more finds more of the exact top hits, slower (bench/search.py).",
+    )
+    segment_exact_subset_max: int = Field(
+        default=20_000,
+        ge=0,
+        description="A meaning search narrowed by its filters (or an agent's own calls) to at "
+        "most this many segments scores exactly those, so a narrow filter misses none.",
+    )
     lesson_repeat_after_days: int = Field(
         default=14,
         ge=0,

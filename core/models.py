@@ -21,6 +21,7 @@ __all__ = [
     "DisputeStatus",
     "Evaluation",
     "EvaluationSource",
+    "KpiTarget",
     "LessonAttempt",
     "LessonExample",
     "LiveSession",
@@ -436,3 +437,15 @@ class CoachingSession(SQLModel, table=True):
     follow_up_on: date
     summary: str | None = Field(default=None, max_length=4000)
     created_at: datetime
+
+
+# The figure an admin wants a KPI to reach (`analytics.targets` names the KPIs and which way
+# is better); a pass-rate target may name one criterion, overriding the all-criteria one.
+class KpiTarget(SQLModel, table=True):
+    __table_args__ = (sa.UniqueConstraint("kpi", "criterion_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    kpi: str = Field(max_length=32)
+    criterion_id: str | None = Field(default=None, max_length=64)
+    value: float
+    updated_by_id: int | None = Field(default=None, foreign_key="user.id")
+    updated_at: datetime

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from typing import TextIO
 
-__all__ = ["ProgressBar"]
+__all__ = ["ProgressBar", "progress_callback"]
 
 
 class ProgressBar:
@@ -33,3 +34,16 @@ class ProgressBar:
         else:
             self.stream.write(line + "\n")
         self.stream.flush()
+
+
+def progress_callback(unit: str, *, stream: TextIO | None = None) -> Callable[[int, int], None]:
+    """A `(done, total)` callback drawing a ProgressBar of `unit`; the bar is made on the first
+    call, so nothing is drawn when there turns out to be nothing to do."""
+    bar: ProgressBar | None = None
+
+    def update(done: int, total: int) -> None:
+        nonlocal bar
+        bar = bar or ProgressBar(total, unit=unit, stream=stream)
+        bar.update(done)
+
+    return update

@@ -10,8 +10,9 @@ from core.config import ConfigError, Settings, get_settings
 from core.db import DatabaseUnavailable, create_db_engine, migrate
 from core.errors import InvalidInput
 from core.models import utcnow
-from core.progress import ProgressBar
+from core.progress import ProgressBar, progress_callback
 from demo.load import load_demo
+from index.segment_index import open_segment_index, sync_segment_index
 from qa.ingest import FileOutcome
 from qa.pipeline import build_pipeline
 
@@ -54,6 +55,12 @@ def _load(settings: Settings, engine: Engine) -> int:
     except InvalidInput as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    sync_segment_index(
+        engine=engine,
+        index=open_segment_index(settings=settings),
+        warn=lambda message: print(f"warning: {message}", file=sys.stderr),
+        on_progress=progress_callback("segments indexed for search"),
+    )
     calls = result.calls
     print(
         f"Demo organisation ready: {result.users_created} users created; calls: "
@@ -68,6 +75,11 @@ def _load(settings: Settings, engine: Engine) -> int:
         )
     if result.assignments:
         print(f"Lessons assigned from the demo calls' failed criteria: {result.assignments}.")
+    if result.learning and (result.learning.completed or result.learning.reviews):
+        print(
+            f"Learning history: {result.learning.completed} lessons completed, "
+            f"{result.learning.started} started, {result.learning.reviews} reviews answered."
+        )
     if result.coaching and (result.coaching.notes or result.coaching.sessions):
         print(
             f"Coaching: {result.coaching.notes} monitoring notes and "

@@ -11,9 +11,11 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from core.config import PROJECT_ROOT, Settings
-from core.demo import load_demo_organisation
+from core.demo import DEMO_USERS, load_demo_organisation
 from demo.coaching import CoachingSeed, seed_coaching
+from demo.learning import LearningHistory, LearningSeed
 from demo.quality import QualitySeed, assign_demo_lessons, seed_quality_workflow
+from demo.targets import seed_targets
 from qa.ingest import (
     EvaluatedHook,
     FileOutcome,
@@ -28,6 +30,7 @@ from qa.transcript import Transcript
 __all__ = ["DEMO_CALLS_DIR", "DemoLoad", "load_demo"]
 
 DEMO_CALLS_DIR = PROJECT_ROOT / "data" / "demo" / "calls"
+DEMO_ADMIN = next(person.email for person in DEMO_USERS if person.role == "admin")
 
 
 # What one run of the demo loader added.
@@ -38,6 +41,7 @@ class DemoLoad:
     quality: QualitySeed = QualitySeed(0, 0, 0)
     assignments: int = 0
     coaching: CoachingSeed | None = None
+    learning: LearningSeed | None = None
 
 
 def load_demo(
@@ -53,9 +57,11 @@ def load_demo(
     """Create the demo organisation and import the demo recordings; safe to run again (calls
     already imported are skipped). With a scorer, the calls are scored and the QA workflow is
     seeded once: reviews, disputes and calibration sessions. With `assign`, each agent gets
-    lessons for the failed criteria of their calls."""
+    lessons for the failed criteria of their calls, and most have done some of them since
+    (`demo.learning`)."""
     with Session(engine) as session:
         users = load_demo_organisation(session=session, password=settings.demo_password, now=now())
+    seed_targets(engine=engine, admin_email=DEMO_ADMIN, now=now())
     summary = ingest(
         engine=engine,
         paths=[DEMO_CALLS_DIR],
@@ -67,7 +73,13 @@ def load_demo(
         progress=progress,
     )
     quality = seed_quality_workflow(engine=engine, now=now()) if score else QualitySeed(0, 0, 0)
-    assigned = assign_demo_lessons(engine=engine, assign=assign, now=now()) if assign else 0
+    # The agents' learning is played between the assignments, so each call's lessons are
+    # assigned knowing what the agent had done by then.
+    history = LearningHistory(engine=engine, settings=settings) if assign else None
+    assigned = (
+        assign_demo_lessons(engine=engine, assign=history.wrap(assign), now=now()) if history else 0
+    )
+    learning = history.finish(engine=engine, now=now()) if history else None
     coaching = seed_coaching(engine=engine, now=now()) if score else None
     return DemoLoad(
         users_created=len(users),
@@ -75,4 +87,5 @@ def load_demo(
         quality=quality,
         assignments=assigned,
         coaching=coaching,
+        learning=learning,
     )

@@ -175,15 +175,19 @@ def seed_quality_workflow(*, engine: Engine, now: datetime) -> QualitySeed:
 
 def assign_demo_lessons(*, engine: Engine, assign: EvaluatedHook, now: datetime) -> int:
     """Give each demo agent lessons for the failed criteria of their calls' official
-    evaluations (once per evaluation). Returns how many assignments were made."""
+    evaluations (once per evaluation), call by call in the order they happened, each assigned
+    half an hour after its call started (as if scored on import; never after `now`), so a
+    lesson done later sits between the agent's calls. Returns how many assignments were made."""
     made = 0
     with Session(engine, expire_on_commit=False) as session:
         done = set(session.exec(select(Assignment.evaluation_id)))
-        for call in session.exec(select(Call).where(col(Call.agent_id).is_not(None))):
+        calls = select(Call).where(col(Call.agent_id).is_not(None))
+        for call in session.exec(calls.order_by(col(Call.started_at), col(Call.id))):
             agent = session.get(User, call.agent_id)
             evaluation = latest_evaluation(session=session, viewer=agent, call_id=call.id)
             if evaluation is None or evaluation.id in done:
                 continue
-            made += len(assign(session, evaluation, now) or ())
+            scored = min(call.started_at + timedelta(minutes=30), now) if call.started_at else now
+            made += len(assign(session, evaluation, scored) or ())
             session.commit()
     return made

@@ -1,4 +1,5 @@
-"""The lesson index on disk: a JSON manifest naming a vectors file and a FAISS file."""
+"""The lesson index on disk: a JSON manifest naming a vectors file and a FAISS file (its atomic,
+checksummed file helpers are shared with the segment index)."""
 
 from __future__ import annotations
 
@@ -19,7 +20,9 @@ __all__ = [
     "StoredLesson",
     "read_index_bytes",
     "read_manifest",
+    "read_checked",
     "read_vectors",
+    "write_atomically",
     "write_generation",
 ]
 
@@ -126,7 +129,12 @@ def read_manifest(directory: Path) -> Manifest | None:
     return Manifest.from_json(data)
 
 
-def _read_checked(path: Path, sha256: str) -> bytes:
+def read_checked(path: Path, sha256: str) -> bytes:
+    """The bytes of `path`, if they match `sha256`.
+
+    Raises:
+        StoreError: the file is missing, unreadable or altered.
+    """
     try:
         data = path.read_bytes()
     except OSError as exc:
@@ -142,7 +150,7 @@ def read_vectors(directory: Path, manifest: Manifest) -> np.ndarray:
     Raises:
         StoreError: the file is missing, altered or of the wrong shape.
     """
-    data = _read_checked(directory / manifest.vectors_file, manifest.vectors_sha256)
+    data = read_checked(directory / manifest.vectors_file, manifest.vectors_sha256)
     try:
         vectors = np.load(io.BytesIO(data), allow_pickle=False)
     except ValueError as exc:
@@ -161,10 +169,11 @@ def read_index_bytes(directory: Path, manifest: Manifest) -> bytes:
     Raises:
         StoreError: the file is missing or altered.
     """
-    return _read_checked(directory / manifest.index_file, manifest.index_sha256)
+    return read_checked(directory / manifest.index_file, manifest.index_sha256)
 
 
-def _write_atomically(path: Path, data: bytes) -> None:
+def write_atomically(path: Path, data: bytes) -> None:
+    """Write `data` to `path` so that readers see the old file or the new one, never a part."""
     # Write beside the target and rename, so a crash never leaves a half-written file behind.
     handle, temp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
@@ -213,9 +222,9 @@ def write_generation(
         index_file=f"index-{generation}.faiss",
         index_sha256=hashlib.sha256(index_bytes).hexdigest(),
     )
-    _write_atomically(directory / written.vectors_file, vectors_bytes)
-    _write_atomically(directory / written.index_file, index_bytes)
-    _write_atomically(directory / MANIFEST, json.dumps(written.to_json(), indent=1).encode("utf-8"))
+    write_atomically(directory / written.vectors_file, vectors_bytes)
+    write_atomically(directory / written.index_file, index_bytes)
+    write_atomically(directory / MANIFEST, json.dumps(written.to_json(), indent=1).encode("utf-8"))
     for pattern in ("vectors-*.npy", "index-*.faiss"):
         for old in directory.glob(pattern):
             if old.name not in (written.vectors_file, written.index_file):

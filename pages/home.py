@@ -13,6 +13,7 @@ from qa.evaluations import official_scores
 from training.assignments import AssignmentState, list_assignments
 from training.reviews import due_count, learning_activity, skill_mastery
 from training.streaks import learning_streak
+from ui.home import below_target_lists
 from ui.learning import assignment_card, lesson_book, mastery_chart, score_trend_chart
 from ui.lessons import skill_titles
 
@@ -100,5 +101,8 @@ failed.metric("Failed", by_status[CallStatus.FAILED])
 
 if not calls:
     st.info("No calls yet. Recordings appear here once they are imported.")
-else:
-    st.page_link("pages/calls.py", label="Open the calls", icon=":material/call:")
+    st.stop()
+st.page_link("pages/calls.py", label="Open the calls", icon=":material/call:")
+
+if viewer.role in (Role.LEAD, Role.ADMIN):
+    below_target_lists(viewer)

@@ -10,6 +10,7 @@ from qa.ingest import AUDIO_SUFFIXES, FileOutcome, IngestOptions, ingest
 from qa.uploads import check_upload, store_upload
 from ui.lessons import auto_assigner
 from ui.models import auto_qa, transcriber
+from ui.search import index_new_segments, segment_index
 
 viewer = ui.guard("upload")
 settings = ui.app_settings()
@@ -83,4 +84,5 @@ if st.button("Import", type="primary", disabled=not files, key="upload_go"):
         on_evaluated=auto_assigner(),
         progress=progress,
     )
+    index_new_segments(segment_index())  # the new calls become searchable by meaning
     st.page_link("pages/calls.py", label="Open the calls", icon=":material/call:")

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import datetime
 
+from sqlalchemy import ColumnElement
 from sqlmodel import Session, col, select
 
 from core.access import audit_refusals
@@ -13,7 +15,7 @@ from core.models import Call, CriterionScore, Evaluation, EvaluationSource, Role
 from core.people import require_role
 from qa.agreement import CriterionAgreement, agreement_by_criterion
 
-__all__ = ["AccuracyReport", "auto_qa_accuracy"]
+__all__ = ["AccuracyReport", "ReviewedCall", "auto_qa_accuracy", "reviewed_calls"]
 
 
 # Auto-QA against the official human results of the reviewed calls.
@@ -36,6 +38,57 @@ def _results(session: Session, evaluation_ids: list[int]) -> dict[int, dict[str,
     return by_evaluation
 
 
+# A call a person has scored, with auto-QA's and the person's result of each criterion.
+@dataclass(frozen=True)
+class ReviewedCall:
+    call: Call
+    auto: dict[str, str]
+    human: dict[str, str]
+    reviewed_at: datetime
+
+
+@audit_refusals
+def reviewed_calls(
+    *,
+    session: Session,
+    viewer: User,
+    scorecard: str = "default",
+    where: ColumnElement[bool] | None = None,
+) -> list[ReviewedCall]:
+    """Each reviewed call in the viewer's scope (and `where`, a condition on `Call`) on one
+    scorecard: the newest human evaluation against the newest auto-QA one of the same
+    scorecard version, oldest review first.
+
+    Raises:
+        NotAllowed: the viewer is not a reviewer, lead or admin.
+    """
+    require_role(viewer, Role.REVIEWER, Role.LEAD, Role.ADMIN)
+    query = (
+        select(Call, Evaluation)
+        .join(Evaluation, col(Evaluation.call_id) == col(Call.id))
+        .where(calls_scope(viewer), Evaluation.scorecard == scorecard)
+        .order_by(col(Evaluation.id))
+    )
+    if where is not None:
+        query = query.where(where)
+    newest: dict[tuple[int, str], tuple[Call, Evaluation]] = {}
+    for call, evaluation in session.exec(query):
+        newest[(call.id, evaluation.source)] = (call, evaluation)
+    pairs = [
+        (call, auto, human)
+        for (call_id, source), (call, human) in newest.items()
+        if source == EvaluationSource.HUMAN
+        and (found := newest.get((call_id, EvaluationSource.AUTO))) is not None
+        and (auto := found[1]).scorecard_version == human.scorecard_version
+    ]
+    results = _results(session, [e.id for _, auto, human in pairs for e in (auto, human)])
+    found = [
+        ReviewedCall(call, results.get(auto.id, {}), results.get(human.id, {}), human.created_at)
+        for call, auto, human in pairs
+    ]
+    return sorted(found, key=lambda r: (r.reviewed_at, r.call.id))
+
+
 @audit_refusals
 def auto_qa_accuracy(
     *, session: Session, viewer: User, scorecard: str = "default"
@@ -46,28 +99,11 @@ def auto_qa_accuracy(
     Raises:
         NotAllowed: the viewer is not a reviewer, lead or admin.
     """
-    require_role(viewer, Role.REVIEWER, Role.LEAD, Role.ADMIN)
-    query = (
-        select(Evaluation)
-        .join(Call, col(Call.id) == col(Evaluation.call_id))
-        .where(calls_scope(viewer), Evaluation.scorecard == scorecard)
-        .order_by(col(Evaluation.id))
-    )
-    newest: dict[tuple[int, str], Evaluation] = {}
-    for evaluation in session.exec(query):
-        newest[(evaluation.call_id, evaluation.source)] = evaluation
-    pairs = [
-        (auto, human)
-        for (call_id, source), human in newest.items()
-        if source == EvaluationSource.HUMAN
-        and (auto := newest.get((call_id, EvaluationSource.AUTO))) is not None
-        and auto.scorecard_version == human.scorecard_version
-    ]
-    if not pairs:
+    reviewed = reviewed_calls(session=session, viewer=viewer, scorecard=scorecard)
+    if not reviewed:
         return AccuracyReport(calls=0)
-    results = _results(session, [e.id for pair in pairs for e in pair])
-    auto_rows = [results.get(a.id, {}) for a, _ in pairs]
-    human_rows = [results.get(h.id, {}) for _, h in pairs]
+    auto_rows = [r.auto for r in reviewed]
+    human_rows = [r.human for r in reviewed]
     shared = [
         c
         for c in auto_rows[0]
@@ -78,7 +114,7 @@ def auto_qa_accuracy(
         for cid in shared
     }
     return AccuracyReport(
-        calls=len(pairs),
+        calls=len(reviewed),
         criteria=agreement_by_criterion(auto_rows, human_rows, shared),
         confusion=confusion,
     )

@@ -35,6 +35,7 @@ __all__ = [
     "calibration_report",
     "close_calibration",
     "compare_ratings",
+    "compare_session",
     "create_calibration",
     "list_calibrations",
     "submit_calibration",
@@ -368,9 +369,15 @@ def calibration_report(*, session: Session, viewer: User, calibration_id: int) -
             "Results stay hidden until every reviewer has submitted or the lead closes the "
             "session, so nobody scores with the others' answers in mind."
         )
-    auto = _auto_results(session, item.calibration)
+    return compare_session(session=session, calibration=item.calibration)
+
+
+def compare_session(*, session: Session, calibration: CalibrationSession) -> CalibrationReport:
+    """The submitted ratings of a session the caller already opened in scope, compared with
+    each other and with auto-QA (criteria in scorecard order)."""
+    auto = _auto_results(session, calibration)
     ratings: dict[str, dict[str, str]] = {}
-    for rater, user in _raters(session, calibration_id):
+    for rater, user in _raters(session, calibration.id):
         if rater.submitted_at is None:
             continue
         rows = session.exec(select(CalibrationRating).where(CalibrationRating.rater_id == rater.id))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -13,7 +14,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from core.auth import hash_password
-from core.config import get_settings
+from core.config import Settings, get_settings
 from core.db import create_db_engine, migrate
 from core.models import Role, Team, User
 
@@ -144,3 +145,48 @@ def built_lesson_index(tmp_path_factory, embedder) -> Path:
     library = load_library(Path(__file__).resolve().parents[1] / "training" / "lessons")
     LessonIndex.open(folder, library.lessons, embedder=embedder)
     return folder
+
+
+@pytest.fixture(scope="session")
+def demo_data(tmp_path_factory, built_lesson_index) -> Path:
+    """A data folder holding the demo exactly as `make run` loads it: the organisation, the
+    recordings transcribed by the real Whisper model and scored by the real auto-QA, the QA
+    workflow, lesson assignments and coaching, in a SQLite file. Built once per session (tests
+    using it are `model` tests); `demo_app` gives each test its own copy."""
+    from demo.load import load_demo
+    from qa.pipeline import build_pipeline
+
+    data = tmp_path_factory.mktemp("demo") / "data"
+    shutil.copytree(built_lesson_index, data / "index" / "lessons")
+    settings = Settings(data_dir=data, database_url="")
+    engine = create_db_engine(settings.sqlalchemy_url)
+    try:
+        migrate(engine)
+        pipeline = build_pipeline(settings)
+        load_demo(
+            engine=engine,
+            settings=settings,
+            transcribe=pipeline.transcribe,
+            now=lambda: NOW,
+            score=pipeline.score,
+            assign=pipeline.on_evaluated,
+        )
+    finally:
+        engine.dispose()
+    return data
+
+
+@pytest.fixture
+def demo_app(demo_data: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Point the app at a fresh copy of the demo data folder; returns the folder."""
+    import streamlit as st
+
+    data = tmp_path / "data"
+    shutil.copytree(demo_data, data)
+    monkeypatch.setenv("DATA_DIR", str(data))
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    get_settings.cache_clear()
+    st.cache_resource.clear()
+    yield data
+    st.cache_resource.clear()
+    get_settings.cache_clear()

@@ -21,6 +21,10 @@ from typing import Any
 import pytest
 from sqlmodel import Session, select
 
+from analytics.facts import DashboardFilter, call_date_range, call_facts
+from analytics.learning import agent_learning
+from analytics.reviewing import agreement_over_time, calibration_history
+from analytics.targets import KPI, clear_target, set_target
 from coaching import (
     AgendaItem,
     agent_workspace,
@@ -67,6 +71,8 @@ from core.people import (
     set_team_scorecard,
     update_user,
 )
+from index.conversation_search import SegmentFilter, search_segments
+from index.segment_index import SegmentIndex
 from monitoring.clips import add_lesson_example, remove_lesson_example
 from monitoring.notes import add_note, list_notes, set_note_shared
 from monitoring.sessions import (
@@ -76,7 +82,7 @@ from monitoring.sessions import (
     start_live_session,
 )
 from monitoring.streaming import CommittedSegment
-from qa.accuracy import auto_qa_accuracy
+from qa.accuracy import auto_qa_accuracy, reviewed_calls
 from qa.calibration import (
     calibration_criteria,
     calibration_report,
@@ -98,6 +104,7 @@ from qa.scorecard import load_scorecard
 from qa.scoring import Result
 from tests.coaching.conftest import call_on, days_ago
 from tests.conftest import NOW, PASSWORD
+from tests.index.conftest import CountingEmbedder
 from tests.pages.conftest import sign_in, texts
 from tests.qa.conftest import DEFAULT_CRITERIA
 from tests.test_architecture import NOT_SCOPED, _scoped_functions
@@ -259,6 +266,12 @@ def world(session: Session, people: dict[str, User], tmp_path: Path) -> World:
         created_at=NOW,
     )
     session.add(example)
+    session.add_all(  # a line on each call, for conversation search
+        Segment(
+            call_id=call.id, start=12, end=15, speaker=Speaker.CUSTOMER, text="Get me a supervisor"
+        )
+        for call in calls.values()
+    )
     session.commit()
     tips = {
         key: add_tip(
@@ -330,6 +343,16 @@ class Refusal:
 
 
 REFUSALS = [
+    # analytics
+    Refusal(
+        set_target, "lead", "the KPI targets", lambda w: {"kpi": KPI.CSAT, "value": 4.0, "now": NOW}
+    ),
+    Refusal(clear_target, "lead", "the KPI targets", lambda w: {"kpi": KPI.CSAT, "now": NOW}),
+    *(
+        Refusal(function, "a1", "the reviewers' results", lambda w: {"filters": DashboardFilter()})
+        for function in (agreement_over_time, calibration_history)
+    ),
+    Refusal(reviewed_calls, "a1", "the reviewed calls", lambda w: {}),
     # coaching
     Refusal(
         create_coaching_session,
@@ -800,6 +823,22 @@ REFUSALS = [
         lambda w: {"tip_id": w.tips["a1"].id, "approve": True, "now": NOW},
     ),
     Refusal(pending_tips, "a1", "the tips waiting for a lead", lambda w: {}),
+    Refusal(
+        search_segments,
+        "a1",
+        "a colleague's calls",
+        lambda w: {"query": "supervisor", "filters": SegmentFilter(agent_id=w.people["a2"].id)},
+    ),
+    Refusal(
+        search_segments,
+        "lead_b",
+        "team A's agent's calls",
+        lambda w: {
+            "query": "supervisor",
+            "mode": "words",
+            "filters": SegmentFilter(agent_id=w.people["a1"].id),
+        },
+    ),
 ]
 
 
@@ -837,6 +876,40 @@ class Filtered:
 
 
 FILTERED = [
+    # analytics: an agent's dashboards are their own slice whatever the filter asks for
+    Filtered(
+        call_facts,
+        "a1",
+        "a colleague's scored calls",
+        lambda w: {"filters": DashboardFilter(agent_id=w.people["a2"].id)},
+        lambda w: {w.calls["a1"].id},
+        pick=lambda facts: facts.call_id,
+    ),
+    Filtered(
+        call_facts,
+        "lead_b",
+        "team A's scored calls",
+        lambda w: {"filters": DashboardFilter(team_id=w.people["a1"].team_id)},
+        lambda w: set(),
+        pick=lambda facts: facts.call_id,
+    ),
+    Filtered(
+        call_facts,
+        "lead_b",
+        "every scored call",
+        lambda w: {"filters": DashboardFilter()},
+        lambda w: {w.calls["b1"].id},
+        pick=lambda facts: facts.call_id,
+    ),
+    Filtered(
+        reviewed_calls,
+        "lead_b",
+        "team A's reviewed call",
+        lambda w: {},
+        lambda w: set(),
+        pick=lambda reviewed: reviewed.call.id,
+    ),
+    Filtered(call_date_range, "gone", "every call's dates", lambda w: {}, lambda w: set(), pick=id),
     Filtered(list_calls, "a1", "every call", lambda w: {}, lambda w: {w.calls["a1"].id}),
     Filtered(list_calls, "lead_b", "every call", lambda w: {}, lambda w: {w.calls["b1"].id}),
     Filtered(
@@ -982,6 +1055,65 @@ FILTERED = [
         "a lesson a colleague started",
         lambda w: {"lesson_id": LESSON.id},
         lambda w: set(),
+    ),
+    Filtered(
+        agent_learning,
+        "a1",
+        "a colleague's learning",
+        lambda w: {
+            "filters": DashboardFilter(agent_id=w.people["a2"].id),
+            "lesson_skills": {},
+            "now": NOW,
+        },
+        lambda w: {w.people["a1"].id},
+        pick=lambda row: row.agent_id,
+    ),
+    Filtered(
+        agent_learning,
+        "lead_b",
+        "team A's learning",
+        lambda w: {
+            "filters": DashboardFilter(team_id=w.people["a1"].team_id),
+            "lesson_skills": {},
+            "now": NOW,
+        },
+        lambda w: set(),
+        pick=lambda row: row.agent_id,
+    ),
+    Filtered(
+        agent_learning,
+        "lead",
+        "every agent's learning",
+        lambda w: {"filters": DashboardFilter(), "lesson_skills": {}, "now": NOW},
+        lambda w: {w.people["a1"].id, w.people["a2"].id},  # not the deactivated agent
+        pick=lambda row: row.agent_id,
+    ),
+    Filtered(
+        search_segments,
+        "a2",
+        "every call's words",
+        lambda w: {"query": "supervisor", "mode": "words"},
+        lambda w: {w.calls["a2"].id},
+        pick=lambda hit: hit.call_id,
+    ),
+    Filtered(
+        search_segments,
+        "lead_b",
+        "every call's words",
+        lambda w: {"query": "SUPERVISOR", "mode": "words"},
+        lambda w: {w.calls["b1"].id},
+        pick=lambda hit: hit.call_id,
+    ),
+    Filtered(
+        search_segments,
+        "a1",
+        "every call by meaning",
+        lambda w: {
+            "query": "get me a supervisor",
+            "index": SegmentIndex(w.data_dir / "segments", embedder=CountingEmbedder()),
+        },
+        lambda w: {w.calls["a1"].id},
+        pick=lambda hit: hit.call_id,
     ),
 ]
 

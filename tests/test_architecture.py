@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-CORE_PACKAGES = ["core", "qa", "training", "index", "monitoring", "coaching", "demo"]
+CORE_PACKAGES = ["core", "qa", "training", "index", "monitoring", "coaching", "demo", "analytics"]
 
 
 def _imported_modules(path: Path) -> set[str]:

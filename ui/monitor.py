@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -11,6 +12,7 @@ from sqlmodel import Session
 from core.config import PROJECT_ROOT
 from core.errors import NotAllowed, NotFound
 from core.models import LiveSession, MonitoringNote, NoteKind, User, utcnow
+from index.segment_index import sync_segment_index
 from monitoring.flags import FlagRules
 from monitoring.notes import add_note
 from monitoring.runner import LiveCallRunner, LiveCalls
@@ -22,6 +24,7 @@ from ui.actions import attempt, show_flash
 from ui.lessons import auto_assigner
 from ui.models import auto_qa, transcriber
 from ui.resources import app_settings, db_engine, db_session
+from ui.search import segment_index
 
 __all__ = [
     "DEMO_RECORDINGS",
@@ -38,6 +41,7 @@ __all__ = [
 ]
 
 DEMO_RECORDINGS = PROJECT_ROOT / "data" / "demo" / "calls"
+_log = logging.getLogger(__name__)
 _COLOURS = {"agent": "blue", "customer": "green", "unknown": "gray"}
 _KIND_BADGES = {
     NoteKind.PRAISE: ":green-badge[Praise]",
@@ -83,6 +87,7 @@ def start_live_call(*, lead: User, agent_id: int, source: CallAudioSource, name:
     )
     # Loaded here, in the page's thread: the call's import runs in the runner's thread.
     offline, score, assigner, engine = transcriber(), auto_qa(), auto_assigner(), db_engine()
+    segments = segment_index()
     options = IngestOptions.from_settings(settings, agent_channel=source.agent_channel)
 
     def import_recording(path: Path, metadata: CallMetadata) -> FileOutcome:
@@ -96,6 +101,8 @@ def start_live_call(*, lead: User, agent_id: int, source: CallAudioSource, name:
             score=score,
             on_evaluated=assigner,
         )
+        # The call is searchable by meaning once stored (no page to report to: log it).
+        sync_segment_index(engine=engine, index=segments, warn=_log.warning)
         return summary.outcomes[0]
 
     with db_session() as session:

@@ -58,6 +58,26 @@ PAGES: dict[str, PageSpec] = {
         frozenset({Role.REVIEWER, Role.LEAD, Role.ADMIN}),
         "Quality",
     ),
+    "drivers": PageSpec(
+        "pages/drivers.py",
+        "What drives CSAT",
+        ":material/sentiment_satisfied:",
+        frozenset({Role.REVIEWER, Role.LEAD, Role.ADMIN}),
+        "Insights",
+    ),
+    "quality_dashboard": PageSpec(
+        "pages/quality_dashboard.py", "QA dashboard", ":material/monitoring:", _EVERYONE, "Insights"
+    ),
+    "search": PageSpec(
+        "pages/search.py", "Conversation search", ":material/search:", _EVERYONE, "Insights"
+    ),
+    "learning_dashboard": PageSpec(
+        "pages/learning_dashboard.py",
+        "Learning dashboard",
+        ":material/insights:",
+        _EVERYONE,
+        "Insights",
+    ),
     "upload": PageSpec(
         "pages/upload.py",
         "Upload calls",
@@ -95,6 +115,9 @@ PAGES: dict[str, PageSpec] = {
     ),
     "users": PageSpec(
         "pages/users.py", "Users & teams", ":material/group:", frozenset({Role.ADMIN}), "Admin"
+    ),
+    "targets": PageSpec(
+        "pages/targets.py", "KPI targets", ":material/flag:", frozenset({Role.ADMIN}), "Admin"
     ),
     "audit": PageSpec(
         "pages/audit.py", "Audit trail", ":material/history:", frozenset({Role.ADMIN}), "Admin"

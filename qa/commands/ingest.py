@@ -14,7 +14,8 @@ from core.config import ConfigError, Settings, get_settings
 from core.db import DatabaseUnavailable, create_db_engine, migrate
 from core.errors import InvalidInput
 from core.models import User, utcnow
-from core.progress import ProgressBar
+from core.progress import ProgressBar, progress_callback
+from index.segment_index import open_segment_index, sync_segment_index
 from qa.ingest import FileOutcome, IngestOptions, collect_audio_files, ingest, read_metadata_csv
 from qa.pipeline import build_pipeline
 from qa.scorecard import ScorecardError, load_scorecard
@@ -96,11 +97,15 @@ def _run(args: argparse.Namespace, settings: Settings, engine: Engine) -> int:
     bar = ProgressBar(len(files), unit="files")
     minutes = 0.0
 
+    segments = open_segment_index(settings=settings)
+
     def progress(outcome: FileOutcome, done: int, _total: int) -> None:
         nonlocal minutes
         minutes += outcome.audio_seconds / 60
         note = outcome.error if outcome.status in ("failed", "busy") else outcome.status
         bar.update(done, f"{minutes:.1f} audio min  {outcome.path.name}: {note}")
+        if outcome.status == "imported":  # searchable as soon as it is stored
+            sync_segment_index(engine=engine, index=segments, warn=warn)
 
     def warn(message: str) -> None:
         print(f"warning: {message}", file=sys.stderr)
@@ -139,6 +144,12 @@ def _run(args: argparse.Namespace, settings: Settings, engine: Engine) -> int:
             on_evaluated=pipeline.on_evaluated,
             progress=progress,
         )
+    sync_segment_index(
+        engine=engine,
+        index=segments,
+        warn=warn,
+        on_progress=progress_callback("segments indexed for search"),
+    )
     if args.json:
         print(json.dumps(summary.to_dict()))
     else:

@@ -92,3 +92,28 @@ def test_an_agents_home_shows_lessons_reviews_streak_and_scores(signed_in, sessi
     assert session.get(User, agent.id).reminders is False
     event = session.exec(select(AuditEvent)).one()
     assert event.after == {"reminders": False}
+
+
+def test_a_leads_home_lists_who_and_what_is_furthest_below_target(signed_in, session, people):
+    from analytics.targets import KPI, set_target
+    from tests.coaching.conftest import call_on, days_ago
+
+    call_on(session, people["a1"], days_ago(3), failed=["empathy", "closing", "greeting"])
+    call_on(session, people["a2"], days_ago(2), failed=["empathy"])
+    call_on(session, people["b1"], days_ago(2), failed=["verification"] * 1)  # team B's
+    for kpi, value in ((KPI.QA_SCORE, 85.0), (KPI.PASS_RATE, 0.8)):
+        set_target(session=session, actor=people["admin"], kpi=kpi, value=value, now=NOW)
+
+    page = texts(signed_in("lead").run())
+    assert "A1 Person: 70.0, 15.0 below 85.0 (1 calls)" in page
+    assert "A2 Person" not in page  # 90 is on target
+    assert "Empathy: 0%, 80 points below 80% (2 calls)" in page
+    assert "Verification" not in page  # only team B failed it
+    assert "Greeting: 50%, 30 points below 80% (2 calls)" in page
+
+
+def test_without_targets_the_lead_is_told_who_sets_them(signed_in, session, people):
+    from tests.coaching.conftest import call_on, days_ago
+
+    call_on(session, people["a1"], days_ago(3))
+    assert "an admin sets them on the KPI targets page" in texts(signed_in("lead").run())

@@ -5,7 +5,16 @@ from tests.pages.conftest import APP, texts
 from ui.navigation import menu_for
 
 MENU = {
-    Role.AGENT: ["home", "learn", "reviews", "calls", "disputes", "my_coaching"],
+    Role.AGENT: [
+        "home",
+        "learn",
+        "reviews",
+        "calls",
+        "disputes",
+        "search",
+        "learning_dashboard",
+        "my_coaching",
+    ],
     Role.REVIEWER: [
         "home",
         "calls",
@@ -13,6 +22,9 @@ MENU = {
         "disputes",
         "calibration",
         "accuracy",
+        "drivers",
+        "search",
+        "learning_dashboard",
         "upload",
         "monitor",
     ],
@@ -23,6 +35,9 @@ MENU = {
         "disputes",
         "calibration",
         "accuracy",
+        "drivers",
+        "search",
+        "learning_dashboard",
         "upload",
         "monitor",
         "coaching",
@@ -35,6 +50,9 @@ MENU = {
         "disputes",
         "calibration",
         "accuracy",
+        "drivers",
+        "search",
+        "learning_dashboard",
         "upload",
         "monitor",
         "coaching",

@@ -4,8 +4,11 @@ import json
 import shutil
 
 import pytest
+from sqlmodel import Session, select
 
 from core.config import get_settings
+from core.models import Segment
+from index.segment_index import open_segment_index
 from qa.__main__ import main
 from tests.qa.conftest import DEMO, reference
 
@@ -31,6 +34,10 @@ def test_ingesting_twice_imports_once_and_bad_files_fail_clearly(
     errors = {item["path"].rsplit("/", 1)[-1]: item["error"] for item in summary["failed"]}
     assert sorted(errors) == ["empty.wav", "notes.wav", "truncated.flac"]
     assert "cut off" in errors["truncated.flac"]
+    with Session(app_db) as session:
+        stored = sorted(session.exec(select(Segment.id)))
+    indexed = open_segment_index(settings=get_settings()).ids
+    assert stored and list(indexed) == stored  # searchable by meaning once imported
 
     main(["ingest", str(folder), "--metadata", str(metadata), "--json"])
     again = json.loads(capsys.readouterr().out.splitlines()[-1])

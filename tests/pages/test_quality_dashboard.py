@@ -1,0 +1,114 @@
+"""The QA dashboard on the real demo data: the figures it shows are the calls' own."""
+
+from __future__ import annotations
+
+import json
+
+import pyarrow as pa
+import pytest
+from sqlmodel import Session, select
+
+from analytics.facts import DashboardFilter, call_date_range, call_facts
+from analytics.quality import TEAM, mean_score, pass_rates, speech_profile, weekly_scores
+from analytics.reviewing import agreement_over_time, calibration_history
+from analytics.targets import KPI, KPIS, load_targets
+from core.config import get_settings
+from core.db import create_db_engine
+from core.models import User
+from tests.pages.conftest import sign_in, texts
+
+pytestmark = pytest.mark.model
+
+DEMO_PASSWORD = "callcoach-demo"
+LENA = "lena.brooks@example.com"
+
+
+def chart_values(at, index: int) -> list[dict]:
+    """The data rows of the index-th chart on the page: the values it draws. Streamlit sends a
+    chart's top-level data as an Arrow table beside the spec, and layer data inline."""
+    proto = at.get("vega_lite_chart")[index].proto
+    if proto.data.data:
+        return pa.ipc.open_stream(proto.data.data).read_all().to_pylist()
+    spec = json.loads(proto.spec)
+    return next(
+        layer["data"]["values"] for layer in spec["layer"] if "values" in layer.get("data", {})
+    )
+
+
+def _expected(email: str):
+    engine = create_db_engine(get_settings().sqlalchemy_url)
+    with Session(engine) as session:
+        viewer = session.exec(select(User).where(User.email == email)).one()
+        first, last = call_date_range(session=session, viewer=viewer)
+        filters = DashboardFilter(start=first, end=last, scorecard="default")
+        calls = call_facts(session=session, viewer=viewer, filters=filters)
+        extra = {}
+        if viewer.role != "agent":
+            extra["agreement"] = agreement_over_time(
+                session=session, viewer=viewer, filters=filters
+            )
+            extra["calibrations"] = calibration_history(
+                session=session, viewer=viewer, filters=filters
+            )
+        targets = load_targets(session=session)
+    engine.dispose()
+    return calls, targets, extra
+
+
+def test_the_lead_sees_the_demo_teams_real_figures_against_target(demo_app):
+    calls, targets, extra = _expected(LENA)
+    assert len(calls) == 16
+
+    at = sign_in(LENA, DEMO_PASSWORD).switch_page("pages/quality_dashboard.py").run(timeout=60)
+    assert not at.exception
+    page = texts(at)
+    score = mean_score(calls)
+    metrics = {m.label: m for m in at.metric}
+    assert metrics["QA score"].value == KPIS[KPI.QA_SCORE].show(score)
+    assert f"Mean over 16 scored calls. {targets.check(KPI.QA_SCORE, score).reading}." in (
+        metrics["QA score"].help
+    )
+    assert "No KPI targets set" not in page
+
+    weeks = {row["week"]: row for row in chart_values(at, 0)}
+    assert {w.week.isoformat(): round(w.mean_score, 1) for w in weekly_scores(calls)} == {
+        week: row["score"] for week, row in weeks.items()
+    }
+    assert len(weeks) >= 6  # the demo calls span seven weeks of October and November
+
+    cells = {(row["criterion"], row["agent"]): row["rate"] for row in chart_values(at, 1)}
+    team_empathy = next(
+        r for r in pass_rates(calls) if r.criterion_id == "empathy" and r.agent == TEAM
+    )
+    assert cells[("Empathy", TEAM)] == round(team_empathy.rate, 3)
+    assert 0 < team_empathy.rate < 1  # the demo has rude and dismissive calls
+
+    agreement = chart_values(at, 2)
+    assert sum(row["calls"] for row in agreement if row["criterion"] == "Empathy") == 6
+    assert {p.criterion_id for p in extra["agreement"]} >= {"empathy", "greeting"}
+
+    (calibration,) = extra["calibrations"]  # the finished demo session (the other is open)
+    assert f"Session #{calibration.calibration_id}" in page and "Empathy" in page
+
+    team_speech = speech_profile(TEAM, calls)
+    talk = metrics["Talk-to-listen"]
+    assert talk.value == KPIS[KPI.TALK_TO_LISTEN].show(team_speech.talk_to_listen)
+    downloads = at.get("download_button")
+    assert (
+        len(downloads) == 5
+    )  # one CSV per table: weeks, pass rates, agreement, calibration, speech
+
+
+def test_an_agent_sees_only_their_own_calls(demo_app):
+    calls, _targets, _extra = _expected("chloe.nguyen@example.com")
+    assert {c.agent_name for c in calls} == {"Chloe Nguyen"} and len(calls) == 3
+
+    at = sign_in("chloe.nguyen@example.com", DEMO_PASSWORD)
+    at = at.switch_page("pages/quality_dashboard.py").run(timeout=60)
+    assert not at.exception
+    assert "qa_dash_agent" not in [box.key for box in at.selectbox]  # no picking others
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["QA score"] == KPIS[KPI.QA_SCORE].show(mean_score(calls))
+    agents = {row["agent"] for row in chart_values(at, 1)}
+    assert agents == {"Chloe Nguyen"}
+    assert [t.label for t in at.tabs] == ["Scores", "Speech"]

@@ -1,0 +1,96 @@
+"""Widgets every dashboard shares: the team/agent/date/scorecard filter and CSV downloads."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Mapping, Sequence
+from datetime import date
+
+import streamlit as st
+
+from analytics.facts import DashboardFilter, call_date_range
+from core.models import Role, User
+from core.people import list_agents, list_teams
+from qa.autoqa import DEFAULT_SCORECARD
+from qa.scorecard import available_scorecards
+from ui.resources import db_session
+
+__all__ = ["csv_bytes", "dashboard_filters", "download_table"]
+
+_ALL = "All"
+
+
+def dashboard_filters(viewer: User, *, key: str) -> DashboardFilter:
+    """A row of filters (team, agent, date range, scorecard) and what was picked.
+
+    Agents only pick dates and a scorecard: their dashboards show their own calls. Leads pick
+    among their own team's agents; reviewers and admins among every team. The date range starts
+    as the span of the calls the viewer can see.
+    """
+    with db_session() as session:
+        span = call_date_range(session=session, viewer=viewer)
+        agents = [] if viewer.role == Role.AGENT else list_agents(session=session, viewer=viewer)
+        teams = list_teams(session=session)
+    if viewer.role == Role.LEAD:
+        teams = [team for team in teams if team.id == viewer.team_id]
+    scorecards = sorted(available_scorecards(), key=lambda name: name != DEFAULT_SCORECARD)
+
+    columns = st.columns(4 if viewer.role != Role.AGENT else 2)
+    team_id = agent_id = None
+    if viewer.role != Role.AGENT:
+        team_names = {team.id: team.name for team in teams}
+        team_id = columns[0].selectbox(
+            "Team",
+            [None, *team_names] if viewer.role != Role.LEAD else list(team_names),
+            format_func=lambda tid: team_names.get(tid, "All teams"),
+            key=f"{key}_team",
+        )
+        choices = {a.id: a.name for a in agents if team_id is None or a.team_id == team_id}
+        agent_id = columns[1].selectbox(
+            "Agent",
+            [None, *choices],
+            format_func=lambda aid: choices.get(aid, "All agents"),
+            key=f"{key}_agent",
+        )
+    today = date.today()
+    first, last = span or (today, today)
+    picked = columns[-2].date_input(
+        "Dates", value=(first, last), format="YYYY-MM-DD", key=f"{key}_dates"
+    )
+    start, end = (
+        (picked[0], picked[-1]) if isinstance(picked, Sequence) and picked else (first, last)
+    )
+    scorecard = columns[-1].selectbox("Scorecard", scorecards, key=f"{key}_scorecard")
+    return DashboardFilter(
+        team_id=team_id, agent_id=agent_id, start=start, end=end, scorecard=scorecard
+    )
+
+
+def csv_bytes(rows: Sequence[Mapping[str, object]]) -> bytes:
+    """The rows as CSV (UTF-8 with a byte-order mark, so spreadsheet apps read accents)."""
+    buffer = io.StringIO()
+    if rows:
+        writer = csv.DictWriter(buffer, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    return buffer.getvalue().encode("utf-8-sig")
+
+
+def download_table(
+    rows: Sequence[Mapping[str, object]], *, name: str, key: str, show: bool = False
+) -> None:
+    """A "Download CSV" button for a dashboard's table (`name`.csv); with `show`, the table too,
+    folded under the chart."""
+    if show:
+        with st.expander("Table"):
+            st.dataframe(list(rows), hide_index=True)
+    st.download_button(
+        "Download CSV",
+        data=csv_bytes(rows),
+        file_name=f"{name}.csv",
+        mime="text/csv",
+        key=key,
+        icon=":material/download:",
+        disabled=not rows,
+    )

@@ -1,0 +1,136 @@
+"""Conversation search for the pages: the segment index loaded once per process, syncing it with
+a progress bar, the search filters and the results."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from pathlib import Path
+
+import streamlit as st
+
+from analytics.facts import call_date_range
+from core.models import Role, Speaker, User
+from core.people import list_agents
+from index.conversation_search import RESULTS, SegmentFilter, SegmentHit
+from index.embedder import get_embedder
+from index.segment_index import SEGMENT_INDEX_FOLDER, SegmentIndex, SegmentIndexOptions
+from qa.scorecard import available_scorecards, load_scorecard
+from ui.dashboards import download_table
+from ui.resources import app_settings, db_session
+
+__all__ = ["index_new_segments", "search_filters", "search_results", "segment_index"]
+
+_ANY = "Any"
+
+
+@st.cache_resource(show_spinner="Loading the conversation search index...")
+def _segment_index(directory: str, model: str, options: SegmentIndexOptions) -> SegmentIndex:
+    # The arguments are what the index depends on: changing a setting opens another one.
+    return SegmentIndex(Path(directory), embedder=get_embedder(model), options=options)
+
+
+def segment_index() -> SegmentIndex:
+    """The segment index of this app process (settings DATA_DIR, EMBEDDING_MODEL, SEGMENT_*)."""
+    settings = app_settings()
+    return _segment_index(
+        str(settings.index_dir / SEGMENT_INDEX_FOLDER),
+        settings.embedding_model,
+        SegmentIndexOptions.from_settings(settings),
+    )
+
+
+def index_new_segments(index: SegmentIndex) -> None:
+    """Embed the calls' segments the index lacks, with a progress bar while it takes long (a
+    failure is shown as a warning: the calls are stored, the next sync indexes them)."""
+    bar = None
+
+    def progress(done: int, total: int) -> None:
+        nonlocal bar
+        bar = bar or st.progress(0.0)
+        bar.progress(done / total, text=f"Indexing transcripts for search: {done} of {total}")
+
+    try:
+        with st.spinner("Indexing the new transcripts for search..."), db_session() as session:
+            index.sync(session=session, on_progress=progress)
+    except OSError as exc:
+        st.warning(f"The transcripts could not be indexed for search yet: {exc}")
+    if bar is not None:
+        bar.empty()
+
+
+def _criteria() -> dict[str, str]:
+    """Every criterion id of the scorecards, with its title."""
+    titles: dict[str, str] = {}
+    for name in available_scorecards():
+        for criterion in load_scorecard(name).criteria:
+            titles.setdefault(criterion.id, criterion.title)
+    return titles
+
+
+def search_filters(viewer: User, *, key: str) -> SegmentFilter:
+    """The filters row: agent (not for agents), dates, speaker, criterion and its result."""
+    with db_session() as session:
+        span = call_date_range(session=session, viewer=viewer)
+        agents = [] if viewer.role == Role.AGENT else list_agents(session=session, viewer=viewer)
+    agent_id = None
+    if viewer.role != Role.AGENT:
+        names = {agent.id: agent.name for agent in agents}
+        agent_id = st.selectbox(
+            "Agent",
+            [None, *names],
+            format_func=lambda aid: names.get(aid, "All agents"),
+            key=f"{key}_agent",
+        )
+    first, last = span or (date.today(), date.today())
+    dates, speaker_column = st.columns(2)
+    picked = dates.date_input("Dates", value=(first, last), format="YYYY-MM-DD", key=f"{key}_dates")
+    start, end = (
+        (picked[0], picked[-1]) if isinstance(picked, Sequence) and picked else (first, last)
+    )
+    speaker = speaker_column.selectbox(
+        "Speaker",
+        [None, Speaker.AGENT, Speaker.CUSTOMER],
+        format_func=lambda s: "Anyone" if s is None else s.value.title(),
+        key=f"{key}_speaker",
+    )
+    criteria = _criteria()
+    criterion_column, result_column = st.columns(2)
+    criterion = criterion_column.selectbox(
+        "Criterion",
+        [None, *criteria],
+        format_func=lambda c: "Any criterion" if c is None else criteria[c],
+        key=f"{key}_criterion",
+    )
+    result = result_column.selectbox(
+        "Result", RESULTS, disabled=criterion is None, key=f"{key}_result"
+    )
+    return SegmentFilter(
+        agent_id=agent_id,
+        start=start,
+        end=end,
+        speaker=speaker,
+        criterion_id=criterion,
+        criterion_result=result if criterion else None,
+    )
+
+
+def search_results(hits: list[SegmentHit], *, key: str) -> None:
+    """Each hit with who said it when, and a link playing the call from that line; the
+    table of them as CSV."""
+    if not hits:
+        st.info("No lines match. Try other words, or widen the filters.")
+        return
+    st.caption(f"{len(hits)} lines found.")
+    for hit in hits:
+        with st.container(border=True):
+            at = hit.to_row()["at"]
+            st.markdown(f"**{hit.speaker.title()}** · {hit.text}")
+            st.caption(f"{hit.agent_name} · {hit.call_date:%d %b %Y %H:%M} · call #{hit.call_id}")
+            st.page_link(
+                "pages/calls.py",
+                label=f"Open call #{hit.call_id} at {at}",
+                icon=":material/play_arrow:",
+                query_params=hit.link_params,
+            )
+    download_table([hit.to_row() for hit in hits], name="conversation-search", key=f"{key}_csv")
