@@ -10,18 +10,27 @@ from analytics.facts import (
     scoped_filter,
     week_start,
 )
+from analytics.impact import CriterionImpact, SkillPerformance, criterion_impact, skill_performance
+from analytics.learning import AgentLearning, LearningTotals, agent_learning
 
 __all__ = [
+    "AgentLearning",
     "CallFacts",
+    "CriterionImpact",
     "DashboardFilter",
     "Driver",
     "DriverOptions",
     "DriverReport",
+    "LearningTotals",
     "LeftOut",
+    "SkillPerformance",
+    "agent_learning",
     "call_date_range",
     "call_facts",
+    "criterion_impact",
     "csat_drivers",
     "filter_condition",
     "scoped_filter",
+    "skill_performance",
     "week_start",
 ]

@@ -23,6 +23,12 @@ class DriverOptions:
     """Calls with a CSAT needed before anything is estimated. With fewer, one customer's score
     is more than 5% of the data, and percentile bootstrap intervals from so few calls come out
     narrower than they should (they under-cover in small samples): the page would show noise."""
+    first_look_calls: int = 12
+    """From this many calls with a CSAT up to `min_calls`, each candidate is estimated on its
+    own, one driver per fit (which the ten-calls-a-driver rule allows), and the report says it
+    is a first look: effects not adjusted for each other, intervals from few calls. Below it,
+    nothing is estimated. Twelve calls keep at least five on each side of a criterion possible
+    with two to spare."""
     calls_per_driver: int = 10
     """Calls with a CSAT per driver estimated at once: the usual rule of thumb of about ten
     observations per effect in a regression (Harrell, *Regression Modeling Strategies*, 4.4);
@@ -48,7 +54,7 @@ class DriverOptions:
     resamples: int = 1000
     """Bootstrap resamples of the calls for the intervals: about 1000 are needed for stable
     2.5% and 97.5% percentiles (Efron & Tibshirani, *An Introduction to the Bootstrap*, 19.3);
-    a thousand ridge fits take about a second."""
+    a thousand ridge fits take one to two seconds on two shared cores."""
     confidence: float = 0.95
     """Coverage of the intervals."""
     readable_half_width: float = 0.5
@@ -125,6 +131,8 @@ class DriverReport:
     """Calls with a CSAT still needed before anything is estimated."""
     limits: tuple[str, ...] = ()
     """What the figures cannot say, in plain words, left-out candidates included."""
+    first_look: bool = False
+    """Too few calls to estimate the drivers together: each was estimated on its own."""
     options: DriverOptions = field(default_factory=DriverOptions)
 
 
@@ -229,6 +237,9 @@ def csat_drivers(
             more_calls_needed=options.min_calls,
         )
     candidates, left_out = _candidates(rated, options)
+    scores = np.array([call.csat for call in rated], dtype=float)
+    if options.first_look_calls <= n < options.min_calls and candidates and np.ptp(scores) > 0:
+        return _first_look(rated, len(calls) - n, candidates, left_out, report, options, seed)
     if n < options.min_calls:
         needed = options.min_calls - n
         waiting = [c.name for c in candidates]
@@ -249,7 +260,6 @@ def csat_drivers(
             more_calls_needed=needed,
             limits=tuple(limits),
         )
-    scores = np.array([call.csat for call in rated], dtype=float)
     if np.ptp(scores) == 0:
         return DriverReport(
             **report,
@@ -289,6 +299,40 @@ def csat_drivers(
     )
 
 
+def _first_look(
+    rated: Sequence[CallFacts],
+    without_csat: int,
+    candidates: Sequence[_Candidate],
+    left_out: list[LeftOut],
+    report: dict,
+    options: DriverOptions,
+    seed: int,
+) -> DriverReport:
+    """Each candidate estimated on its own, for a selection with too few calls to estimate
+    them together; the limits lead with what that means."""
+    n = len(rated)
+    scores = np.array([call.csat for call in rated], dtype=float)
+    drivers = [_fit([candidate], scores, options, seed)[0][0] for candidate in candidates]
+    needed = options.min_calls - n
+    together = max(options.min_calls, len(candidates) * options.calls_per_driver)
+    limits = [
+        f"A first look: {n} calls with a CSAT are too few to estimate the drivers together, "
+        f"so each one here is estimated on its own. Its effect is not adjusted for the others: "
+        "when the same calls fail several criteria, each of those criteria gets the credit for "
+        f"all of them. {needed} more calls with a CSAT start the joint estimate; about "
+        f"{together - n} more would let every candidate into it.",
+        *_limits(rated, without_csat, drivers, [], options),
+    ]
+    return DriverReport(
+        **report,
+        drivers=tuple(sorted(drivers, key=lambda d: -abs(d.effect))),
+        left_out=tuple(left_out),
+        more_calls_needed=needed,
+        limits=tuple(limits + _left_out_lines(left_out)),
+        first_look=True,
+    )
+
+
 def _candidates(
     rated: Sequence[CallFacts], options: DriverOptions
 ) -> tuple[list[_Candidate], list[LeftOut]]:
@@ -302,14 +346,15 @@ def _candidates(
         results = [call.results.get(criterion_id, "na") for call in rated]
         failed = results.count("fail")
         passed = results.count("pass")
+        needed = f"fewer than the {options.min_group} needed"
         if failed == 0:
-            reason = "every call passed it" if passed == n else "no call failed it (n/a aside)"
+            reason = "every call passed" if passed == n else "no call failed (the rest were n/a)"
         elif failed == n:
-            reason = "every call failed it"
+            reason = "every call failed"
         elif failed < options.min_group:
-            reason = f"only {failed} of {n} calls failed it; it needs {options.min_group}"
+            reason = f"only {failed} of {n} calls failed, {needed}"
         elif n - failed < options.min_group:
-            reason = f"only {n - failed} of {n} calls did not fail it; it needs {options.min_group}"
+            reason = f"only {n - failed} of {n} calls did not fail, {needed}"
         else:
             values = np.array([result == "fail" for result in results], dtype=float)
             candidates.append(

@@ -19,6 +19,7 @@ __all__ = [
     "DashboardFilter",
     "call_date_range",
     "call_facts",
+    "default_filter",
     "filter_condition",
     "scoped_filter",
     "week_start",
@@ -160,3 +161,17 @@ def call_date_range(*, session: Session, viewer: User) -> tuple[date, date] | No
         return None
     as_utc = [moment if moment.tzinfo else moment.replace(tzinfo=UTC) for moment in (low, high)]
     return as_utc[0].astimezone(UTC).date(), as_utc[1].astimezone(UTC).date()
+
+
+@audit_refusals
+def default_filter(
+    *, session: Session, viewer: User, today: date, scorecard: str | None = "default"
+) -> DashboardFilter:
+    """What the dashboards show before anything is picked: the viewer's team (a lead's) and
+    every day from their first call to today, so lessons and reviews since the newest call
+    count too."""
+    span = call_date_range(session=session, viewer=viewer)
+    first = span[0] if span else today
+    last = max(span[1], today) if span else today
+    team_id = viewer.team_id if viewer.role == Role.LEAD else None
+    return DashboardFilter(team_id=team_id, start=first, end=last, scorecard=scorecard)

@@ -1,5 +1,4 @@
-"""Learning to performance: skill mastery against the QA criteria that point to each skill, and
-each criterion's pass rate before and after agents completed lessons for it."""
+"""Learning to performance: mastery against pass rates, and pass rates before and after lessons."""
 
 from __future__ import annotations
 

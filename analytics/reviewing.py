@@ -36,7 +36,7 @@ class Period(StrEnum):
 @dataclass(frozen=True)
 class AgreementPoint:
     period: date
-    """The first day of the week (Monday) or month."""
+    """The first day of the week (Monday) or month the calls were made in."""
     criterion_id: str
     calls: int
     agreed: int
@@ -100,8 +100,9 @@ def agreement_over_time(
     filters: DashboardFilter,
     period: Period = Period.MONTH,
 ) -> list[AgreementPoint]:
-    """Per period (of the review) and criterion, how many reviewed calls auto-QA and the
-    reviewer agreed on, over the reviewed calls in the filter (criteria both scored).
+    """Per period (of the call, like every dashboard filter) and criterion, how many reviewed
+    calls auto-QA and the reviewer agreed on, over the reviewed calls in the filter (criteria
+    both scored).
 
     Raises:
         NotAllowed: the viewer is an agent.
@@ -114,7 +115,7 @@ def agreement_over_time(
         where=filter_condition(viewer, filters),
     )
     for item in reviewed:
-        start = _period_start(item.reviewed_at, period)
+        start = _period_start(item.call.started_at or item.call.created_at, period)
         for criterion_id, human in item.human.items():
             if criterion_id in item.auto:
                 tally = counts[(start, criterion_id)]

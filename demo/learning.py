@@ -1,5 +1,4 @@
-"""Demo learning history: agents do (or leave) the lessons their calls brought them, between
-their calls, and answer their review cards on the days after."""
+"""Demo learning history: agents do (or leave) their lessons between calls, and review after."""
 
 from __future__ import annotations
 

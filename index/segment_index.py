@@ -10,6 +10,7 @@ import json
 import logging
 import math
 import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -150,6 +151,18 @@ def _empty(version: int = 0) -> _Snapshot:
     return _Snapshot(version=version, parts=(), ids=np.zeros(0, np.int64))
 
 
+def _next_version(current: int) -> int:
+    # A clock in milliseconds, never repeating a version: a process holding version n must not
+    # mistake a rebuilt index (after a corrupt manifest, counted up again from 0) for its own.
+    return max(current + 1, time.time_ns() // 1_000_000)
+
+
+def _database_identity(session: Session) -> str:
+    """What the manifest records of the database its segment ids belong to (no password)."""
+    url = session.get_bind().url.render_as_string(hide_password=True)
+    return hashlib.sha256(url.encode()).hexdigest()[:16]
+
+
 def _flat_over(parts: tuple[_Part, ...], dimension: int):
     import faiss
 
@@ -231,6 +244,8 @@ class SegmentIndex:
         self.embedder = embedder
         self.options = options
         self._snapshot: _Snapshot | None = None  # loaded on first use
+        self._database: str | None = None  # the database the loaded index was made from
+        self._writing_for: str | None = None  # the database the running sync reads
         self._lock = threading.RLock()
 
     # Reading the index
@@ -294,23 +309,25 @@ class SegmentIndex:
                 exc,
             )
             self._snapshot = _empty(self._snapshot.version if self._snapshot else 0)
+            self._database = None
             return
         if manifest is None:
             if self._snapshot is None:
                 log.info("There is no segment index in %s yet; the next sync builds it.", where)
-            self._snapshot = _empty()
+            self._snapshot, self._database = _empty(), None
             return
         if self._snapshot is not None and manifest.get("version") == self._snapshot.version:
             return
         try:
             self._snapshot = self._load(manifest)
+            self._database = manifest.get("database")
         except StoreError as exc:
             log.warning(
                 "The segment index in %s is corrupt (%s); rebuilding it from the database.",
                 where,
                 exc,
             )
-            self._snapshot = _empty(int(manifest.get("version") or 0))
+            self._snapshot, self._database = _empty(), None
 
     def _load(self, manifest: dict) -> _Snapshot:
         dimension = self.embedder.dimension
@@ -463,11 +480,15 @@ class SegmentIndex:
         Raises:
             OSError: the index folder cannot be written.
         """
+        source = _database_identity(session)
         count, total = session.exec(
             select(func.count(col(Segment.id)), func.coalesce(func.sum(col(Segment.id)), 0))
         ).one()
         self.refresh()
-        if (int(count), int(total)) == self._current().fingerprint:
+        if (int(count), int(total)) == self._current().fingerprint and self._database in (
+            None,
+            source,
+        ):
             return self._report(0, 0, 0)
         database_ids = np.fromiter(session.exec(select(Segment.id)), dtype=np.int64)
         database_ids.sort()
@@ -475,6 +496,16 @@ class SegmentIndex:
         while True:
             with self._locked(exclusive=True):
                 self._refresh_locked()
+                self._writing_for = source
+                if self._database not in (None, source):
+                    # Segment ids of another database (DATABASE_URL changed, same DATA_DIR)
+                    # name other lines: nothing in this index can be trusted.
+                    log.warning(
+                        "The segment index in %s was made from another database; rebuilding "
+                        "it from the database now in use.",
+                        self.directory,
+                    )
+                    self._publish(_empty(_next_version(self._snapshot.version)))
                 missing = np.setdiff1d(database_ids, self._snapshot.ids, assume_unique=True)
                 if to_embed is None:
                     to_embed = len(missing)
@@ -523,7 +554,7 @@ class SegmentIndex:
         order = np.argsort(ids)
         ids, vectors = ids[order], np.ascontiguousarray(vectors[order], dtype=np.float32)
         snapshot = self._snapshot
-        version = snapshot.version + 1
+        version = _next_version(snapshot.version)
         part = self._write_part(f"part-{version}.npz", ids, vectors)
         parts = (*snapshot.parts, part)
         if snapshot.flat is None:
@@ -566,7 +597,7 @@ class SegmentIndex:
         ids = np.concatenate([p.ids for p in rest])
         order = np.argsort(ids)
         vectors = np.ascontiguousarray(np.concatenate([p.vectors for p in rest])[order])
-        version = snapshot.version + 1
+        version = _next_version(snapshot.version)
         merged = self._write_part(f"part-{version}.npz", ids[order], vectors)
         self._publish(
             _Snapshot(
@@ -594,7 +625,7 @@ class SegmentIndex:
             keep = np.ones(len(ids), bool) if drop is None else ~np.isin(ids, drop)
             order = np.argsort(ids[keep], kind="stable")
             ids, vectors = ids[keep][order], np.ascontiguousarray(vectors[keep][order])
-        version = snapshot.version + 1
+        version = _next_version(snapshot.version)
         part = self._write_part(f"part-{version}.npz", ids, vectors)
         ivf, ivf_file = None, None
         if len(ids) >= options.exact_max_vectors:
@@ -631,6 +662,7 @@ class SegmentIndex:
             "model": self.embedder.identity,
             "dimension": self.embedder.dimension,
             "version": snapshot.version,
+            "database": self._writing_for,
             "kind": snapshot.kind,
             "parts": [part.to_json() for part in snapshot.parts],
             "ivf": (
@@ -640,7 +672,7 @@ class SegmentIndex:
             ),
         }
         write_atomically(self.directory / _MANIFEST, json.dumps(manifest, indent=1).encode())
-        self._snapshot = snapshot
+        self._snapshot, self._database = snapshot, self._writing_for
         used = {part.file for part in snapshot.parts} | {_MANIFEST, _LOCK}
         if snapshot.ivf_file:
             used.add(snapshot.ivf_file[0])

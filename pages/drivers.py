@@ -35,6 +35,12 @@ if report.message:
     st.info(report.message)
 else:
     st.subheader("Drivers, largest effect first")
+    if report.first_look:
+        st.warning(
+            f"A first look at {report.calls} calls: each driver is estimated on its own, not "
+            f"adjusted for the others. {report.more_calls_needed} more calls with a CSAT start "
+            "the joint estimate. Read the intervals, and the limits below."
+        )
     confidence = report.options.confidence
     st.altair_chart(effects_chart(report.drivers, confidence=confidence), width="stretch")
     st.markdown("\n".join(f"- {driver.reading}" for driver in report.drivers))

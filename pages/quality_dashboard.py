@@ -69,8 +69,8 @@ with tabs["Scores"]:
 if reviewers_view:
     with tabs["Auto-QA vs reviewers"]:
         st.caption(
-            "Per month of review: the share of reviewed calls where auto-QA gave the "
-            "reviewer's result, criterion by criterion (point size: reviewed calls)."
+            "Per month of the calls: on how many reviewed calls auto-QA gave the reviewer's "
+            "result, criterion by criterion (agreed/reviewed)."
         )
         if agreement:
             st.altair_chart(charts.agreement_trend_chart(agreement, titles), width="stretch")

@@ -21,7 +21,7 @@ from typing import Any
 import pytest
 from sqlmodel import Session, select
 
-from analytics.facts import DashboardFilter, call_date_range, call_facts
+from analytics.facts import DashboardFilter, call_date_range, call_facts, default_filter
 from analytics.learning import agent_learning
 from analytics.reviewing import agreement_over_time, calibration_history
 from analytics.targets import KPI, clear_target, set_target
@@ -910,6 +910,14 @@ FILTERED = [
         pick=lambda reviewed: reviewed.call.id,
     ),
     Filtered(call_date_range, "gone", "every call's dates", lambda w: {}, lambda w: set(), pick=id),
+    Filtered(
+        default_filter,
+        "lead_b",
+        "a dashboard's team",
+        lambda w: {"today": NOW.date()},
+        lambda w: {w.people["lead_b"].team_id},
+        pick=lambda filters: filters.team_id,
+    ),
     Filtered(list_calls, "a1", "every call", lambda w: {}, lambda w: {w.calls["a1"].id}),
     Filtered(list_calls, "lead_b", "every call", lambda w: {}, lambda w: {w.calls["b1"].id}),
     Filtered(

@@ -87,34 +87,34 @@ def pass_rate_heatmap(rates: Sequence[PassRate], titles: Mapping[str, str]) -> a
     return (cells + labels).properties(height=28 * len({d["criterion"] for d in data}) + 40)
 
 
-def agreement_trend_chart(points: Sequence[AgreementPoint], titles: Mapping[str, str]) -> alt.Chart:
-    """Per criterion, the share of reviewed calls on which auto-QA gave the reviewer's
-    result, per period (point size: reviewed calls)."""
+def agreement_trend_chart(
+    points: Sequence[AgreementPoint], titles: Mapping[str, str]
+) -> alt.LayerChart:
+    """Criteria down, months across: each cell the share of the month's reviewed calls on which
+    auto-QA gave the reviewer's result, labelled "agreed/reviewed"."""
     data = [
         {
-            "period": p.period.isoformat(),
+            "month": f"{p.period:%Y-%m}",
             "criterion": titles.get(p.criterion_id, p.criterion_id.replace("_", " ")),
             "agreement": round(p.agreement, 3),
             "calls": p.calls,
+            "label": f"{p.agreed}/{p.calls}",
         }
         for p in points
     ]
-    return (
-        alt.Chart(alt.Data(values=data), height=260)
-        .mark_line(point=True)
-        .encode(
-            x=alt.X("period:T", title=None, axis=alt.Axis(format="%b %Y")),
-            y=alt.Y("agreement:Q", scale=alt.Scale(domain=[0, 1]), axis=alt.Axis(format=".0%")),
-            color=alt.Color("criterion:N", title="criterion"),
-            size=alt.Size("calls:Q", legend=None),
-            tooltip=[
-                "criterion:N",
-                alt.Tooltip("period:T", format="%b %Y"),
-                alt.Tooltip("agreement:Q", format=".0%"),
-                "calls:Q",
-            ],
-        )
+    base = alt.Chart(alt.Data(values=data)).encode(
+        x=alt.X("month:O", title="month of the calls"), y=alt.Y("criterion:N", title=None)
     )
+    cells = base.mark_rect().encode(
+        color=alt.Color(
+            "agreement:Q",
+            scale=alt.Scale(domain=[0, 0.5, 1], range=["#d1242f", "#f2cc60", "#2da44e"]),
+            legend=alt.Legend(format=".0%", title="agreement"),
+        ),
+        tooltip=["criterion:N", "month:O", alt.Tooltip("agreement:Q", format=".0%"), "calls:Q"],
+    )
+    labels = base.mark_text(fontSize=11).encode(text="label:N")
+    return (cells + labels).properties(height=28 * len({d["criterion"] for d in data}) + 40)
 
 
 def calibration_chart(outcomes: Sequence[CalibrationOutcome]) -> alt.Chart:
@@ -166,8 +166,8 @@ def speech_chart(
         if p.agent != TEAM and (v := getattr(p, field)) is not None
     ]
     bars = (
-        alt.Chart(alt.Data(values=data), height=30 * max(len(data), 1) + 40)
-        .mark_bar(color=_BLUE, opacity=0.8)
+        alt.Chart(alt.Data(values=data), height=34 * max(len(data), 1) + 20)
+        .mark_bar(color=_BLUE, opacity=0.8, size=20)
         .encode(
             y=alt.Y("agent:N", title=None, sort=None),
             x=alt.X("value:Q", title=title),

@@ -9,7 +9,7 @@ from datetime import date
 
 import streamlit as st
 
-from analytics.facts import DashboardFilter, call_date_range
+from analytics.facts import DashboardFilter, default_filter
 from core.models import Role, User
 from core.people import list_agents, list_teams
 from qa.autoqa import DEFAULT_SCORECARD
@@ -26,17 +26,19 @@ def dashboard_filters(viewer: User, *, key: str) -> DashboardFilter:
 
     Agents only pick dates and a scorecard: their dashboards show their own calls. Leads pick
     among their own team's agents; reviewers and admins among every team. The date range starts
-    as the span of the calls the viewer can see.
+    from the viewer's first call and runs to today (`analytics.facts.default_filter`).
     """
+    today = date.today()
     with db_session() as session:
-        span = call_date_range(session=session, viewer=viewer)
+        default = default_filter(session=session, viewer=viewer, today=today)
         agents = [] if viewer.role == Role.AGENT else list_agents(session=session, viewer=viewer)
         teams = list_teams(session=session)
     if viewer.role == Role.LEAD:
         teams = [team for team in teams if team.id == viewer.team_id]
     scorecards = sorted(available_scorecards(), key=lambda name: name != DEFAULT_SCORECARD)
 
-    columns = st.columns(4 if viewer.role != Role.AGENT else 2)
+    # The date range needs the widest box to show both dates.
+    columns = st.columns([1.2, 1.2, 1.7, 0.9] if viewer.role != Role.AGENT else [2, 1])
     team_id = agent_id = None
     if viewer.role != Role.AGENT:
         team_names = {team.id: team.name for team in teams}
@@ -53,8 +55,7 @@ def dashboard_filters(viewer: User, *, key: str) -> DashboardFilter:
             format_func=lambda aid: choices.get(aid, "All agents"),
             key=f"{key}_agent",
         )
-    today = date.today()
-    first, last = span or (today, today)
+    first, last = default.start, default.end
     picked = columns[-2].date_input(
         "Dates", value=(first, last), format="YYYY-MM-DD", key=f"{key}_dates"
     )

@@ -1,5 +1,4 @@
-"""Altair charts of the learning dashboard: lessons and streaks per agent, mastery per skill,
-mastery against pass rate, and pass rates before and after lessons."""
+"""Altair charts of the learning dashboard: lessons, streaks, mastery, before and after lessons."""
 
 from __future__ import annotations
 

@@ -58,18 +58,8 @@ PAGES: dict[str, PageSpec] = {
         frozenset({Role.REVIEWER, Role.LEAD, Role.ADMIN}),
         "Quality",
     ),
-    "drivers": PageSpec(
-        "pages/drivers.py",
-        "What drives CSAT",
-        ":material/sentiment_satisfied:",
-        frozenset({Role.REVIEWER, Role.LEAD, Role.ADMIN}),
-        "Insights",
-    ),
     "quality_dashboard": PageSpec(
         "pages/quality_dashboard.py", "QA dashboard", ":material/monitoring:", _EVERYONE, "Insights"
-    ),
-    "search": PageSpec(
-        "pages/search.py", "Conversation search", ":material/search:", _EVERYONE, "Insights"
     ),
     "learning_dashboard": PageSpec(
         "pages/learning_dashboard.py",
@@ -77,6 +67,16 @@ PAGES: dict[str, PageSpec] = {
         ":material/insights:",
         _EVERYONE,
         "Insights",
+    ),
+    "drivers": PageSpec(
+        "pages/drivers.py",
+        "What drives CSAT",
+        ":material/sentiment_satisfied:",
+        frozenset({Role.REVIEWER, Role.LEAD, Role.ADMIN}),
+        "Insights",
+    ),
+    "search": PageSpec(
+        "pages/search.py", "Conversation search", ":material/search:", _EVERYONE, "Insights"
     ),
     "upload": PageSpec(
         "pages/upload.py",

@@ -5,7 +5,7 @@ from datetime import UTC, datetime
 import numpy as np
 import pytest
 
-from analytics.drivers import DriverOptions, LeftOut, csat_drivers
+from analytics.drivers import DriverOptions, DriverReport, LeftOut, csat_drivers
 from analytics.facts import CallFacts
 from tests.qa.conftest import DEFAULT_CRITERIA
 
@@ -64,8 +64,14 @@ def by_key(report):
     return {driver.key: driver for driver in report.drivers}
 
 
-def test_a_planted_effect_is_recovered_with_its_sign_and_an_interval_covering_it():
-    report = csat_drivers(synthetic_calls(200), seed=0)
+@pytest.fixture(scope="module")
+def planted() -> DriverReport:
+    """The analysis, with the default options, of 200 calls with planted effects."""
+    return csat_drivers(synthetic_calls(200), seed=0)
+
+
+def test_a_planted_effect_is_recovered_with_its_sign_and_an_interval_covering_it(planted):
+    report = planted
 
     assert report.message is None and report.calls == 200
     drivers = by_key(report)
@@ -86,9 +92,8 @@ def test_a_planted_effect_is_recovered_with_its_sign_and_an_interval_covering_it
     assert silence.reading.startswith("Every 10 s more of silence goes with 0.2 lower CSAT")
 
 
-def test_a_driver_whose_interval_spans_zero_reads_as_no_clear_effect():
-    report = csat_drivers(synthetic_calls(200), seed=0)
-    closing = by_key(report)["criterion:closing"]
+def test_a_driver_whose_interval_spans_zero_reads_as_no_clear_effect(planted):
+    closing = by_key(planted)["criterion:closing"]
 
     assert closing.low < 0 < closing.high and not closing.clear
     assert closing.reading.startswith("No clear effect yet of failing Closing:")
@@ -104,13 +109,13 @@ def test_the_report_states_its_limits():
     assert "associations, not causes" in limits
     assert "a reviewer's on 50 calls, auto-QA's on 150" in limits
     assert "200 bootstrap resamples" in limits and "12 drivers read at once" in limits
-    assert "Greeting: every call passed it." in limits
+    assert "Greeting: every call passed." in limits
 
 
 def test_a_criterion_no_call_failed_is_left_out_with_the_reason():
     report = csat_drivers(synthetic_calls(200), options=FAST)
 
-    assert LeftOut("Greeting", "every call passed it") in report.left_out
+    assert LeftOut("Greeting", "every call passed") in report.left_out
     assert "criterion:greeting" not in by_key(report)
 
 
@@ -122,18 +127,38 @@ def test_a_criterion_failed_on_too_few_calls_is_left_out():
     ]
     report = csat_drivers(calls, options=FAST)
 
-    assert LeftOut("Empathy", "only 4 of 40 calls failed it; it needs 5") in report.left_out
+    empathy = LeftOut("Empathy", "only 4 of 40 calls failed, fewer than the 5 needed")
+    assert empathy in report.left_out
 
 
 def test_too_few_calls_says_how_many_more_instead_of_estimating():
-    rated = synthetic_calls(17)
+    rated = synthetic_calls(11)
     unrated = [replace(c, call_id=100 + c.call_id, csat=None) for c in synthetic_calls(5)]
 
     report = csat_drivers(rated + unrated, options=FAST)
 
-    assert report.drivers == () and report.more_calls_needed == 3
-    assert report.calls == 17 and report.without_csat == 5
-    assert report.message.startswith("Needs 3 more calls with a CSAT: the analysis starts at 20")
+    assert report.drivers == () and report.more_calls_needed == 9
+    assert report.calls == 11 and report.without_csat == 5
+    assert report.message.startswith("Needs 9 more calls with a CSAT: the analysis starts at 20")
+
+
+def test_between_a_first_look_and_the_joint_model_each_driver_is_estimated_alone():
+    calls = synthetic_calls(16, seed=6, empathy_cost=2.0, fail_rate=0.4, noise=0.3)
+
+    report = csat_drivers(calls, options=FAST)
+
+    assert report.first_look and report.message is None and report.more_calls_needed == 4
+    assert report.limits[0].startswith("A first look: 16 calls with a CSAT are too few")
+    assert "4 more calls with a CSAT start the joint estimate" in report.limits[0]
+    empathy = by_key(report)["criterion:empathy"]
+    assert empathy.calls == 16 and empathy.failed == 6 and empathy.high < 0  # clearly lower
+    assert empathy.low < -2.0 < empathy.high
+    alone = csat_drivers(
+        [replace(c, results={"empathy": c.results["empathy"]}, metrics=None) for c in calls],
+        options=FAST,
+    )
+    assert by_key(alone)["criterion:empathy"].effect == empathy.effect  # nothing adjusted for
+    assert abs(report.drivers[0].effect) >= abs(report.drivers[-1].effect)
 
 
 def test_more_candidates_than_the_calls_carry_wait_for_more_calls():
@@ -191,8 +216,9 @@ def test_drivers_that_fail_together_are_named_in_the_limits():
 def test_the_same_seed_gives_the_same_report_and_another_seed_other_intervals():
     calls = synthetic_calls(60)
 
-    first, again = csat_drivers(calls, seed=7), csat_drivers(calls, seed=7)
-    other = csat_drivers(calls, seed=8)
+    first = csat_drivers(calls, options=FAST, seed=7)
+    again = csat_drivers(calls, options=FAST, seed=7)
+    other = csat_drivers(calls, options=FAST, seed=8)
 
     assert first == again
     assert [d.effect for d in first.drivers] == [d.effect for d in other.drivers]

@@ -11,6 +11,7 @@ import pytest
 from sqlmodel import Session, delete, select
 
 from core.calls import register_call
+from core.db import create_db_engine, migrate
 from core.models import Call, CallStatus, Segment, Speaker
 from index import segment_index as module
 from index.segment_index import FLAT, IVF, SegmentIndex, SegmentIndexOptions
@@ -168,6 +169,26 @@ def test_an_index_made_with_another_model_is_rebuilt(session, folder, fake_embed
 
     assert "made with fake/bag-of-words" in caplog.text
     assert report.embedded == 3 and len(other.encoded) == 3
+
+
+def test_an_index_made_from_another_database_is_rebuilt(
+    session, folder, fake_embedder, tmp_path, caplog
+):
+    # Same DATA_DIR, another DATABASE_URL: the same segment ids name other lines there.
+    add_call(session, ["a line in the first database", "and another one"])
+    SegmentIndex(folder, embedder=fake_embedder).sync(session=session)
+    other = create_db_engine(f"sqlite:///{tmp_path / 'other.db'}")
+    migrate(other)
+    with Session(other) as elsewhere:
+        add_call(elsewhere, ["the other database's line", "and its second line"])
+        index = SegmentIndex(folder, embedder=CountingEmbedder())
+        with caplog.at_level(logging.WARNING, logger="index.segment_index"):
+            report = index.sync(session=elsewhere)
+    other.dispose()
+
+    assert "made from another database" in caplog.text
+    assert report.embedded == 2
+    assert index.embedder.encoded == ["the other database's line", "and its second line"]
 
 
 def test_a_deleted_calls_vectors_are_dropped(session, folder, fake_embedder):

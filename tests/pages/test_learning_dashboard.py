@@ -3,18 +3,18 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import date
 
 import pytest
 from sqlmodel import Session, select
 
-from analytics.facts import DashboardFilter, call_date_range, call_facts
+from analytics.facts import call_facts, default_filter
 from analytics.impact import criterion_impact
 from analytics.learning import LearningTotals, agent_learning
 from core.config import get_settings
 from core.db import create_db_engine
-from core.models import Role, User, utcnow
-from tests.pages.conftest import sign_in, texts
-from tests.pages.test_quality_dashboard import DEMO_PASSWORD, LENA, chart_values
+from core.models import User, utcnow
+from tests.pages.conftest import DEMO_PASSWORD, LENA, chart_values, sign_in, texts
 from training.lessons import load_library
 
 pytestmark = pytest.mark.model
@@ -31,9 +31,7 @@ def _expected(email: str, **narrowed):
     with Session(engine) as session:
         people = {u.email: u for u in session.exec(select(User))}
         viewer = people[email]
-        first, last = call_date_range(session=session, viewer=viewer)
-        team = viewer.team_id if viewer.role == Role.LEAD else None
-        filters = DashboardFilter(team_id=team, start=first, end=last, scorecard="default")
+        filters = default_filter(session=session, viewer=viewer, today=date.today())
         filters = replace(filters, **narrowed)
         agents = agent_learning(
             session=session,

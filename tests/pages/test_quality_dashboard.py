@@ -2,45 +2,28 @@
 
 from __future__ import annotations
 
-import json
+from datetime import date
 
-import pyarrow as pa
 import pytest
 from sqlmodel import Session, select
 
-from analytics.facts import DashboardFilter, call_date_range, call_facts
+from analytics.facts import call_facts, default_filter
 from analytics.quality import TEAM, mean_score, pass_rates, speech_profile, weekly_scores
 from analytics.reviewing import agreement_over_time, calibration_history
 from analytics.targets import KPI, KPIS, load_targets
 from core.config import get_settings
 from core.db import create_db_engine
 from core.models import User
-from tests.pages.conftest import sign_in, texts
+from tests.pages.conftest import DEMO_PASSWORD, LENA, chart_values, sign_in, texts
 
 pytestmark = pytest.mark.model
-
-DEMO_PASSWORD = "callcoach-demo"
-LENA = "lena.brooks@example.com"
-
-
-def chart_values(at, index: int) -> list[dict]:
-    """The data rows of the index-th chart on the page: the values it draws. Streamlit sends a
-    chart's top-level data as an Arrow table beside the spec, and layer data inline."""
-    proto = at.get("vega_lite_chart")[index].proto
-    if proto.data.data:
-        return pa.ipc.open_stream(proto.data.data).read_all().to_pylist()
-    spec = json.loads(proto.spec)
-    return next(
-        layer["data"]["values"] for layer in spec["layer"] if "values" in layer.get("data", {})
-    )
 
 
 def _expected(email: str):
     engine = create_db_engine(get_settings().sqlalchemy_url)
     with Session(engine) as session:
         viewer = session.exec(select(User).where(User.email == email)).one()
-        first, last = call_date_range(session=session, viewer=viewer)
-        filters = DashboardFilter(start=first, end=last, scorecard="default")
+        filters = default_filter(session=session, viewer=viewer, today=date.today())
         calls = call_facts(session=session, viewer=viewer, filters=filters)
         extra = {}
         if viewer.role != "agent":
@@ -112,3 +95,18 @@ def test_an_agent_sees_only_their_own_calls(demo_app):
     agents = {row["agent"] for row in chart_values(at, 1)}
     assert agents == {"Chloe Nguyen"}
     assert [t.label for t in at.tabs] == ["Scores", "Speech"]
+
+
+def test_lenas_home_lists_the_demo_agents_and_criteria_furthest_below_target(demo_app):
+    from analytics.quality import agents_below_target, criteria_below_target
+
+    calls, targets, _extra = _expected(LENA)  # the demo spans less than the 90 days shown
+    agents = agents_below_target(calls, targets)
+    criteria = criteria_below_target(calls, targets)
+    assert agents and criteria  # the demo has agents and criteria short of target
+
+    page = texts(sign_in(LENA, DEMO_PASSWORD))
+    worst = agents[0]
+    assert f"{worst.name}: {worst.figure:.1f}, {worst.shortfall:.1f} below 85.0" in page
+    spec = KPIS[KPI.PASS_RATE]
+    assert f"{spec.show(criteria[0].figure)}, {spec.show_gap(criteria[0].shortfall)} below" in page
