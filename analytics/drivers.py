@@ -20,9 +20,10 @@ __all__ = ["Driver", "DriverOptions", "DriverReport", "LeftOut", "csat_drivers"]
 @dataclass(frozen=True)
 class DriverOptions:
     min_calls: int = 20
-    """Calls with a CSAT needed before anything is estimated. With fewer, one customer's score
-    is more than 5% of the data, and percentile bootstrap intervals from so few calls come out
-    narrower than they should (they under-cover in small samples): the page would show noise."""
+    """Calls with a CSAT needed before the drivers are estimated together. With fewer, one
+    customer's score is more than 5% of the data, and percentile bootstrap intervals from so few
+    calls come out narrower than they should (they under-cover in small samples); only the
+    first look below is offered, labelled as such."""
     first_look_calls: int = 12
     """From this many calls with a CSAT up to `min_calls`, each candidate is estimated on its
     own, one driver per fit (which the ten-calls-a-driver rule allows), and the report says it
@@ -212,7 +213,9 @@ def csat_drivers(
     counts as not failed: there was nothing to fail) and on the speech metrics, with ridge
     regression on standardised drivers; effects are reported in natural units with percentile
     bootstrap intervals (`seed` makes them repeatable). Asks for `options.min_calls` calls
-    before estimating anything and `options.calls_per_driver` calls per driver estimated.
+    to estimate the drivers together and `options.calls_per_driver` calls per driver; from
+    `options.first_look_calls` it estimates each candidate on its own (`first_look`), and
+    below that nothing.
 
     Returns:
         A report whose `message` says why nothing was estimated when it could not be, and whose
@@ -231,10 +234,10 @@ def csat_drivers(
             **report,
             message=(
                 "No scored calls with a CSAT in this selection. CSAT comes from the csat column "
-                f"of the metadata CSV at import; the analysis starts at {options.min_calls} calls "
-                "with one."
+                "of the metadata CSV at import; a first look at the drivers starts at "
+                f"{options.first_look_calls} calls with one."
             ),
-            more_calls_needed=options.min_calls,
+            more_calls_needed=options.first_look_calls,
         )
     candidates, left_out = _candidates(rated, options)
     scores = np.array([call.csat for call in rated], dtype=float)
@@ -252,12 +255,8 @@ def csat_drivers(
         return DriverReport(
             **report,
             left_out=tuple(left_out),
-            message=(
-                f"Needs {needed} more calls with a CSAT: the analysis starts at "
-                f"{options.min_calls} and this selection has {n}. Until then any effect "
-                "would mostly be noise."
-            ),
-            more_calls_needed=needed,
+            message=_too_few(n, options),
+            more_calls_needed=max(options.first_look_calls - n, 0) or needed,
             limits=tuple(limits),
         )
     if np.ptp(scores) == 0:
@@ -296,6 +295,24 @@ def csat_drivers(
         drivers=tuple(sorted(drivers, key=lambda d: -abs(d.effect))),
         left_out=tuple(left_out),
         limits=tuple(limits + _left_out_lines(left_out)),
+    )
+
+
+def _too_few(n: int, options: DriverOptions) -> str:
+    """How many more calls with a CSAT the analysis needs, in words."""
+    together = options.min_calls - n
+    first = options.first_look_calls - n
+    if first > 0:
+        calls = "call" if first == 1 else "calls"
+        return (
+            f"Needs {first} more {calls} with a CSAT for a first look at the drivers "
+            f"({options.first_look_calls} calls), and {together} more to estimate them together "
+            f"({options.min_calls}); this selection has {n}. Until then any effect would mostly "
+            "be noise."
+        )
+    return (
+        f"Needs {together} more calls with a CSAT: the drivers are estimated from "
+        f"{options.min_calls} calls and this selection has {n}."
     )
 
 

@@ -1,23 +1,30 @@
 """Conversation search at scale: the segment index's IVF against exact FAISS search, same vectors.
 
-Run: `.venv/bin/python bench/search.py` (also part of `make bench`; about 3 minutes on 2 cores).
+Run: `.venv/bin/python bench/search.py` (also part of `make bench`; about 5 minutes on 2 cores).
 
 For 10k and 1M synthetic unit vectors (384-d, as MiniLM's) the peer is exact search, FAISS
 IndexFlatIP, in the same process; the approximate index is the one the segment index builds
 at or above SEGMENT_EXACT_MAX_VECTORS (`index.segment_index.build_ivf`: IVF with flat lists,
 2 x sqrt(n) lists trained on 40 vectors each), searched at several nprobe; HNSW (FAISS
 IndexHNSWFlat, M 32, efConstruction 80, efSearch 128, as the lesson index uses) is shown at
-10k, and at 1M with `--hnsw`. Latency is single queries, one at a time (p50 / p95 over
-`--queries`, default 300), search only, each on one OpenMP thread as the segment index
-searches (`one_search_thread`); embedding a query with MiniLM adds about 15 ms.
+10k, and at 1M with `--hnsw` (slow to build). Latency is single queries, one at a time (p50 /
+p95 over `--queries`, default 300), search only, each on one OpenMP thread as the segment
+index searches (`one_search_thread`); embedding a query with MiniLM adds about 15 ms.
 Recall@10 is the share of the exact top 10 the index returns, averaged over the queries.
 
-The vectors are clustered like sentence embeddings of call transcripts, not uniform noise
-(on which every index looks bad and no real corpus looks like): a Gaussian mixture with a
-shared direction, topics (one per 150 vectors) and sub-topics within them (one per 8, with
-log-normal sizes), each vector normalised. Its statistics on 740 vectors, printed below, were
-matched to MiniLM's on the 740 distinct lines of tests/data/autoqa_transcripts.json: mean
-pair cosine 0.143 (std 0.112), mean cosine to the nearest other line 0.642, to the 10th 0.450.
+The vectors are clustered like sentence embeddings of call transcripts, not uniform noise: a
+Gaussian mixture of a shared direction, topics and sub-topics ("things said", log-normal
+sizes) and per-line noise, all drawn with variance falling as 1/(i + 10) along random axes
+(MiniLM's lines spread 90% of their variance over ~150 of the 384 dimensions), each vector
+normalised. On 740 vectors its statistics (printed first) were matched to MiniLM's on the 740
+distinct lines of tests/data/autoqa_transcripts.json: mean pair cosine 0.143 (std 0.112), mean
+cosine to the nearest other line 0.642, to the 10th nearest 0.450. How the number of things
+said grows with the corpus decides how close a line's neighbours are at 1M, so two corpora
+are measured there:
+- "calls" (the default corpus): sub-topics grow as 1.75 n^0.6 (Heaps' law; 92 at 740 lines,
+  ~7,000 at 1M): call centres say the same things again and again.
+- "all distinct" (a stress case): one sub-topic per 8 lines at any size (125,000 at 1M), so
+  a line's nearest neighbours stay as far as in the 740-line sample.
 Queries are further draws from the same mixture (not stored vectors).
 """
 
@@ -39,14 +46,17 @@ from index.segment_index import SegmentIndexOptions, build_ivf, one_search_threa
 
 DIMENSION = 384
 TOP = 10
-NPROBES = (8, 16, 32, 64)
+NPROBES = (8, 16, 32, 64, 128, 256)
 
 
 def _unit(rows: np.ndarray) -> np.ndarray:
     return rows / np.linalg.norm(rows, axis=-1, keepdims=True)
 
 
-def clustered_vectors(count: int, *, seed: int = 7) -> np.ndarray:
+CALLS, DISTINCT = "calls", "all distinct"
+
+
+def clustered_vectors(count: int, *, seed: int = 7, corpus: str = CALLS) -> np.ndarray:
     """`count` unit vectors from the transcript-like mixture described in the module doc."""
     rng = np.random.default_rng(seed)
     # Every part of the mixture is drawn from one anisotropic Gaussian, variance falling as
@@ -59,8 +69,9 @@ def clustered_vectors(count: int, *, seed: int = 7) -> np.ndarray:
         return (rng.standard_normal((rows, DIMENSION)) @ axes.T) / np.sqrt(DIMENSION)
 
     shared = _unit(rng.standard_normal(DIMENSION))
-    topics = _unit(draw(max(1, count // 150)))
-    subtopics = _unit(draw(max(1, count // 8)))
+    things_said = round(1.75 * count**0.6) if corpus == CALLS else count // 8
+    topics = _unit(draw(max(1, things_said // 18)))
+    subtopics = _unit(draw(max(1, things_said)))
     topic_of = rng.integers(0, len(topics), len(subtopics))
     sizes = rng.lognormal(0.0, 1.0, len(subtopics))
     label = rng.choice(len(subtopics), count, p=sizes / sizes.sum())
@@ -118,11 +129,13 @@ def _recall(found: np.ndarray, exact: np.ndarray) -> float:
     )
 
 
-def measure(count: int, label: str, queries: int, *, hnsw: bool, nprobe: int) -> list[Row]:
+def measure(
+    count: int, label: str, queries: int, *, hnsw: bool, nprobe: int, corpus: str = CALLS
+) -> list[Row]:
     import faiss
 
     print(f"{label}: generating {count:,} vectors...", file=sys.stderr, flush=True)
-    data = clustered_vectors(count + queries, seed=count)
+    data = clustered_vectors(count + queries, seed=count, corpus=corpus)
     vectors, asked = data[:count], data[count:]
     ids = np.arange(count, dtype=np.int64)
     rows = []
@@ -181,6 +194,14 @@ def main(argv: list[str] | None = None) -> int:
     rows = measure(10_000, "10k", args.queries, hnsw=True, nprobe=nprobe)
     if not args.small_only:
         rows += measure(1_000_000, "1M", args.queries, hnsw=args.hnsw, nprobe=nprobe)
+        rows += measure(
+            1_000_000,
+            f"1M, {DISTINCT}",
+            args.queries,
+            hnsw=False,
+            nprobe=nprobe,
+            corpus=DISTINCT,
+        )
     print()
     print("| vectors | index | build s | p50 ms | p95 ms | recall@10 |")
     print("|---|---|---|---|---|---|")

@@ -98,7 +98,7 @@ class Settings(BaseSettings):
         "many segments; at or above it, through an IVF index trained on the stored vectors.",
     )
     segment_ivf_nprobe: int = Field(
-        default=32,
+        default=128,
         ge=1,
         description="IVF lists scanned per conversation search once the segment index is "
         "approximate: more finds more of the exact top hits, slower (bench/search.py).",

@@ -13,8 +13,9 @@ viewer = ui.guard("drivers")
 st.title("What drives CSAT")
 st.caption(
     "The scored calls with a customer satisfaction score (CSAT, 1-5), regressed on whether each "
-    "criterion failed and on the speech metrics. Each effect is in CSAT points, with the other "
-    "drivers held equal, and comes with an interval and the calls behind it."
+    "criterion failed and on the speech metrics. Each effect is in CSAT points, with an interval "
+    "and the calls behind it; once there are enough calls the drivers are estimated together, "
+    "each with the others held equal."
 )
 filters = dashboard_filters(viewer, key="drivers")
 with ui.db_session() as session:

@@ -61,4 +61,4 @@ def effects_chart(drivers: Sequence[Driver], *, confidence: float) -> alt.LayerC
         .mark_rule(color="#57606a", strokeDash=[4, 3])
         .encode(x="x:Q")
     )
-    return (zero + bars + dots).properties(height=40 + 30 * len(data))
+    return (zero + bars + dots).properties(height=alt.Step(30))

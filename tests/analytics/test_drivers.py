@@ -137,9 +137,12 @@ def test_too_few_calls_says_how_many_more_instead_of_estimating():
 
     report = csat_drivers(rated + unrated, options=FAST)
 
-    assert report.drivers == () and report.more_calls_needed == 9
+    assert report.drivers == () and report.more_calls_needed == 1
     assert report.calls == 11 and report.without_csat == 5
-    assert report.message.startswith("Needs 9 more calls with a CSAT: the analysis starts at 20")
+    assert report.message.startswith(
+        "Needs 1 more call with a CSAT for a first look at the drivers (12 calls), and 9 more "
+        "to estimate them together (20); this selection has 11."
+    )
 
 
 def test_between_a_first_look_and_the_joint_model_each_driver_is_estimated_alone():
@@ -232,7 +235,7 @@ def test_no_calls_with_a_csat_says_so():
 
     assert report.drivers == () and report.mean_csat is None
     assert report.message.startswith("No scored calls with a CSAT in this selection.")
-    assert report.more_calls_needed == 20
+    assert report.more_calls_needed == 12  # for a first look
     assert csat_drivers([]).message == report.message
 
 
