@@ -9,4 +9,5 @@ st.set_page_config(page_title="Callcoach", page_icon=":material/headset_mic:", l
 
 ui.app_settings()  # a malformed setting stops here with a clear message
 user = ui.signed_in_user()
-st.navigation(ui.navigation_for(user, badges=menu_badges(user))).run()
+# Expanded: a lead has a dozen pages, and "View more" hid the dashboards and search.
+st.navigation(ui.navigation_for(user, badges=menu_badges(user)), expanded=True).run()

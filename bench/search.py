@@ -1,6 +1,6 @@
 """Conversation search at scale: the segment index's IVF against exact FAISS search, same vectors.
 
-Run: `.venv/bin/python bench/search.py` (also part of `make bench`; about 5 minutes on 2 cores).
+Run: `.venv/bin/python bench/search.py` (also part of `make bench`; about 4 minutes on 2 cores).
 
 For 10k and 1M synthetic unit vectors (384-d, as MiniLM's) the peer is exact search, FAISS
 IndexFlatIP, in the same process; the approximate index is the one the segment index builds

@@ -7,6 +7,8 @@ from tests.e2e.conftest import screenshot, sign_in
 pytestmark = pytest.mark.e2e
 
 QUALITY = {"Review queue", "Disputes", "Calibration", "Auto-QA accuracy"}
+MINE = {"QA dashboard", "Learning dashboard", "Conversation search"}
+INSIGHTS = {*MINE, "What drives CSAT"}
 NAVIGATION = {
     "amara.okafor@example.com": {
         "Home",
@@ -15,8 +17,16 @@ NAVIGATION = {
         "My coaching",
         "Calls",
         "Disputes",
+        *MINE,
     },
-    "raj.patel@example.com": {"Home", "Calls", "Upload calls", "Live monitoring", *QUALITY},
+    "raj.patel@example.com": {
+        "Home",
+        "Calls",
+        "Upload calls",
+        "Live monitoring",
+        *QUALITY,
+        *INSIGHTS,
+    },
     "lena.brooks@example.com": {
         "Home",
         "Calls",
@@ -25,6 +35,7 @@ NAVIGATION = {
         "Coaching",
         "Lessons",
         *QUALITY,
+        *INSIGHTS,
     },
     "admin@example.com": {
         "Home",
@@ -34,8 +45,10 @@ NAVIGATION = {
         "Coaching",
         "Lessons",
         "Users & teams",
+        "KPI targets",
         "Audit trail",
         *QUALITY,
+        *INSIGHTS,
     },
 }
 
