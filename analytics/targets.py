@@ -53,9 +53,12 @@ class Kpi:
             return f"{value:.0%}"
         return f"{value:.2f}" if self.high <= 10 else f"{value:.1f}"
 
-    def show_gap(self, value: float) -> str:
-        """A difference of two values: percentage points for shares ("5 points")."""
-        return f"{value * 100:.0f} points" if self.percent else self.show(value)
+    def show_gap(self, value: float, *, short: bool = False) -> str:
+        """A difference of two values: percentage points for shares ("5 points", or "5 pts"
+        where space is short)."""
+        if self.percent:
+            return f"{value * 100:.0f} {'pts' if short else 'points'}"
+        return self.show(value)
 
 
 KPIS: dict[KPI, Kpi] = {

@@ -131,7 +131,8 @@ def mastery_vs_pass_rate_chart(
         .encode(
             x=alt.X("mastery:Q", scale=share, axis=alt.Axis(format="%"), title="mastery"),
             y=alt.Y("pass rate:Q", scale=share, axis=alt.Axis(format="%"), title="pass rate"),
-            color=alt.Color("skill:N", legend=alt.Legend(orient="bottom", columns=2)),
+            # A legend below would be taken out of the chart's height and squash the plot.
+            color=alt.Color("skill:N", legend=alt.Legend(orient="right")),
             size=alt.Size("results:Q", legend=None, scale=alt.Scale(range=[60, 400])),
             tooltip=[
                 "agent:N",

@@ -23,10 +23,11 @@ def target_metric(
         box.metric(label, spec.show(figure), help=f"{help} No target set.".strip())
         return
     sign = "+" if check.gap >= 0 else "-"
+    gap = spec.show_gap(abs(check.gap), short=True)
     box.metric(
         label,
         spec.show(figure),
-        delta=f"{sign}{spec.show_gap(abs(check.gap))} vs target {spec.show(check.target)}",
+        delta=f"{sign}{gap} vs target {spec.show(check.target)}",
         delta_color="normal",  # the gap is signed so that short of target is negative
         help=f"{help} {check.reading}.".strip(),
     )
