@@ -13,7 +13,8 @@ viewer = ui.guard("targets")
 st.title("KPI targets")
 st.caption(
     "Every dashboard shows each figure against its target, and leads' home pages list the "
-    "agents and criteria furthest below. Leave a box empty for no target. Changes are audited."
+    "agents and criteria furthest below. An empty box sets no target; to drop one that is set, "
+    "pick it under Remove targets. Changes are audited."
 )
 with ui.db_session() as session:
     targets = load_targets(session=session)
