@@ -19,6 +19,7 @@ __all__ = [
     "DashboardFilter",
     "call_date_range",
     "call_facts",
+    "day_bounds",
     "default_filter",
     "filter_condition",
     "scoped_filter",
@@ -75,6 +76,15 @@ def scoped_filter(viewer: User, filters: DashboardFilter) -> DashboardFilter:
     return filters
 
 
+def day_bounds(filters: DashboardFilter) -> tuple[datetime | None, datetime | None]:
+    """The filter's date range as UTC instants: the start of its first day and the start of
+    the day after its last (None where the range is open)."""
+    start = None if filters.start is None else datetime.combine(filters.start, time.min, UTC)
+    end = filters.end
+    after_end = None if end is None else datetime.combine(end + timedelta(days=1), time.min, UTC)
+    return start, after_end
+
+
 def _when() -> ColumnElement:
     return func.coalesce(col(Call.started_at), col(Call.created_at))
 
@@ -89,10 +99,10 @@ def filter_condition(viewer: User, filters: DashboardFilter) -> ColumnElement[bo
     if filters.team_id is not None:
         team_agents = select(User.id).where(User.team_id == filters.team_id)
         conditions.append(col(Call.agent_id).in_(team_agents))
-    if filters.start is not None:
-        conditions.append(_when() >= datetime.combine(filters.start, time.min, tzinfo=UTC))
-    if filters.end is not None:
-        after_end = datetime.combine(filters.end + timedelta(days=1), time.min, tzinfo=UTC)
+    start, after_end = day_bounds(filters)
+    if start is not None:
+        conditions.append(_when() >= start)
+    if after_end is not None:
         conditions.append(_when() < after_end)
     return and_(*conditions)
 
@@ -101,8 +111,7 @@ def filter_condition(viewer: User, filters: DashboardFilter) -> ColumnElement[bo
 def call_facts(*, session: Session, viewer: User, filters: DashboardFilter) -> list[CallFacts]:
     """The scored calls the viewer may see that pass `filters`, oldest first, each with its
     official evaluation and per-criterion results. Agents get only their own calls, whatever
-    the filter says."""
-    filters = scoped_filter(viewer, filters)
+    the filter says (`filter_condition` scopes it)."""
     query = (
         select(Call, Evaluation, User.name, User.team_id)
         .join(Evaluation, col(Evaluation.call_id) == col(Call.id))

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, datetime
 
 from sqlalchemy import ColumnElement
 from sqlmodel import Session, col, select
 
-from analytics.facts import DashboardFilter, scoped_filter
+from analytics.facts import DashboardFilter, day_bounds, scoped_filter
 from core.access import audit_refusals
 from core.models import Assignment, User
 from core.people import list_agents
@@ -122,12 +122,11 @@ def _agents(session: Session, viewer: User, filters: DashboardFilter) -> list[Us
 
 def _made_in_range(filters: DashboardFilter) -> list[ColumnElement[bool]]:
     """Conditions on `Assignment` for the filter's date range (whole UTC days, inclusive)."""
+    start, after_end = day_bounds(filters)
     conditions = []
-    if filters.start is not None:
-        start = datetime.combine(filters.start, time.min, tzinfo=UTC)
+    if start is not None:
         conditions.append(col(Assignment.created_at) >= start)
-    if filters.end is not None:
-        after_end = datetime.combine(filters.end + timedelta(days=1), time.min, tzinfo=UTC)
+    if after_end is not None:
         conditions.append(col(Assignment.created_at) < after_end)
     return conditions
 

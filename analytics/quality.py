@@ -21,6 +21,7 @@ __all__ = [
     "agents_below_target",
     "mean_csat",
     "mean_score",
+    "overall_pass_rate",
     "pass_rates",
     "speech_profile",
     "speech_profiles",
@@ -123,6 +124,12 @@ def mean_score(calls: Sequence[CallFacts]) -> float | None:
 def mean_csat(calls: Sequence[CallFacts]) -> float | None:
     rated = [c.csat for c in calls if c.csat is not None]
     return fmean(rated) if rated else None
+
+
+def overall_pass_rate(calls: Iterable[CallFacts]) -> float | None:
+    """Share of applicable criterion results that passed, over every criterion and call."""
+    results = [r for call in calls for r in call.results.values() if r in ("pass", "fail")]
+    return results.count("pass") / len(results) if results else None
 
 
 def weekly_scores(calls: Iterable[CallFacts]) -> list[WeeklyScore]:

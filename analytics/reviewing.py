@@ -11,7 +11,7 @@ from statistics import fmean
 
 from sqlmodel import Session, col, select
 
-from analytics.facts import DashboardFilter, filter_condition, scoped_filter, week_start
+from analytics.facts import DashboardFilter, filter_condition, week_start
 from core.access import audit_refusals
 from core.models import CalibrationSession, Call, Role, User
 from core.people import require_role
@@ -138,7 +138,6 @@ def calibration_history(
         NotAllowed: the viewer is an agent.
     """
     require_role(viewer, Role.REVIEWER, Role.LEAD, Role.ADMIN)
-    filters = scoped_filter(viewer, filters)
     query = (
         select(CalibrationSession)
         .join(Call, col(Call.id) == col(CalibrationSession.call_id))

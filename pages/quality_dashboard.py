@@ -9,6 +9,7 @@ from analytics.quality import (
     TEAM,
     mean_csat,
     mean_score,
+    overall_pass_rate,
     pass_rates,
     speech_profile,
     speech_profiles,
@@ -39,14 +40,14 @@ if not calls:
 
 titles = {cid: focus.title for cid, focus in criteria_of([filters.scorecard]).items()}
 rates = pass_rates(calls, with_team=reviewers_view)
-team_rates = [r for r in pass_rates(calls) if r.agent == TEAM]
-overall_pass = sum(r.passed for r in team_rates) / max(sum(r.calls for r in team_rates), 1)
 speech = speech_profiles(calls, with_team=reviewers_view)
 team_speech = speech_profile(TEAM, calls)
 boxes = st.columns(4)
 scored = f"Mean over {len(calls)} scored calls."
 target_metric(boxes[0], "QA score", KPI.QA_SCORE, mean_score(calls), targets, help=scored)
-target_metric(boxes[1], "Pass rate", KPI.PASS_RATE, overall_pass, targets, help="All criteria.")
+target_metric(
+    boxes[1], "Pass rate", KPI.PASS_RATE, overall_pass_rate(calls), targets, help="All criteria."
+)
 target_metric(boxes[2], "CSAT", KPI.CSAT, mean_csat(calls), targets)
 target_metric(boxes[3], "Talk-to-listen", KPI.TALK_TO_LISTEN, team_speech.talk_to_listen, targets)
 targets_caption(targets)

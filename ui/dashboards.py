@@ -16,7 +16,7 @@ from qa.autoqa import DEFAULT_SCORECARD
 from qa.scorecard import available_scorecards
 from ui.resources import db_session
 
-__all__ = ["csv_bytes", "dashboard_filters", "download_table"]
+__all__ = ["csv_bytes", "dashboard_filters", "date_range", "download_table"]
 
 _ALL = "All"
 
@@ -55,17 +55,20 @@ def dashboard_filters(viewer: User, *, key: str) -> DashboardFilter:
             format_func=lambda aid: choices.get(aid, "All agents"),
             key=f"{key}_agent",
         )
-    first, last = default.start, default.end
-    picked = columns[-2].date_input(
-        "Dates", value=(first, last), format="YYYY-MM-DD", key=f"{key}_dates"
-    )
-    start, end = (
-        (picked[0], picked[-1]) if isinstance(picked, Sequence) and picked else (first, last)
-    )
+    start, end = date_range(columns[-2], default.start, default.end, key=f"{key}_dates")
     scorecard = columns[-1].selectbox("Scorecard", scorecards, key=f"{key}_scorecard")
     return DashboardFilter(
         team_id=team_id, agent_id=agent_id, start=start, end=end, scorecard=scorecard
     )
+
+
+def date_range(box, first: date, last: date, *, key: str) -> tuple[date, date]:
+    """A "Dates" range picker in `box`, starting at first-last; while only one end is picked
+    (the picker's first click) that day is both ends, and an emptied picker means first-last."""
+    picked = box.date_input("Dates", value=(first, last), format="YYYY-MM-DD", key=key)
+    if isinstance(picked, Sequence) and picked:
+        return picked[0], picked[-1]
+    return first, last
 
 
 def csv_bytes(rows: Sequence[Mapping[str, object]]) -> bytes:

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from datetime import timedelta
 
 import streamlit as st
 
 from analytics.facts import DashboardFilter, call_date_range, call_facts
-from analytics.quality import agents_below_target, criteria_below_target
+from analytics.quality import ShortOfTarget, agents_below_target, criteria_below_target
 from analytics.targets import KPIS, load_targets
 from coaching.workspace import criteria_of
 from core.models import User
@@ -38,27 +39,26 @@ def below_target_lists(viewer: User) -> None:
     titles = {cid: focus.title for cid, focus in criteria_of({c.scorecard for c in calls}).items()}
     agents, criteria = st.columns(2)
     with agents:
-        st.markdown("**Agents** (QA score)")
-        short = agents_below_target(calls, targets)
-        for row in short:
-            spec = KPIS[row.kpi]
-            st.markdown(
-                f"- {row.name}: {spec.show(row.figure)}, {spec.show_gap(row.shortfall)} below "
-                f"{spec.show(row.target)} ({row.calls} calls)"
-            )
-        if not short:
-            st.caption("Every agent is on target.")
+        _shortfalls("**Agents** (QA score)", agents_below_target(calls, targets), {}, "agent")
     with criteria:
-        st.markdown("**Criteria** (pass rate)")
-        short = criteria_below_target(calls, targets)
-        for row in short:
-            spec = KPIS[row.kpi]
-            st.markdown(
-                f"- {titles.get(row.name, row.name)}: {spec.show(row.figure)}, "
-                f"{spec.show_gap(row.shortfall)} below {spec.show(row.target)} ({row.calls} calls)"
-            )
-        if not short:
-            st.caption("Every criterion is on target.")
+        _shortfalls(
+            "**Criteria** (pass rate)", criteria_below_target(calls, targets), titles, "criterion"
+        )
     st.page_link(
         "pages/quality_dashboard.py", label="Open the QA dashboard", icon=":material/monitoring:"
     )
+
+
+def _shortfalls(
+    heading: str, rows: Sequence[ShortOfTarget], titles: Mapping[str, str], what: str
+) -> None:
+    """One list of who or what is short of target: figure, shortfall, target and calls."""
+    st.markdown(heading)
+    for row in rows:
+        spec = KPIS[row.kpi]
+        st.markdown(
+            f"- {titles.get(row.name, row.name)}: {spec.show(row.figure)}, "
+            f"{spec.show_gap(row.shortfall)} below {spec.show(row.target)} ({row.calls} calls)"
+        )
+    if not rows:
+        st.caption(f"Every {what} is on target.")

@@ -3,20 +3,19 @@ a progress bar, the search filters and the results."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
 import streamlit as st
 
-from analytics.facts import call_date_range
+from analytics.facts import default_filter
 from core.models import Role, Speaker, User
 from core.people import list_agents
 from index.conversation_search import RESULTS, SegmentFilter, SegmentHit
 from index.embedder import get_embedder
 from index.segment_index import SEGMENT_INDEX_FOLDER, SegmentIndex, SegmentIndexOptions
-from qa.scorecard import available_scorecards, load_scorecard
-from ui.dashboards import download_table
+from ui.coaching import criterion_titles
+from ui.dashboards import date_range, download_table
 from ui.resources import app_settings, db_session
 
 __all__ = ["index_new_segments", "search_filters", "search_results", "segment_index"]
@@ -59,19 +58,10 @@ def index_new_segments(index: SegmentIndex) -> None:
         bar.empty()
 
 
-def _criteria() -> dict[str, str]:
-    """Every criterion id of the scorecards, with its title."""
-    titles: dict[str, str] = {}
-    for name in available_scorecards():
-        for criterion in load_scorecard(name).criteria:
-            titles.setdefault(criterion.id, criterion.title)
-    return titles
-
-
 def search_filters(viewer: User, *, key: str) -> SegmentFilter:
     """The filters row: agent (not for agents), dates, speaker, criterion and its result."""
     with db_session() as session:
-        span = call_date_range(session=session, viewer=viewer)
+        default = default_filter(session=session, viewer=viewer, today=date.today())
         agents = [] if viewer.role == Role.AGENT else list_agents(session=session, viewer=viewer)
     agent_id = None
     if viewer.role != Role.AGENT:
@@ -82,19 +72,15 @@ def search_filters(viewer: User, *, key: str) -> SegmentFilter:
             format_func=lambda aid: names.get(aid, "All agents"),
             key=f"{key}_agent",
         )
-    first, last = span or (date.today(), date.today())
     dates, speaker_column = st.columns(2)
-    picked = dates.date_input("Dates", value=(first, last), format="YYYY-MM-DD", key=f"{key}_dates")
-    start, end = (
-        (picked[0], picked[-1]) if isinstance(picked, Sequence) and picked else (first, last)
-    )
+    start, end = date_range(dates, default.start, default.end, key=f"{key}_dates")
     speaker = speaker_column.selectbox(
         "Speaker",
         [None, Speaker.AGENT, Speaker.CUSTOMER],
         format_func=lambda s: "Anyone" if s is None else s.value.title(),
         key=f"{key}_speaker",
     )
-    criteria = _criteria()
+    criteria = criterion_titles()
     criterion_column, result_column = st.columns(2)
     criterion = criterion_column.selectbox(
         "Criterion",
