@@ -27,12 +27,14 @@ run: setup
 	$(PY) -m core migrate
 	$(PY) -m demo
 	@# Exit 1 = some lesson file is broken (reported; the rest are indexed); 2 = cannot run.
-	$(PY) -m index build; test $$? -ne 2
+	$(PY) -m training index build; test $$? -ne 2
 	$(VENV)/bin/streamlit run app.py --server.port $(PORT) --server.headless true
 
 lint: $(DEV)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	@# The packages' layers and what may not import Streamlit: [tool.importlinter] in pyproject.toml.
+	$(VENV)/bin/lint-imports --no-logo --no-cache
 
 test: lint $(CHROMIUM)
 	$(VENV)/bin/pytest

@@ -28,9 +28,9 @@ from core.config import Settings, get_settings  # noqa: E402
 from core.db import create_db_engine, migrate  # noqa: E402
 from core.models import utcnow  # noqa: E402
 from qa.ingest import IngestOptions, IngestSummary, collect_audio_files, ingest  # noqa: E402
-from qa.pipeline import build_pipeline  # noqa: E402
-from qa.ray_ingest import RayOptions, ingest_on_ray  # noqa: E402
 from qa.transcribe import get_transcriber  # noqa: E402
+from workflow.pipeline import build_pipeline  # noqa: E402
+from workflow.ray_ingest import RayOptions, ingest_on_ray  # noqa: E402
 
 DEMO_CALLS = ROOT / "data" / "demo" / "calls"
 

@@ -30,6 +30,7 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 from bench.transcribe import DEMO, _reference, _text_in_time_order, _wer  # noqa: E402
 from core.config import get_settings  # noqa: E402
+from core.stats import percentile  # noqa: E402
 from monitoring.sources import SimulatedCall  # noqa: E402
 from monitoring.streaming import (  # noqa: E402
     CommittedSegment,
@@ -38,11 +39,6 @@ from monitoring.streaming import (  # noqa: E402
 )
 from qa.redact import redact_transcript  # noqa: E402
 from qa.transcribe import Transcriber  # noqa: E402
-
-
-def _percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
 
 
 def main() -> None:
@@ -106,7 +102,7 @@ def main() -> None:
         offline_out.append("".join(word for _, word in words))
         print(
             f"{path.stem:<36} {source.duration / 60:>5.1f} {statistics.median(call_lags):>7.2f}s "
-            f"{_percentile(call_lags, 0.95):>7.2f}s",
+            f"{percentile(call_lags, 0.95):>7.2f}s",
             file=sys.stderr,
             flush=True,
         )
@@ -122,7 +118,7 @@ def main() -> None:
     print(f"{'transcript':<34} {'WER':>6} {'lag p50':>8} {'lag p95':>8} {'CPU s / audio s':>16}")
     print(
         f"{'live (streaming, committed)':<34} {live_wer:>6.3f} {statistics.median(lags):>7.2f}s "
-        f"{_percentile(lags, 0.95):>7.2f}s {live_seconds / audio:>16.2f}"
+        f"{percentile(lags, 0.95):>7.2f}s {live_seconds / audio:>16.2f}"
     )
     print(
         f"{'offline (after the call, beam 3)':<34} {offline_wer:>6.3f} {'-':>8} {'-':>8} "

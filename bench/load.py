@@ -56,6 +56,7 @@ import urllib.request
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import websockets
@@ -63,6 +64,10 @@ from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.Element_pb2 import Element
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from streamlit.proto.WidgetStates_pb2 import WidgetState
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run as a script by `make bench`
+
+from core.stats import percentile  # noqa: E402
 
 DEFAULT_URL = "http://127.0.0.1:8501"  # `make run`
 DEMO_PASSWORD = "callcoach-demo"
@@ -421,19 +426,14 @@ async def load(
     )
 
 
-def _percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
-
-
 def _summary(outcomes: list[Outcome]) -> tuple[str, str, str, str]:
     """Count, error rate, p50 and p95 (ms) of these outcomes, as table cells."""
     if not outcomes:
         return "0", "-", "-", "-"
     errors = sum(o.problem is not None for o in outcomes)
     times = [o.seconds * 1000 for o in outcomes if o.seconds is not None]
-    p50 = f"{_percentile(times, 0.50):.0f}" if times else "-"
-    p95 = f"{_percentile(times, 0.95):.0f}" if times else "-"
+    p50 = f"{percentile(times, 0.50):.0f}" if times else "-"
+    p95 = f"{percentile(times, 0.95):.0f}" if times else "-"
     return str(len(outcomes)), f"{errors / len(outcomes):.1%}", p50, p95
 
 

@@ -34,19 +34,15 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run as a script by `make bench`
 
 from core.config import PROJECT_ROOT, get_settings  # noqa: E402
+from core.stats import percentile  # noqa: E402
 from index.embedder import get_embedder  # noqa: E402
-from index.evaluation import load_weak_spots, score_rankings  # noqa: E402
-from index.lesson_index import IndexOptions, LessonIndex  # noqa: E402
 from index.vectors import VectorOptions, VectorSearch  # noqa: E402
+from training.lesson_index import IndexOptions, LessonIndex  # noqa: E402
 from training.lessons import load_library  # noqa: E402
+from training.retrieval_quality import load_weak_spots, score_rankings  # noqa: E402
 
 WEAK_SPOTS = PROJECT_ROOT / "tests" / "data" / "weak_spots.yaml"
 TOP = 10
-
-
-def _percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
 def _measure(rankers: list[tuple[LessonIndex, bool]], texts: list[str]) -> list[tuple]:
@@ -137,7 +133,7 @@ def main(argv: list[str] | None = None) -> int:
         print(
             f"{name:<24} {scores.hit_at_1:>6.3f} {scores.hit_at_3:>6.3f} {scores.mrr:>6.3f} "
             f"{scores.main_skill_hit_at_3:>7.3f} {build:>10} "
-            f"{statistics.median(total):>7.1f} {_percentile(total, 0.95):>7.1f} "
+            f"{statistics.median(total):>7.1f} {percentile(total, 0.95):>7.1f} "
             f"{statistics.median(search):>8.2f} ms"
         )
     print(

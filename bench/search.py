@@ -42,6 +42,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run as a script by `make bench`
 
 from core.config import get_settings  # noqa: E402
+from core.stats import percentile  # noqa: E402
 from index.segment_index import SegmentIndexOptions, build_ivf, one_search_thread  # noqa: E402
 
 DIMENSION = 384
@@ -104,11 +105,6 @@ class Row:
     p50: float
     p95: float
     recall: float
-
-
-def _percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
 def _run(index, queries: np.ndarray, params=None) -> tuple[np.ndarray, list[float]]:
@@ -174,7 +170,7 @@ def measure(
 
 
 def _quantiles(times: list[float]) -> tuple[float, float]:
-    return _percentile(times, 0.5), _percentile(times, 0.95)
+    return percentile(times, 0.5), percentile(times, 0.95)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -23,7 +23,6 @@ from core.models import (
     User,
 )
 from core.people import require_role
-from index.matcher import LessonRecommendation, WeakSpot
 from monitoring.notes import can_coach, list_notes
 from qa.disputes import DisputeItem, list_disputes
 from qa.evaluations import official_scores
@@ -35,6 +34,7 @@ from training.assignments import (
     Recommender,
     list_assignments,
 )
+from training.matcher import LessonRecommendation, WeakSpot
 from training.reviews import skill_mastery
 
 __all__ = [

@@ -1,4 +1,5 @@
-"""Settings, database, people, sign-in, calls and the audit trail: the core every part uses."""
+"""Settings, database, people, sign-in, calls, the skill catalogue and the audit trail: the core
+every part uses."""
 
 from core.config import ConfigError, Settings, get_settings
 from core.errors import InvalidInput, NotAllowed, NotFound, SignInFailed

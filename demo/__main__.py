@@ -6,28 +6,20 @@ import sys
 
 from sqlalchemy.engine import Engine
 
-from core.config import ConfigError, Settings, get_settings
-from core.db import DatabaseUnavailable, create_db_engine, migrate
+from core.cli import run_with_database
+from core.config import Settings
+from core.db import migrate
 from core.errors import InvalidInput
 from core.models import utcnow
 from core.progress import ProgressBar, progress_callback
 from demo.load import load_demo
 from index.segment_index import open_segment_index, sync_segment_index
 from qa.ingest import FileOutcome
-from qa.pipeline import build_pipeline
+from workflow.pipeline import build_pipeline
 
 
 def main() -> int:
-    try:
-        settings = get_settings()
-        engine = create_db_engine(settings.sqlalchemy_url)
-    except (ConfigError, DatabaseUnavailable) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    try:
-        return _load(settings, engine)
-    finally:
-        engine.dispose()
+    return run_with_database(_load)
 
 
 def _load(settings: Settings, engine: Engine) -> int:

@@ -1,12 +1,9 @@
-"""Semantic search: sentence embeddings, the lesson and transcript-segment indexes on disk, and
-weak-spot matching. Conversation search itself is `index.conversation_search` (it reads the
-dashboards' filters, so `import index` stays light)."""
+"""Semantic search building blocks that know nothing of what they hold: sentence embeddings,
+FAISS structures over unit vectors, checksummed index files, and the transcript-segment index.
+The lesson library (`training.lesson_index`) and conversation search
+(`analytics.conversation_search`) are built on them."""
 
-from index.chunking import ChunkOptions, chunk_lesson
 from index.embedder import BUNDLED, Embedder, get_embedder, resolve_embedding_model
-from index.lesson_index import IndexOptions, LessonIndex, SyncReport, open_lesson_index
-from index.matcher import LessonRecommendation, MatchOptions, WeakSpot, recommend_lessons
-from index.ranking import SearchHit
 from index.segment_index import (
     SegmentIndex,
     SegmentIndexOptions,
@@ -14,28 +11,19 @@ from index.segment_index import (
     open_segment_index,
     sync_segment_index,
 )
+from index.store import StoreError
 from index.vectors import VectorOptions
 
 __all__ = [
     "BUNDLED",
-    "ChunkOptions",
     "Embedder",
-    "IndexOptions",
-    "LessonIndex",
-    "LessonRecommendation",
-    "MatchOptions",
-    "SearchHit",
     "SegmentIndex",
     "SegmentIndexOptions",
     "SegmentSyncReport",
-    "SyncReport",
+    "StoreError",
     "VectorOptions",
-    "WeakSpot",
-    "chunk_lesson",
     "get_embedder",
-    "open_lesson_index",
     "open_segment_index",
-    "recommend_lessons",
     "resolve_embedding_model",
     "sync_segment_index",
 ]

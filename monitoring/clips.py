@@ -14,6 +14,7 @@ from sqlmodel import Session, col, select
 
 from core.access import audit_refusals
 from core.audit import record_event
+from core.clock import clock
 from core.config import PROJECT_ROOT
 from core.errors import InvalidInput, NotAllowed, NotFound
 from core.models import Call, LessonExample, MonitoringNote, Role, Segment, User
@@ -49,10 +50,6 @@ class ClipOptions:
     bleep_level: float = 0.1
 
 
-def _clock(seconds: float) -> str:
-    return f"{int(seconds // 60)}:{int(seconds % 60):02d}"
-
-
 def _recording(call: Call) -> Path:
     path = Path(call.recording_path)
     return path if path.is_absolute() else PROJECT_ROOT / path
@@ -81,7 +78,7 @@ def _check_times(start: float, end: float, length: float | None, options: ClipOp
         )
     # Half a second of slack: a moment marked by ear may end a little past the last sample.
     if length is not None and end > length + 0.5:
-        raise InvalidInput(f"The call is only {_clock(length)} long.")
+        raise InvalidInput(f"The call is only {clock(length)} long.")
 
 
 def _decode(call: Call) -> np.ndarray:

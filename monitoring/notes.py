@@ -15,8 +15,8 @@ from core.access import audit_refusals
 from core.errors import InvalidInput, NotAllowed, NotFound
 from core.models import Call, LiveSession, MonitoringNote, NoteKind, Role, Team, User
 from core.people import require_role
+from core.skills import load_catalogue
 from qa.scorecard import ScorecardError, load_scorecard
-from training.catalogue import load_catalogue
 
 __all__ = [
     "MAX_NOTE_CHARS",

@@ -3,13 +3,13 @@
 import streamlit as st
 
 import ui
+from core.clock import clock
 from core.errors import NotAllowed, NotFound
 from core.models import LiveStatus, utcnow
 from core.people import list_agents
 from monitoring.notes import list_notes, note_topics
 from monitoring.sessions import get_live_session, list_live_sessions, mark_interrupted
 from ui.monitor import (
-    clock,
     demo_call_form,
     flag_list,
     live_calls,

@@ -4,9 +4,9 @@ each hit opens the call at that moment."""
 import streamlit as st
 
 import ui
+from analytics.conversation_search import MAX_QUERY_CHARS, SearchMode, search_segments
 from core.errors import InvalidInput, NotAllowed
 from core.models import Role
-from index.conversation_search import MAX_QUERY_CHARS, SearchMode, search_segments
 from ui.search import index_new_segments, search_filters, search_results, segment_index
 
 viewer = ui.guard("search")

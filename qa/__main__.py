@@ -1,20 +1,28 @@
-"""`python -m qa`: transcribe, import and score call recordings from the command line."""
+"""`python -m qa`: transcribe call recordings and score transcripts from the command line.
+
+Importing calls into the database (transcribe, score, assign lessons, index) is
+`python -m workflow ingest`; following a call live is `python -m monitoring live`.
+"""
 
 from __future__ import annotations
 
-import argparse
 import sys
 
-from qa.commands import load_commands
+from core.cli import run_commands
+from qa.commands import score, transcribe
+
+# Sub-commands that moved to the package that can see all their parts (README, Layout).
+MOVED = {"ingest": "python -m workflow ingest", "live": "python -m monitoring live"}
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m qa", description=__doc__)
-    subparsers = parser.add_subparsers(dest="command", required=True)
-    for module in load_commands():
-        module.register(subparsers)
-    args = parser.parse_args(argv)
-    return args.run(args)
+    argv = sys.argv[1:] if argv is None else argv
+    if argv and argv[0] in MOVED:
+        print(f"error: `python -m qa {argv[0]}` is now `{MOVED[argv[0]]}`", file=sys.stderr)
+        return 2
+    return run_commands(
+        prog="python -m qa", description=__doc__, commands=(transcribe, score), argv=argv
+    )
 
 
 if __name__ == "__main__":

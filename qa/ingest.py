@@ -440,7 +440,7 @@ def ingest_file(
 ) -> FileOutcome:
     """Import one recording (claim, transcribe, score, store); never raises for a bad file.
 
-    The unit of work of every engine: `ingest` runs it in this process, `qa.ray_ingest` on
+    The unit of work of every engine: `ingest` runs it in this process, `workflow.ray_ingest` on
     Ray workers.
     """
     try:

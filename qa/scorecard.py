@@ -13,7 +13,7 @@ from typing import Any
 import yaml
 from yaml.constructor import SafeConstructor
 
-from training.catalogue import CatalogueError, load_catalogue
+from core.skills import CatalogueError, load_catalogue
 
 __all__ = [
     "CHECK_RULES",

@@ -17,6 +17,7 @@ from core.auth import hash_password
 from core.config import Settings, get_settings
 from core.db import create_db_engine, migrate
 from core.models import Role, Team, User
+from tests.fakes import CountingEmbedder
 
 NOW = datetime(2026, 11, 23, 9, 30, tzinfo=UTC)
 PASSWORD = "correct-horse-1"
@@ -72,6 +73,12 @@ def engine(database_url: str) -> Iterator[Engine]:
 def session(engine: Engine) -> Iterator[Session]:
     with Session(engine) as session:
         yield session
+
+
+@pytest.fixture
+def fake_embedder() -> CountingEmbedder:
+    """A bag-of-words stand-in for MiniLM that records what it encodes."""
+    return CountingEmbedder()
 
 
 @pytest.fixture
@@ -138,7 +145,7 @@ def embedder():
 def built_lesson_index(tmp_path_factory, embedder) -> Path:
     """A lesson index of the real library, built once per session with the real model.
     Tests copy the folder (`shutil.copytree`) instead of changing it."""
-    from index.lesson_index import LessonIndex
+    from training.lesson_index import LessonIndex
     from training.lessons import load_library
 
     folder = tmp_path_factory.mktemp("lesson-index") / "lessons"
@@ -154,7 +161,7 @@ def demo_data(tmp_path_factory, built_lesson_index) -> Path:
     workflow, lesson assignments and coaching, in a SQLite file. Built once per session (tests
     using it are `model` tests); `demo_app` gives each test its own copy."""
     from demo.load import load_demo
-    from qa.pipeline import build_pipeline
+    from workflow.pipeline import build_pipeline
 
     data = tmp_path_factory.mktemp("demo") / "data"
     shutil.copytree(built_lesson_index, data / "index" / "lessons")

@@ -21,6 +21,7 @@ from typing import Any
 import pytest
 from sqlmodel import Session, select
 
+from analytics.conversation_search import SegmentFilter, search_segments
 from analytics.facts import DashboardFilter, call_date_range, call_facts, default_filter
 from analytics.learning import agent_learning
 from analytics.reviewing import agreement_over_time, calibration_history
@@ -71,7 +72,6 @@ from core.people import (
     set_team_scorecard,
     update_user,
 )
-from index.conversation_search import SegmentFilter, search_segments
 from index.segment_index import SegmentIndex
 from monitoring.clips import add_lesson_example, remove_lesson_example
 from monitoring.notes import add_note, list_notes, set_note_shared
@@ -104,7 +104,7 @@ from qa.scorecard import load_scorecard
 from qa.scoring import Result
 from tests.coaching.conftest import call_on, days_ago
 from tests.conftest import NOW, PASSWORD
-from tests.index.conftest import CountingEmbedder
+from tests.fakes import CountingEmbedder
 from tests.pages.conftest import sign_in, texts
 from tests.qa.conftest import DEFAULT_CRITERIA
 from tests.test_architecture import NOT_SCOPED, _scoped_functions

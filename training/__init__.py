@@ -1,12 +1,8 @@
-"""Training: the skill catalogue, the lesson library, spaced repetition, streaks and reminders."""
+"""Training: the lesson library and its search index, weak-spot matching, spaced repetition,
+streaks and reminders. The skill catalogue lessons point at is `core.skills`."""
 
-from training.catalogue import (
-    CATALOGUE_PATH,
-    CatalogueError,
-    Skill,
-    load_catalogue,
-    parse_catalogue,
-)
+from training.chunking import ChunkOptions, chunk_lesson
+from training.lesson_index import IndexOptions, LessonIndex, SyncReport, open_lesson_index
 from training.lessons import (
     LESSON_TEMPLATE,
     SECTION_HEADINGS,
@@ -23,6 +19,8 @@ from training.lessons import (
     save_lesson,
     validate_lesson_text,
 )
+from training.matcher import LessonRecommendation, MatchOptions, WeakSpot, recommend_lessons
+from training.ranking import SearchHit
 from training.reminders import (
     Digest,
     FailedDelivery,
@@ -47,40 +45,46 @@ from training.srs import (
 from training.streaks import Streak, learning_streak, time_zone
 
 __all__ = [
-    "CATALOGUE_PATH",
     "LESSON_TEMPLATE",
     "SECTION_HEADINGS",
-    "CatalogueError",
+    "ChunkOptions",
     "Digest",
     "FailedDelivery",
     "Feel",
+    "IndexOptions",
     "Lesson",
     "LessonFormatError",
+    "LessonIndex",
     "LessonProblem",
+    "LessonRecommendation",
     "LessonSection",
     "Level",
     "LibraryLoad",
+    "MatchOptions",
     "OverdueAssignment",
     "QuizOption",
     "QuizQuestion",
     "ReviewOutcome",
+    "SearchHit",
     "SendReport",
-    "Skill",
     "SmtpSettings",
     "Streak",
+    "SyncReport",
+    "WeakSpot",
+    "chunk_lesson",
     "compose_digest",
     "describe_interval",
     "due_at",
     "learning_streak",
-    "load_catalogue",
     "load_library",
     "mastery",
     "missing_smtp_settings",
     "new_card_state",
-    "parse_catalogue",
+    "open_lesson_index",
     "parse_lesson",
     "rating_for",
     "recall_probability",
+    "recommend_lessons",
     "review",
     "save_lesson",
     "send_digests",

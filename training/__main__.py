@@ -1,12 +1,14 @@
-"""`python -m training remind`: email each agent a digest of reviews due and overdue assignments.
+"""`python -m training`: email reminders, and build or search the lesson index.
 
     python -m training remind [--dry-run] [--json]
+    python -m training index build | search ...   # see `python -m training index --help`
 
+`remind` emails each agent a digest of reviews due and overdue assignments.
 Run it once a day (cron or any scheduler). Agents with reminders turned off, and agents with
 nothing due, get no email.
 
-Exit codes: 0 done; 1 some reminders could not be delivered (listed, the others went out);
-2 the command could not run (no SMTP settings, bad settings, database unreachable).
+Exit codes of `remind`: 0 done; 1 some reminders could not be delivered (listed, the others
+went out); 2 the command could not run (no SMTP settings, bad settings, database unreachable).
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from sqlmodel import Session
 from core.config import ConfigError, Settings, get_settings
 from core.db import DatabaseUnavailable, create_db_engine, migrate
 from core.models import utcnow
+from training import index_command
 from training.digests import build_digests
 from training.lessons import load_library
 from training.reminders import (
@@ -64,6 +67,11 @@ def _parser() -> argparse.ArgumentParser:
     remind.add_argument("--json", action="store_true", help="print a JSON summary")
     # For tests and for re-running a missed day: the moment to remind as of (default: now).
     remind.add_argument("--now", type=_aware, default=None, help=argparse.SUPPRESS)
+    # `index` has its own parser (training.index_command), so its --help is its own.
+    index = commands.add_parser(
+        "index", help="build or search the lesson index", add_help=False, prefix_chars="\0"
+    )
+    index.add_argument("arguments", nargs=argparse.REMAINDER)
     return parser
 
 
@@ -148,6 +156,8 @@ def _remind(args: argparse.Namespace) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    if args.command == "index":
+        return index_command.main(args.arguments)
     try:
         return _remind(args)
     except (ConfigError, DatabaseUnavailable) as exc:

@@ -25,8 +25,9 @@ from core.models import (
     User,
 )
 from core.people import require_role
-from index.lesson_index import LessonIndex
-from index.matcher import LessonRecommendation, MatchOptions, WeakSpot, recommend_lessons
+from qa.scorecard import ScorecardError, load_scorecard
+from training.lesson_index import LessonIndex
+from training.matcher import LessonRecommendation, MatchOptions, WeakSpot, recommend_lessons
 
 __all__ = [
     "AUTO_DUE_DAYS",
@@ -54,7 +55,7 @@ class CriterionFocus(NamedTuple):
     skills: tuple[str, ...]
 
 
-# Lessons for weak spots, skipping the given lesson ids: `index.matcher.recommend_lessons` bound
+# Lessons for weak spots, skipping the given lesson ids: `training.matcher.recommend_lessons` bound
 # to the lesson index (see `ui.lessons` and `demo`).
 Recommender = Callable[[Sequence[WeakSpot], Collection[str]], list[LessonRecommendation]]
 
@@ -279,7 +280,7 @@ class AutoAssigner:
     ingest `on_evaluated` hook (the caller commits).
 
     Args:
-        index: the lesson index (`index.lesson_index.open_lesson_index`).
+        index: the lesson index (`training.lesson_index.open_lesson_index`).
         repeat_after_days: lessons completed this recently are not assigned again (setting
             LESSON_REPEAT_AFTER_DAYS).
     """
@@ -290,8 +291,6 @@ class AutoAssigner:
         self._criteria: dict[str, dict[str, CriterionFocus]] = {}
 
     def _criteria_of(self, scorecard: str) -> dict[str, CriterionFocus]:
-        from qa.scorecard import ScorecardError, load_scorecard
-
         if scorecard not in self._criteria:
             try:
                 criteria = load_scorecard(scorecard).criteria

@@ -13,7 +13,7 @@ from pathlib import Path
 import yaml
 
 from core.errors import InvalidInput
-from training.catalogue import load_catalogue
+from core.skills import load_catalogue
 
 __all__ = [
     "LESSON_TEMPLATE",

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import streamlit as st
 
+from core.clock import clock
 from core.models import Call, CallStatus, CriterionScore, Evaluation, Segment
 from ui.charts import call_timeline
 
@@ -27,11 +28,6 @@ def call_label(call: Call) -> str:
     who = call.agent.name if call.agent else "unassigned"
     status = "" if call.status == CallStatus.DONE else f" · {call.status}"
     return f"#{call.id} · {who} · {when}{status}"
-
-
-def clock(seconds: float) -> str:
-    """A call time as m:ss, the way players show it."""
-    return f"{int(seconds // 60)}:{int(seconds % 60):02d}"
 
 
 _LABEL_COLOURS = {"agent": "blue", "customer": "green", "unknown": "gray"}

@@ -25,14 +25,14 @@ from coaching import (
     criteria_of,
     update_commitments,
 )
+from core.clock import clock
 from core.models import MonitoringNote, User, utcnow
-from index.lesson_index import LessonIndex
-from index.matcher import MatchOptions, recommend_lessons
 from monitoring.notes import set_note_shared
 from qa.scorecard import available_scorecards
 from training.assignments import AssignmentItem, Recommender, assign_lesson
+from training.lesson_index import LessonIndex
+from training.matcher import MatchOptions, recommend_lessons
 from ui.actions import attempt, show_flash
-from ui.call_view import clock
 from ui.learning import STATE_BADGES
 from ui.lessons import skill_titles
 

@@ -9,6 +9,7 @@ import altair as alt
 import streamlit as st
 from sqlmodel import Session
 
+from core.clock import clock
 from core.models import Call, Evaluation, User, utcnow
 from monitoring import list_lesson_examples
 from training.assignments import AssignmentItem, AssignmentState, open_assignment_count
@@ -17,7 +18,6 @@ from training.progress import AnswerFeedback
 from training.reviews import due_count
 from training.tips import MAX_TIP_CHARS, add_tip
 from ui.actions import attempt, show_flash
-from ui.call_view import clock
 from ui.resources import app_settings, db_session
 
 __all__ = [

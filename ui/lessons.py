@@ -10,11 +10,11 @@ import streamlit as st
 
 from core.models import User, utcnow
 from core.people import list_agents
+from core.skills import load_catalogue
 from index.embedder import get_embedder
-from index.lesson_index import LESSON_INDEX_FOLDER, IndexOptions, LessonIndex
 from index.vectors import VectorOptions
 from training.assignments import AutoAssigner, assign_lesson
-from training.catalogue import load_catalogue
+from training.lesson_index import LESSON_INDEX_FOLDER, IndexOptions, LessonIndex
 from training.lessons import Lesson, LibraryLoad, load_library, save_lesson
 from training.tips import decide_tip, pending_tips
 from ui.actions import attempt, show_flash

@@ -9,6 +9,7 @@ from pathlib import Path
 import streamlit as st
 from sqlmodel import Session
 
+from core.clock import clock
 from core.config import PROJECT_ROOT
 from core.errors import NotAllowed, NotFound
 from core.models import LiveSession, MonitoringNote, NoteKind, User, utcnow
@@ -28,7 +29,6 @@ from ui.search import segment_index
 
 __all__ = [
     "DEMO_RECORDINGS",
-    "clock",
     "demo_call_form",
     "flag_list",
     "live_calls",
@@ -54,10 +54,6 @@ _FLAG_ICONS = {
     "frustration": ":material/sentiment_dissatisfied:",
     "keyword": ":material/key:",
 }
-
-
-def clock(seconds: float) -> str:
-    return f"{int(seconds // 60)}:{int(seconds % 60):02d}"
 
 
 @st.cache_resource

@@ -8,8 +8,10 @@ from collections.abc import Sequence
 import streamlit as st
 from sqlmodel import Session
 
+from core.clock import clock
 from core.errors import InvalidInput, NotAllowed, NotFound
 from core.models import Call, MonitoringNote, NoteKind, Role, User, utcnow
+from core.skills import load_catalogue
 from monitoring import (
     MAX_EXAMPLE_TITLE_CHARS,
     MAX_NOTE_CHARS,
@@ -18,9 +20,8 @@ from monitoring import (
     can_coach,
     list_notes,
 )
-from training.catalogue import load_catalogue
 from ui.actions import show_flash
-from ui.call_view import clock, play_from
+from ui.call_view import play_from
 from ui.learning import lesson_book
 from ui.resources import app_settings
 

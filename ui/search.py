@@ -8,10 +8,10 @@ from pathlib import Path
 
 import streamlit as st
 
+from analytics.conversation_search import RESULTS, SegmentFilter, SegmentHit
 from analytics.facts import default_filter
 from core.models import Role, Speaker, User
 from core.people import list_agents
-from index.conversation_search import RESULTS, SegmentFilter, SegmentHit
 from index.embedder import get_embedder
 from index.segment_index import SEGMENT_INDEX_FOLDER, SegmentIndex, SegmentIndexOptions
 from ui.coaching import criterion_titles

@@ -11,10 +11,10 @@ from coaching import (
 )
 from core.errors import NotAllowed, NotFound
 from core.models import Assignment, AssignmentSource, NoteKind
-from index.matcher import LessonRecommendation
 from monitoring.notes import add_note
 from tests.coaching.conftest import call_on, days_ago
 from tests.conftest import NOW
+from training.matcher import LessonRecommendation
 
 
 def _workspace(session, viewer, agent):
@@ -167,9 +167,9 @@ def test_a_leads_note_finds_the_lesson_it_is_about(
 ):
     from pathlib import Path
 
-    from index.lesson_index import LessonIndex
-    from index.matcher import recommend_lessons
+    from training.lesson_index import LessonIndex
     from training.lessons import load_library
+    from training.matcher import recommend_lessons
 
     a1, lead = people["a1"], people["lead"]
     call = call_on(session, a1, days_ago(1))  # passed everything: only the note is searched

@@ -12,11 +12,11 @@ from core.models import Assignment, Call, Evaluation, LessonAttempt, ReviewLog, 
 from demo.learning import STRETCH_LESSONS, LearningSeed
 from demo.load import load_demo
 from demo.quality import REFERENCES_DIR
-from index.matcher import LessonRecommendation
 from qa.scoring import CriterionResult, EvaluationResult, Result
 from tests.conftest import NOW
 from tests.qa.conftest import fake_transcript
 from training.assignments import CriterionFocus, assign_from_evaluation
+from training.matcher import LessonRecommendation
 from training.reviews import learning_activity
 from training.streaks import learning_streak
 

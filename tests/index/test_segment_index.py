@@ -16,7 +16,7 @@ from core.models import Call, CallStatus, Segment, Speaker
 from index import segment_index as module
 from index.segment_index import FLAT, IVF, SegmentIndex, SegmentIndexOptions
 from tests.conftest import NOW
-from tests.index.conftest import CountingEmbedder
+from tests.fakes import CountingEmbedder
 
 _numbers = iter(range(1, 1_000_000))
 

@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from core.models import Speaker
+from monitoring.__main__ import main
 from monitoring.sources import SAMPLE_RATE, AudioChunk, SimulatedCall
 from monitoring.streaming import (
     CommittedSegment,
@@ -15,7 +16,6 @@ from monitoring.streaming import (
     StreamingTranscriber,
     agreed_prefix,
 )
-from qa.__main__ import main
 from qa.transcript import Word
 from tests.monitoring.conftest import ScriptedModel
 

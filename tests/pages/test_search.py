@@ -1,9 +1,9 @@
 import pytest
 
+from analytics.conversation_search import SearchMode
 from core.models import Speaker
-from index.conversation_search import SearchMode
+from tests.analytics.test_conversation_search import say
 from tests.coaching.conftest import call_on, days_ago
-from tests.index.test_conversation_search import say
 from tests.pages.conftest import texts
 
 

@@ -1,9 +1,9 @@
 import re
-from pathlib import Path
 
 import pytest
 import yaml
 
+from core.skills import CATALOGUE_PATH
 from qa.scorecard import (
     CHECK_RULES,
     ScorecardError,
@@ -13,7 +13,7 @@ from qa.scorecard import (
 )
 from tests.qa.conftest import DEFAULT_CRITERIA
 
-SKILLS_FILE = Path(__file__).resolve().parents[2] / "training" / "skills.yaml"
+SKILLS_FILE = CATALOGUE_PATH
 CATALOGUE = {s["id"] for s in yaml.safe_load(SKILLS_FILE.read_text())["skills"]}
 
 # A small valid scorecard; the malformed cases below change one line of it. Line numbers:

@@ -1,4 +1,5 @@
-"""Fixtures for the training tests: a mail server on loopback that keeps what it receives."""
+"""Fixtures for the training tests: the real lesson library, and a mail server on loopback that
+keeps what it receives."""
 
 from __future__ import annotations
 
@@ -12,10 +13,25 @@ from email.policy import default
 import pytest
 from aiosmtpd.controller import Controller
 
+from core.config import PROJECT_ROOT
+from training.lessons import Lesson, load_library
 from training.reminders import SmtpSettings
 
 SENDER = "Callcoach <callcoach@example.com>"
 REFUSED = "gone@example.com"  # the one mailbox the test mail server refuses
+LIBRARY = PROJECT_ROOT / "training" / "lessons"
+
+
+@pytest.fixture(scope="session")
+def library() -> tuple[Lesson, ...]:
+    """The real lesson library."""
+    return load_library(LIBRARY).lessons
+
+
+@pytest.fixture
+def lessons(library) -> list[Lesson]:
+    """Six real lessons: enough to search, quick to index with the fake embedder."""
+    return list(library[:6])
 
 
 # A mail server's inbox: what it received (envelope sender, recipients, message).

@@ -5,7 +5,6 @@ from sqlmodel import select
 
 from core.errors import InvalidInput, NotAllowed
 from core.models import Assignment, AssignmentSource, AuditEvent, LessonAttempt
-from index.matcher import LessonRecommendation
 from tests.conftest import NOW
 from tests.qa.conftest import scored_call
 from training.assignments import (
@@ -17,6 +16,7 @@ from training.assignments import (
     list_assignments,
     open_assignment_count,
 )
+from training.matcher import LessonRecommendation
 
 CRITERIA = {
     "closing": CriterionFocus("Closing", "Offer more help, close politely", ("closing",)),

@@ -1,6 +1,6 @@
 import pytest
 
-from training.catalogue import CatalogueError, load_catalogue, parse_catalogue
+from core.skills import CatalogueError, load_catalogue, parse_catalogue
 
 # The skill ids of issue 5, which scorecard criteria and lessons point at.
 SKILL_IDS = [

@@ -4,7 +4,7 @@ from pathlib import Path
 import pytest
 
 from core.config import PROJECT_ROOT
-from training.catalogue import load_catalogue
+from core.skills import load_catalogue
 from training.lessons import (
     LESSON_TEMPLATE,
     LessonFormatError,

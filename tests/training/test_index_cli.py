@@ -1,4 +1,4 @@
-"""The `python -m index` contract, run in-process against a copy of the real library."""
+"""The `python -m training index` contract, run in-process against a copy of the real library."""
 
 import json
 import shutil
@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from core.config import PROJECT_ROOT, get_settings
-from index.__main__ import main
+from training.index_command import main
 
 pytestmark = pytest.mark.model
 

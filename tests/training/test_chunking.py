@@ -2,7 +2,7 @@ from dataclasses import replace
 
 import pytest
 
-from index.chunking import ChunkOptions, chunk_lesson
+from training.chunking import ChunkOptions, chunk_lesson
 from training.lessons import LessonSection
 
 

@@ -2,9 +2,9 @@ import shutil
 
 import pytest
 
-from index.lesson_index import LessonIndex
-from index.matcher import MatchOptions, WeakSpot, recommend_lessons
-from index.ranking import SearchHit
+from training.lesson_index import LessonIndex
+from training.matcher import MatchOptions, WeakSpot, recommend_lessons
+from training.ranking import SearchHit
 
 
 class CannedIndex:

@@ -1,4 +1,4 @@
-from index.keywords import KeywordIndex, words
+from training.keywords import KeywordIndex, words
 
 
 def test_words_drop_function_words_and_punctuation():

@@ -44,7 +44,7 @@ class _IngestWorker:
     def __init__(self, settings: dict, scorecard: str | None, cpu_threads: int) -> None:
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
         from core.db import create_db_engine
-        from qa.pipeline import build_pipeline
+        from workflow.pipeline import build_pipeline
 
         self.settings = Settings.model_validate(settings)
         self.engine = create_db_engine(self.settings.sqlalchemy_url)

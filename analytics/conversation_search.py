@@ -14,6 +14,7 @@ from sqlmodel import Session, col, select
 
 from analytics.facts import DashboardFilter, filter_condition
 from core.access import audit_refusals
+from core.clock import clock
 from core.errors import InvalidInput, NotAllowed
 from core.models import Call, CriterionScore, Evaluation, EvaluationSource, Role, Segment, User
 from core.models import Speaker as SpeakerRole
@@ -92,7 +93,7 @@ class SegmentHit:
             "call": self.call_id,
             "date": self.call_date.strftime("%Y-%m-%d %H:%M"),
             "agent": self.agent_name,
-            "at": f"{int(self.start) // 60}:{int(self.start) % 60:02d}",
+            "at": clock(self.start),
             "speaker": self.speaker,
             "line": self.text,
             "score": round(self.score, 3),

@@ -5,9 +5,9 @@ import shutil
 import pytest
 
 from core.config import PROJECT_ROOT
-from index.evaluation import LabelledWeakSpot, load_weak_spots, score_rankings
-from index.lesson_index import LessonIndex
-from index.ranking import SearchHit
+from training.lesson_index import LessonIndex
+from training.ranking import SearchHit
+from training.retrieval_quality import LabelledWeakSpot, load_weak_spots, score_rankings
 
 pytestmark = pytest.mark.model
 

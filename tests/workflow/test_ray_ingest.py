@@ -12,8 +12,8 @@ from sqlmodel import Session, select
 from core.config import PROJECT_ROOT, get_settings
 from core.db import create_db_engine
 from core.models import Assignment, Call, CriterionScore, Evaluation, Segment
-from qa.__main__ import main
 from tests.qa.conftest import DEMO_CALLS, reference
+from workflow.__main__ import main
 
 pytestmark = pytest.mark.model
 

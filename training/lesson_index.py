@@ -12,21 +12,21 @@ from pathlib import Path
 import numpy as np
 
 from core.config import Settings
-from index.chunking import ChunkOptions, chunk_lesson
 from index.embedder import Embedder, get_embedder
-from index.keywords import KeywordIndex, keyword_text
-from index.ranking import RankedLessons, SearchHit
-from index.store import (
+from index.store import StoreError
+from index.vectors import FLAT, HNSW, VectorOptions, VectorSearch
+from training.chunking import ChunkOptions, chunk_lesson
+from training.keywords import KeywordIndex, keyword_text
+from training.lesson_store import (
     Manifest,
     StoredLesson,
-    StoreError,
     read_index_bytes,
     read_manifest,
     read_vectors,
     write_generation,
 )
-from index.vectors import FLAT, HNSW, VectorOptions, VectorSearch
 from training.lessons import Lesson
+from training.ranking import RankedLessons, SearchHit
 
 __all__ = [
     "LESSON_INDEX_FOLDER",

@@ -1,4 +1,4 @@
-"""Ingest survives being killed and running twice at once: `python -m qa ingest` in real
+"""Ingest survives being killed and running twice at once: `python -m workflow ingest` in real
 processes with the real models (marked `model`; runs in CI, on SQLite and on PostgreSQL)."""
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ def incoming(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def run_ingest(database_url, tmp_path, built_lesson_index):
-    """Start `python -m qa ingest FOLDER --json` as its own process on the test database."""
+    """Start `python -m workflow ingest FOLDER --json` as its own process on the test database."""
     data = tmp_path / "data"
     shutil.copytree(built_lesson_index, data / "index" / "lessons")
     env = {**os.environ, "DATABASE_URL": database_url, "DATA_DIR": str(data)}
@@ -43,7 +43,7 @@ def run_ingest(database_url, tmp_path, built_lesson_index):
 
     def start(folder: Path, agent: str) -> subprocess.Popen:
         return subprocess.Popen(
-            [sys.executable, "-m", "qa", "ingest", str(folder), "--agent", agent, "--json"],
+            [sys.executable, "-m", "workflow", "ingest", str(folder), "--agent", agent, "--json"],
             cwd=PROJECT_ROOT,
             env=env,
             stdout=subprocess.PIPE,

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from sqlmodel import Session, delete
 
+from analytics.conversation_search import SegmentFilter, search_segments
 from core.errors import InvalidInput, NotAllowed
 from core.models import (
     Call,
@@ -18,7 +19,6 @@ from core.models import (
     Speaker,
     User,
 )
-from index.conversation_search import SegmentFilter, search_segments
 from index.segment_index import SegmentIndex
 from tests.coaching.conftest import call_on, days_ago
 from tests.conftest import NOW

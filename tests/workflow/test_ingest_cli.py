@@ -1,4 +1,4 @@
-"""`python -m qa ingest` end to end with the real model (marked `model`; runs in CI)."""
+"""`python -m workflow ingest` end to end with the real model (marked `model`; runs in CI)."""
 
 import json
 import shutil
@@ -9,8 +9,8 @@ from sqlmodel import Session, select
 from core.config import get_settings
 from core.models import Segment
 from index.segment_index import open_segment_index
-from qa.__main__ import main
 from tests.qa.conftest import DEMO, reference
+from workflow.__main__ import main
 
 pytestmark = pytest.mark.model
 

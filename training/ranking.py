@@ -7,9 +7,9 @@ from functools import cached_property
 
 import numpy as np
 
-from index.keywords import KeywordIndex
-from index.store import StoredLesson
 from index.vectors import VectorSearch
+from training.keywords import KeywordIndex
+from training.lesson_store import StoredLesson
 
 __all__ = ["RankedLessons", "SearchHit"]
 

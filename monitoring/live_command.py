@@ -1,5 +1,5 @@
-"""`python -m qa live FILE --simulate`: follow a recording as a live call, printing text as it is
-committed and flags as they fire."""
+"""`python -m monitoring live FILE --simulate`: follow a recording as a live call, printing text
+as it is committed and flags as they fire."""
 
 from __future__ import annotations
 
@@ -9,7 +9,9 @@ import statistics
 import sys
 from pathlib import Path
 
+from core.clock import clock
 from core.config import ConfigError, get_settings
+from core.stats import percentile
 from monitoring.flags import FlagRules, LiveFlag, LiveFlagger
 from monitoring.sources import SimulatedCall
 from monitoring.streaming import CommittedSegment, StreamingOptions, StreamingTranscriber
@@ -44,29 +46,18 @@ def register(subparsers) -> None:
     parser.set_defaults(run=run)
 
 
-def _percentile(values: list[float], share: float) -> float | None:
-    if not values:
-        return None
-    ordered = sorted(values)
-    return round(ordered[min(len(ordered) - 1, int(share * len(ordered)))], 2)
-
-
 def summarise(segments: list[CommittedSegment], flags: list[LiveFlag]) -> dict:
     """The `--json` summary: lag percentiles over every committed word, segments and flags."""
     lags = [lag for segment in segments for lag in segment.lags]
     return {
         "summary": {
             "lag_p50": round(statistics.median(lags), 2) if lags else None,
-            "lag_p95": _percentile(lags, 0.95),
+            "lag_p95": round(percentile(lags, 0.95), 2) if lags else None,
             "words": len(lags),
             "segments": [s.to_dict() for s in segments],
             "flags": [f.to_dict() for f in flags],
         }
     }
-
-
-def _clock(seconds: float) -> str:
-    return f"{int(seconds // 60)}:{seconds % 60:04.1f}"
 
 
 def run(args: argparse.Namespace) -> int:
@@ -102,7 +93,10 @@ def run(args: argparse.Namespace) -> int:
         for event in transcriber.stream(source):
             for flag in flagger.observe(event):
                 if not args.json:
-                    print(f"[{_clock(flag.raised_at)}] FLAG {flag.message} (at {_clock(flag.at)})")
+                    print(
+                        f"[{clock(flag.raised_at, tenths=True)}] FLAG {flag.message} "
+                        f"(at {clock(flag.at, tenths=True)})"
+                    )
             if not isinstance(event, CommittedSegment):
                 continue
             segments.append(event)
@@ -111,8 +105,8 @@ def run(args: argparse.Namespace) -> int:
             else:
                 start, end = (_COLOURS[event.speaker], "\033[0m") if colour else ("", "")
                 print(
-                    f"[{_clock(event.committed_at)}] {start}{event.speaker:>8}{end} "
-                    f"{_clock(event.start)} {event.text}",
+                    f"[{clock(event.committed_at, tenths=True)}] {start}{event.speaker:>8}{end} "
+                    f"{clock(event.start, tenths=True)} {event.text}",
                     flush=True,
                 )
     except KeyboardInterrupt:

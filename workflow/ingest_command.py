@@ -1,4 +1,5 @@
-"""`python -m qa ingest PATH...`: import recordings (idempotent), transcribe and store them."""
+"""`python -m workflow ingest PATH...`: import recordings (idempotent): transcribe, score, assign
+lessons and store them."""
 
 from __future__ import annotations
 
@@ -10,15 +11,16 @@ from pathlib import Path
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, func, select
 
-from core.config import ConfigError, Settings, get_settings
-from core.db import DatabaseUnavailable, create_db_engine, migrate
+from core.cli import run_with_database
+from core.config import Settings
+from core.db import migrate
 from core.errors import InvalidInput
 from core.models import User, utcnow
 from core.progress import ProgressBar, progress_callback
 from index.segment_index import open_segment_index, sync_segment_index
 from qa.ingest import FileOutcome, IngestOptions, collect_audio_files, ingest, read_metadata_csv
-from qa.pipeline import build_pipeline
 from qa.scorecard import ScorecardError, load_scorecard
+from workflow.pipeline import build_pipeline
 
 __all__ = ["register"]
 
@@ -64,16 +66,7 @@ def _check_agent(engine, email: str) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    try:
-        settings = get_settings()
-        engine = create_db_engine(settings.sqlalchemy_url)
-    except (ConfigError, DatabaseUnavailable) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    try:
-        return _run(args, settings, engine)
-    finally:
-        engine.dispose()
+    return run_with_database(lambda settings, engine: _run(args, settings, engine))
 
 
 def _run(args: argparse.Namespace, settings: Settings, engine: Engine) -> int:
@@ -111,7 +104,7 @@ def _run(args: argparse.Namespace, settings: Settings, engine: Engine) -> int:
         print(f"warning: {message}", file=sys.stderr)
 
     if args.engine == "ray":
-        from qa.ray_ingest import RayOptions, ingest_on_ray
+        from workflow.ray_ingest import RayOptions, ingest_on_ray
 
         ray_options = RayOptions(
             address=args.address, workers=args.workers, scorecard=args.scorecard

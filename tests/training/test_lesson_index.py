@@ -5,11 +5,11 @@ from pathlib import Path
 
 import pytest
 
-from index.chunking import chunk_lesson
-from index.lesson_index import IndexOptions, LessonIndex
-from index.store import MANIFEST, read_manifest
 from index.vectors import VectorOptions
-from tests.index.conftest import CountingEmbedder
+from tests.fakes import CountingEmbedder
+from training.chunking import chunk_lesson
+from training.lesson_index import IndexOptions, LessonIndex
+from training.lesson_store import MANIFEST, read_manifest
 
 
 def _open(folder: Path, lessons, embedder, **options) -> LessonIndex:

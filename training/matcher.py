@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
-from index.lesson_index import LessonIndex
+from training.lesson_index import LessonIndex
 
 __all__ = ["LessonRecommendation", "MatchOptions", "WeakSpot", "recommend_lessons"]
 

@@ -9,8 +9,13 @@ from pathlib import Path
 
 from core.config import Settings
 from core.errors import InvalidInput
+from qa.autoqa import AutoQA
 from qa.ingest import EvaluatedHook, Scorer
+from qa.transcribe import get_transcriber
 from qa.transcript import Transcript
+from training.assignments import AutoAssigner
+from training.lesson_index import open_lesson_index
+from training.lessons import load_library
 
 __all__ = ["ImportPipeline", "build_pipeline"]
 
@@ -39,12 +44,6 @@ def build_pipeline(
     Raises:
         ScorecardError: `scorecard` is unknown or malformed.
     """
-    from index.lesson_index import open_lesson_index
-    from qa.autoqa import AutoQA
-    from qa.transcribe import get_transcriber
-    from training.assignments import AutoAssigner
-    from training.lessons import load_library
-
     score = AutoQA(scorecard=scorecard, embedding_model=settings.embedding_model)
     transcriber = get_transcriber(settings.whisper_model, cpu_threads or settings.cpu_threads)
     assigner, warning = None, None

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import yaml
 
-from index.ranking import SearchHit
+from training.ranking import SearchHit
 
 __all__ = ["LabelledWeakSpot", "RetrievalScores", "load_weak_spots", "score_rankings"]
 

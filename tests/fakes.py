@@ -1,18 +1,13 @@
-"""Fixtures for the index tests: a small fast stand-in for MiniLM and a few real lessons."""
+"""Small, fast stand-ins for the real models, for tests that are not about the model."""
 
 from __future__ import annotations
 
 import zlib
 
 import numpy as np
-import pytest
 
-from core.config import PROJECT_ROOT
 from index.embedder import Embedder
-from index.keywords import words
-from training.lessons import Lesson, load_library
-
-LIBRARY = PROJECT_ROOT / "training" / "lessons"
+from training.keywords import words
 
 
 class CountingEmbedder(Embedder):
@@ -39,20 +34,3 @@ class CountingEmbedder(Embedder):
             for word in words(text) or ["empty"]:
                 vectors[row, zlib.crc32(word.encode()) % self._dimension] += 1
         return vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
-
-
-@pytest.fixture
-def fake_embedder() -> CountingEmbedder:
-    return CountingEmbedder()
-
-
-@pytest.fixture(scope="session")
-def library() -> tuple[Lesson, ...]:
-    """The real lesson library."""
-    return load_library(LIBRARY).lessons
-
-
-@pytest.fixture
-def lessons(library) -> list[Lesson]:
-    """Six real lessons: enough to search, quick to index with the fake embedder."""
-    return list(library[:6])

@@ -1,0 +1,19 @@
+"""`python -m workflow ingest PATH...`: import call recordings: transcribe, score, assign lessons
+and index each call for search."""
+
+from __future__ import annotations
+
+import sys
+
+from core.cli import run_commands
+from workflow import ingest_command
+
+
+def main(argv: list[str] | None = None) -> int:
+    return run_commands(
+        prog="python -m workflow", description=__doc__, commands=(ingest_command,), argv=argv
+    )
+
+
+if __name__ == "__main__":
+    sys.exit(main())
