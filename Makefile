@@ -10,6 +10,7 @@ PORT ?= 8501
 $(BASE): requirements.txt
 	test -x $(PY) || python3 -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	$(PY) -m qa models
 	touch $@
 
 $(DEV): $(BASE) requirements-dev.txt

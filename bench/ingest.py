@@ -28,7 +28,7 @@ from core.config import Settings, get_settings  # noqa: E402
 from core.db import create_db_engine, migrate  # noqa: E402
 from core.models import utcnow  # noqa: E402
 from qa.ingest import IngestOptions, IngestSummary, collect_audio_files, ingest  # noqa: E402
-from qa.transcribe import get_transcriber  # noqa: E402
+from qa.transcribe import TranscribeOptions, get_transcriber  # noqa: E402
 from workflow.pipeline import build_pipeline  # noqa: E402
 from workflow.ray_ingest import RayOptions, ingest_on_ray  # noqa: E402
 
@@ -50,7 +50,9 @@ def _local(files: list[Path], settings: Settings) -> tuple[float, float, IngestS
     migrate(engine)
     started = time.perf_counter()
     pipeline = build_pipeline(settings)
-    get_transcriber(settings.whisper_model, settings.cpu_threads).warm_up()
+    get_transcriber(
+        settings.whisper_model, settings.cpu_threads, TranscribeOptions.from_settings(settings)
+    ).warm_up()
     loaded = time.perf_counter()
     summary = ingest(
         engine=engine,

@@ -1,13 +1,21 @@
-"""Transcription benchmark: Callcoach's pipeline against plain faster-whisper on the demo calls.
+"""Transcription benchmark: Callcoach against two faster-whisper peers, per telephone condition.
 
-Both run in this process on the same files with the same model (the bundled tiny.en, int8, 2 CPU
-threads). The peer is `WhisperModel(model).transcribe(file)` with faster-whisper's defaults (beam
-5, no VAD, the stereo file downmixed to mono). Files alternate between the two so machine noise
-hits both alike. WER uses jiwer with Whisper's English text normaliser against the scripts the
-calls were synthesised from; Callcoach's words are put in time order across both speakers so the
-two outputs are compared against the same reference text.
+Every system runs in this process on the same files with the same model (WHISPER_MODEL or
+`--model`, int8, CPU_THREADS threads) and the same beam size (Callcoach's):
 
-    .venv/bin/python bench/transcribe.py [--limit N]
+    plain      `WhisperModel(model).transcribe(file)`: no VAD, the stereo file downmixed to mono
+    batched    faster-whisper's own `BatchedInferencePipeline(model).transcribe(file,
+               vad_filter=True)`, batch size 8, downmixed to mono
+    callcoach  `qa.transcribe.Transcriber`: per-channel VAD, packed windows, batched, re-decoding
+
+Conditions: `clean` (the demo calls as they are) and the telephone conditions `bench/telephone.py`
+makes (built here first if missing). The systems take turns on each file, so machine noise hits
+all alike. WER uses jiwer with Whisper's English normaliser against the scripts the calls were
+made from; every system's words are put in time order across both speakers. Throughput is audio
+seconds per wall second. Goal (issue 15): on every condition, Callcoach's WER at most the better
+peer's and its throughput at least 1.3x the better peer's.
+
+    .venv/bin/python bench/transcribe.py [--limit N] [--model base] [--conditions clean noise-10]
 """
 
 from __future__ import annotations
@@ -26,10 +34,13 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 import jiwer  # noqa: E402
 from whisper_normalizer.english import EnglishTextNormalizer  # noqa: E402
 
+from bench.telephone import CONDITIONS, OUT, build, demo_calls  # noqa: E402
 from core.config import get_settings  # noqa: E402
-from qa.transcribe import Transcriber, resolve_whisper_model  # noqa: E402
+from qa.transcribe import TranscribeOptions, Transcriber  # noqa: E402
+from qa.whisper_models import resolve_whisper_model  # noqa: E402
 
 DEMO = ROOT / "data" / "demo"
+SYSTEMS = ("plain", "batched", "callcoach")
 _normalise = EnglishTextNormalizer()
 
 
@@ -45,66 +56,100 @@ def _wer(references: list[str], hypotheses: list[str]) -> float:
     return jiwer.wer([_normalise(r) for r in references], [_normalise(h) for h in hypotheses])
 
 
-def main() -> None:
+class _Systems:
+    """The three systems on one model, loaded once."""
+
+    def __init__(self, model: str, threads: int, options: TranscribeOptions) -> None:
+        from faster_whisper import BatchedInferencePipeline, WhisperModel
+
+        self.options = options
+        self.whisper = WhisperModel(
+            resolve_whisper_model(model), device="cpu", compute_type="int8", cpu_threads=threads
+        )
+        self.batched = BatchedInferencePipeline(self.whisper)
+        self.callcoach = Transcriber(model, cpu_threads=threads, options=options)
+
+    def run(self, system: str, path: Path) -> str:
+        common = {"language": self.options.language, "beam_size": self.options.beam_size}
+        if system == "plain":
+            segments, _ = self.whisper.transcribe(str(path), **common)
+            return " ".join(s.text for s in segments)
+        if system == "batched":
+            segments, _ = self.batched.transcribe(
+                str(path), batch_size=self.options.batch_size, vad_filter=True, **common
+            )
+            return " ".join(s.text for s in segments)
+        transcript = self.callcoach.transcribe(path)
+        words = sorted((w.start, w.word) for s in transcript.segments for w in s.words)
+        return "".join(word for _, word in words)
+
+
+def _files(condition: str, calls: list[Path], out: Path) -> list[Path]:
+    if condition == "clean":
+        return calls
+    return [out / condition / f"{path.stem}.wav" for path in calls]
+
+
+def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--limit", type=int, help="only the first N demo calls")
-    args = parser.parse_args()
-    from faster_whisper import WhisperModel
+    parser.add_argument("--model", help="Whisper model (default: WHISPER_MODEL)")
+    parser.add_argument(
+        "--conditions",
+        nargs="+",
+        default=["clean", *CONDITIONS],
+        choices=["clean", *CONDITIONS],
+        help="conditions to run (default: all)",
+    )
+    parser.add_argument("--out", type=Path, default=OUT, help="telephone-condition files")
+    args = parser.parse_args(argv)
 
     settings = get_settings()
-    files = sorted(p for p in (DEMO / "calls").iterdir() if p.suffix in {".opus", ".flac"})
-    files = files[: args.limit] if args.limit else files
-    plain = WhisperModel(
-        resolve_whisper_model(settings.whisper_model),
-        device="cpu",
-        compute_type="int8",
-        cpu_threads=settings.cpu_threads,
-    )
-    product = Transcriber(settings.whisper_model, cpu_threads=settings.cpu_threads)
-    # Warm both up (model load, first-call allocations) outside the timed runs.
-    list(plain.transcribe(str(files[0]))[0])
-    product.transcribe(files[0])
+    model = args.model or settings.whisper_model
+    calls = demo_calls()[: args.limit] if args.limit else demo_calls()
+    telephone = [c for c in args.conditions if c != "clean"]
+    if telephone:
+        build(args.out, limit=args.limit, conditions=telephone)
+    options = TranscribeOptions.from_settings(settings)
+    systems = _Systems(model, settings.cpu_threads, options)
+    for system in SYSTEMS:  # warm up: model load and first-call allocations, untimed
+        systems.run(system, calls[0])
 
-    audio = plain_seconds = product_seconds = 0.0
-    references, plain_out, product_out = [], [], []
-    by_speaker: dict[str, tuple[list[str], list[str]]] = {"agent": ([], []), "customer": ([], [])}
-    for number, path in enumerate(files, start=1):
-        reference = _reference(path)
-        audio += reference["duration"]
-        references.append(_text_in_time_order(reference["turns"]))
-
-        started = time.perf_counter()
-        segments, _info = plain.transcribe(str(path))
-        plain_out.append(" ".join(s.text for s in segments))
-        plain_seconds += time.perf_counter() - started
-
-        started = time.perf_counter()
-        transcript = product.transcribe(path)
-        product_seconds += time.perf_counter() - started
-        words = sorted((w.start, w.word) for s in transcript.segments for w in s.words)
-        product_out.append("".join(word for _, word in words))
-        for speaker, (said, heard) in by_speaker.items():
-            said.append(
-                _text_in_time_order([t for t in reference["turns"] if t["speaker"] == speaker])
-            )
-            heard.append(" ".join(s.text for s in transcript.segments if s.speaker == speaker))
-        print(f"[{number}/{len(files)}] {path.name}", file=sys.stderr, flush=True)
-
-    plain_speed, product_speed = audio / plain_seconds, audio / product_seconds
+    print(f"\n{len(calls)} demo calls, model {model}, beam {options.beam_size}")
     print(
-        f"\n{len(files)} demo calls, {audio / 60:.1f} min of audio, model {settings.whisper_model}"
+        f"{'condition':<15} {'WER plain':>9} {'batched':>8} {'callcoach':>9} "
+        f"{'x/s plain':>9} {'batched':>8} {'callcoach':>9}  goal"
     )
-    rows = [
-        ("plain faster-whisper (defaults)", plain_speed, _wer(references, plain_out)),
-        ("Callcoach (per-channel VAD, batched)", product_speed, _wer(references, product_out)),
-    ]
-    print(f"{'pipeline':<42} {'audio s / wall s':>17} {'WER':>7}")
-    for name, speed, wer in rows:
-        print(f"{name:<42} {speed:>17.1f} {wer:>7.3f}")
-    print(f"speed-up: {product_speed / plain_speed:.2f}x")
-    for speaker, (said, heard) in by_speaker.items():
-        print(f"Callcoach WER on {speaker} channel only: {_wer(said, heard):.3f}")
+    met_everywhere = True
+    for condition in args.conditions:
+        files = _files(condition, calls, args.out)
+        references = [_text_in_time_order(_reference(path)["turns"]) for path in calls]
+        heard: dict[str, list[str]] = {s: [] for s in SYSTEMS}
+        seconds = dict.fromkeys(SYSTEMS, 0.0)
+        audio = sum(_reference(path)["duration"] for path in calls)
+        for number, path in enumerate(files):
+            order = SYSTEMS[number % 3 :] + SYSTEMS[: number % 3]
+            for system in order:
+                started = time.perf_counter()
+                heard[system].append(systems.run(system, path))
+                seconds[system] += time.perf_counter() - started
+            print(f"  {condition} [{number + 1}/{len(files)}]", file=sys.stderr, flush=True)
+        wer = {s: _wer(references, heard[s]) for s in SYSTEMS}
+        speed = {s: audio / seconds[s] for s in SYSTEMS}
+        best_wer = min(wer["plain"], wer["batched"])
+        best_speed = max(speed["plain"], speed["batched"])
+        met = wer["callcoach"] <= best_wer and speed["callcoach"] >= 1.3 * best_speed
+        met_everywhere &= met
+        print(
+            f"{condition:<15} {wer['plain']:>9.3f} {wer['batched']:>8.3f} "
+            f"{wer['callcoach']:>9.3f} {speed['plain']:>9.1f} {speed['batched']:>8.1f} "
+            f"{speed['callcoach']:>9.1f}  {'met' if met else 'NOT met'} "
+            f"(WER {wer['callcoach'] - best_wer:+.3f}, {speed['callcoach'] / best_speed:.2f}x)",
+            flush=True,
+        )
+    print(f"goal met on every condition: {'yes' if met_everywhere else 'no'}")
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from datetime import datetime
+from pathlib import Path
 
 from sqlalchemy import ColumnElement, false, or_, true
 from sqlmodel import Session, col, select
 
 from core.access import audit_refusals
 from core.audit import record_event
+from core.config import PROJECT_ROOT
 from core.errors import InvalidInput, NotAllowed, NotFound
 from core.models import Call, CallStatus, Role, Segment, User
 from core.people import list_agents, require_role
@@ -16,6 +18,9 @@ from core.people import list_agents, require_role
 __all__ = [
     "assign_call",
     "calls_scope",
+    "delete_failed_import",
+    "recording_file",
+    "retry_failed_import",
     "get_call",
     "list_calls",
     "list_segments",
@@ -146,3 +151,72 @@ def assign_call(
     )
     session.commit()
     return call
+
+
+def recording_file(call: Call) -> Path:
+    """Where a call's recording is on disk (demo calls are stored relative to the project)."""
+    return PROJECT_ROOT / call.recording_path
+
+
+def _failed_import(session: Session, actor: User, call_id: int) -> Call:
+    require_role(actor, Role.REVIEWER, Role.LEAD, Role.ADMIN)
+    call = get_call(session=session, viewer=actor, call_id=call_id)
+    if call.status != CallStatus.FAILED:
+        raise InvalidInput(f"Call #{call.id} is not a failed import (it is {call.status}).")
+    return call
+
+
+@audit_refusals
+def retry_failed_import(*, session: Session, actor: User, call_id: int, now: datetime) -> Path:
+    """Record that `actor` imports a failed call's recording again; audited. The caller then
+    imports the returned file, which takes the call over by its content.
+
+    Raises:
+        NotAllowed: the actor is not a reviewer, lead or admin, or the call is outside their
+            scope.
+        NotFound: no such call.
+        InvalidInput: the call is not a failed import, or its recording is gone.
+    """
+    call = _failed_import(session, actor, call_id)
+    path = recording_file(call)
+    if not path.is_file():
+        raise InvalidInput(
+            f"The recording of call #{call.id} is no longer on the server, so it cannot be "
+            "imported again; delete the call and upload the recording anew."
+        )
+    record_event(
+        session=session,
+        actor=actor,
+        action="call.retry_import",
+        entity="call",
+        entity_id=call.id,
+        now=now,
+        before={"error": call.error},
+    )
+    session.commit()
+    return path
+
+
+@audit_refusals
+def delete_failed_import(*, session: Session, actor: User, call_id: int, now: datetime) -> None:
+    """Remove a failed import from the calls; audited with the file's name and why it failed.
+    The recording file is left where it is.
+
+    Raises:
+        NotAllowed: the actor is not a reviewer, lead or admin, or the call is outside their
+            scope.
+        NotFound: no such call.
+        InvalidInput: the call is not a failed import (imported calls are never deleted here).
+    """
+    call = _failed_import(session, actor, call_id)
+    record_event(
+        session=session,
+        actor=actor,
+        action="call.delete_failed_import",
+        entity="call",
+        entity_id=call.id,
+        now=now,
+        before={"file": call.original_name or call.recording_path, "error": call.error},
+    )
+    session.delete(call)
+    session.commit()

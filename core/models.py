@@ -139,6 +139,9 @@ class Segment(SQLModel, table=True):
     words: list | None = Field(default=None, sa_type=sa.JSON)
     # Only kept when the admin setting STORE_UNREDACTED_TRANSCRIPTS is on.
     text_unredacted: str | None = None
+    # Speech that could not be transcribed (every decoding was a loop): `text` is empty, the
+    # call page marks the stretch, and scoring reads nothing into it.
+    unclear: bool = Field(default=False, sa_column_kwargs={"server_default": "0"})
 
 
 # Who changed what and when; `before`/`after` hold JSON snapshots of the changed fields.

@@ -53,6 +53,9 @@ log = logging.getLogger(__name__)
 # Called while a sync embeds segments, with (segments embedded so far, segments to embed).
 ProgressCallback = Callable[[int, int], None]
 
+# Segments with words to search: speech that could not be transcribed has none.
+_SEARCHABLE = col(Segment.unclear).is_(False)
+
 
 @dataclass(frozen=True)
 class SegmentIndexOptions:
@@ -484,7 +487,9 @@ class SegmentIndex:
         """
         source = _database_identity(session)
         count, total = session.exec(
-            select(func.count(col(Segment.id)), func.coalesce(func.sum(col(Segment.id)), 0))
+            select(
+                func.count(col(Segment.id)), func.coalesce(func.sum(col(Segment.id)), 0)
+            ).where(_SEARCHABLE)
         ).one()
         self.refresh()
         if (int(count), int(total)) == self._current().fingerprint and self._database in (
@@ -492,7 +497,9 @@ class SegmentIndex:
             source,
         ):
             return self._report(0, 0, 0)
-        database_ids = np.fromiter(session.exec(select(Segment.id)), dtype=np.int64)
+        database_ids = np.fromiter(
+            session.exec(select(Segment.id).where(_SEARCHABLE)), dtype=np.int64
+        )
         database_ids.sort()
         embedded, to_embed = 0, None
         while True:

@@ -33,8 +33,8 @@ import numpy as np
 from core.models import Speaker
 from monitoring.sources import SAMPLE_RATE, AudioChunk, CallAudioSource
 from qa.redact import redact_segment
-from qa.transcribe import BUNDLED, resolve_whisper_model
 from qa.transcript import TranscriptSegment, Word
+from qa.whisper_models import BUNDLED, resolve_whisper_model
 
 __all__ = [
     "CommittedSegment",

@@ -9,9 +9,10 @@ import ui
 from core.calls import assign_call, get_call, list_calls, list_segments
 from core.config import PROJECT_ROOT
 from core.errors import InvalidInput, NotAllowed, NotFound
-from core.models import Role, utcnow
+from core.models import CallStatus, Role, utcnow
 from core.people import list_agents
 from qa.evaluations import criterion_scores, latest_evaluation
+from ui.actions import show_flash
 from ui.call_view import (
     call_label,
     call_player,
@@ -21,10 +22,12 @@ from ui.call_view import (
     transcript_lines,
 )
 from ui.disputes import dispute_form
+from ui.imports import failed_import_panel
 from ui.notes import call_notes, parse_clock
 
 viewer = ui.guard("calls")
 st.title("Calls")
+show_flash("calls_flash")
 
 
 with ui.db_session() as session:
@@ -74,8 +77,9 @@ with ui.db_session() as session:
     csat.metric("CSAT", call.csat if call.csat else "-")
     if call.channels == 1 and segments:
         st.caption("Mono recording: speakers cannot be told apart, so lines are not attributed.")
-    if call.error:
-        st.error(call.error)
+    if call.status == CallStatus.FAILED:
+        failed_import_panel(session=session, viewer=viewer, call=call)
+        st.stop()
 
     if call.agent_id is None and viewer.role in (Role.LEAD, Role.ADMIN):
         agents = {a.id: a.name for a in list_agents(session=session, viewer=viewer)}

@@ -4,13 +4,10 @@ import streamlit as st
 
 import ui
 from core.errors import InvalidInput
-from core.models import utcnow
 from core.people import list_agents
-from qa.ingest import AUDIO_SUFFIXES, FileOutcome, IngestOptions, ingest
+from qa.ingest import AUDIO_SUFFIXES, FileOutcome
 from qa.uploads import check_upload, store_upload
-from ui.lessons import auto_assigner
-from ui.models import auto_qa, transcriber
-from ui.search import index_new_segments, segment_index
+from ui.imports import import_recordings
 
 viewer = ui.guard("upload")
 settings = ui.app_settings()
@@ -60,7 +57,6 @@ if st.button("Import", type="primary", disabled=not files, key="upload_go"):
     if not paths:
         st.stop()
     bar = st.progress(0.0, text="Starting...")
-    model = transcriber()
 
     def progress(outcome: FileOutcome, done: int, total: int) -> None:
         name = outcome.path.name
@@ -70,19 +66,9 @@ if st.button("Import", type="primary", disabled=not files, key="upload_go"):
         elif outcome.status == "duplicate":
             st.info(f"{name}: already imported (call #{outcome.call_id}), skipped")
         elif outcome.status == "busy":
-            st.info(outcome.error)
+            st.info(f"{name}: {outcome.error}")
         else:
-            st.error(outcome.error or f"{name}: failed")
+            st.error(f"{name}: {outcome.error}")
 
-    ingest(
-        engine=ui.db_engine(),
-        paths=paths,
-        transcribe=lambda path, ch: model.transcribe(path, agent_channel=ch),
-        options=IngestOptions.from_settings(settings, agent_email=agent, agent_channel=channel),
-        now=utcnow,
-        score=auto_qa(),
-        on_evaluated=auto_assigner(),
-        progress=progress,
-    )
-    index_new_segments(segment_index())  # the new calls become searchable by meaning
+    import_recordings(paths, progress=progress, agent_email=agent, agent_channel=channel)
     st.page_link("pages/calls.py", label="Open the calls", icon=":material/call:")

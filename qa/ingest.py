@@ -64,6 +64,7 @@ __all__ = [
     "EvaluatedHook",
     "Scorer",
     "collect_audio_files",
+    "failed_imports",
     "ingest",
     "ingest_file",
     "read_metadata_csv",
@@ -120,6 +121,7 @@ class FileOutcome:
     # "busy": another import run is working on the same recording right now.
     status: Literal["imported", "duplicate", "busy", "failed"]
     call_id: int | None = None
+    # Why it failed or was skipped, in plain words; the file is named by `path`, not in here.
     error: str | None = None
     audio_seconds: float = 0.0
 
@@ -208,6 +210,13 @@ def collect_audio_files(paths: Iterable[Path]) -> list[Path]:
         else:
             raise InvalidInput(f"{path}: no such file or folder")
     return list(dict.fromkeys(files))
+
+
+def failed_imports(*, session: Session) -> list[Call]:
+    """Every call whose import failed, oldest first (for operators' commands; pages list calls
+    through `core.calls`, in the viewer's scope)."""
+    query = select(Call).where(Call.status == CallStatus.FAILED).order_by(col(Call.id))
+    return list(session.exec(query))
 
 
 def _stored_path(path: Path) -> str:
@@ -311,7 +320,7 @@ def _claim_call(
         if existing.status == CallStatus.DONE:
             return None
         if existing.duration and existing.duration > options.max_duration:
-            raise AudioError(existing.error or f"{path.name}: longer than the limit")
+            raise AudioError(existing.error or "longer than the limit")
         _take(session, existing, owner=owner, now=now, lease=options.lease)
         return existing
     email = metadata.agent_email or options.agent_email
@@ -320,7 +329,7 @@ def _claim_call(
         duration, channels, error = info.duration, info.channels, None
         if duration > options.max_duration:
             error = (
-                f"{path.name}: {duration / 60:.0f} min is longer than the limit of "
+                f"{duration / 60:.0f} min is longer than the limit of "
                 f"{options.max_duration / 60:.0f} min"
             )
     except AudioError as exc:
@@ -413,6 +422,7 @@ def _store_transcript(
                 text=segment.text,
                 words=[asdict(w) for w in segment.words] or None,
                 text_unredacted=original.text if options.store_unredacted else None,
+                unclear=segment.unclear,
             )
         )
     call.duration = redacted.duration
@@ -446,7 +456,7 @@ def ingest_file(
     try:
         sha256 = file_sha256(path)
     except OSError as exc:
-        return FileOutcome(path, "failed", error=f"{path.name}: cannot read the file ({exc})")
+        return FileOutcome(path, "failed", error=f"cannot read the file ({exc})")
     with Session(engine, expire_on_commit=False) as session:
         try:
             call = _claim_call(
@@ -474,7 +484,7 @@ def ingest_file(
             session.rollback()
             return _busy(session, path, sha256)
         except Exception as exc:  # noqa: BLE001 - one broken file must not stop the batch
-            message = str(exc) if isinstance(exc, AudioError) else f"{path.name}: {exc!r}"
+            message = str(exc) if isinstance(exc, AudioError) else f"import failed: {exc!r}"
             session.rollback()
             # Recorded only while the claim is ours: a run that took over keeps its own state.
             session.execute(
@@ -500,8 +510,7 @@ def _busy(session: Session, path: Path, sha256: str) -> FileOutcome:
         path,
         "busy",
         call_id=stored.id if stored else None,
-        error=f"{path.name}: being imported by another run right now; it will not be imported "
-        "twice",
+        error="being imported by another run right now; it will not be imported twice",
     )
 
 

@@ -193,6 +193,12 @@ class PreparedCall:
         self._exemplars = cache
         self._strengths: dict[PhraseGroup, np.ndarray] = {}
 
+    @property
+    def unclear_agent_speech(self) -> list[TranscriptSegment]:
+        """The agent's speech (any speech when speakers are unknown) that could not be
+        transcribed: what they said there is not known."""
+        return [s for s in self.segments if s.unclear and s.speaker in self.agent_speakers]
+
     def is_agent(self, index: int) -> bool:
         return self.segments[index].speaker in self.agent_speakers
 

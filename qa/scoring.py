@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from core.clock import clock
 from core.models import Speaker
 from qa.checks import RULES, Result
 from qa.metrics import CallMetrics, compute_metrics
@@ -102,9 +103,35 @@ class EvaluationResult:
         }
 
 
+# Rules that fail a call for something the agent did not say or do in words. Agent speech that
+# could not be transcribed may hold it, so such a failure is left unjudged for a reviewer.
+_ABSENCE_RULES = frozenset(
+    {
+        "greeting",
+        "recording_disclosure",
+        "verification",
+        "empathy",
+        "hold_etiquette",
+        "resolution",
+        "closing",
+    }
+)
+
+
 def _judge(call: PreparedCall, criterion: Criterion) -> CriterionResult:
     verdict = RULES[criterion.check.rule](call, criterion.check)
     confidence = verdict.confidence if call.speakers_known else min(verdict.confidence, 0.5)
+    unclear = call.unclear_agent_speech
+    if verdict.result is Result.FAIL and criterion.check.rule in _ABSENCE_RULES and unclear:
+        where = ", ".join(f"{clock(s.start)}-{clock(s.end)}" for s in unclear)
+        return CriterionResult(
+            criterion_id=criterion.id,
+            result=Result.NA,
+            confidence=0.0,
+            evidence=tuple(Evidence.of(call.segments[i]) for i in verdict.evidence),
+            reason=f"Not judged: the agent's speech at {where} could not be transcribed and "
+            f"may hold what is missing. {verdict.reason}",
+        )
     return CriterionResult(
         criterion_id=criterion.id,
         result=verdict.result,

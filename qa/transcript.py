@@ -31,6 +31,9 @@ class TranscriptSegment:
     speaker: Speaker
     text: str
     words: tuple[Word, ...] = ()
+    # Speech that could not be transcribed (every decoding was a loop): no text, and nothing
+    # the speaker said or failed to say is read into it.
+    unclear: bool = False
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> TranscriptSegment:
@@ -43,6 +46,7 @@ class TranscriptSegment:
             start, end = float(data["start"]), float(data["end"])
             text = str(data["text"])
             speaker = Speaker(data.get("speaker", Speaker.UNKNOWN))
+            unclear = bool(data.get("unclear", False))
             words = tuple(
                 Word(
                     float(w["start"]),
@@ -58,7 +62,7 @@ class TranscriptSegment:
             raise ValueError(f"segment has a bad value: {exc}") from None
         if end < start:
             raise ValueError(f"segment ends ({end}) before it starts ({start})")
-        return cls(start=start, end=end, speaker=speaker, text=text, words=words)
+        return cls(start=start, end=end, speaker=speaker, text=text, words=words, unclear=unclear)
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)

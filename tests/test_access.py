@@ -39,7 +39,14 @@ from coaching import (
 )
 from core.access import REFUSED
 from core.audit import list_events
-from core.calls import assign_call, get_call, list_calls, list_segments
+from core.calls import (
+    assign_call,
+    delete_failed_import,
+    get_call,
+    list_calls,
+    list_segments,
+    retry_failed_import,
+)
 from core.errors import NotAllowed
 from core.models import (
     Assignment,
@@ -452,6 +459,11 @@ REFUSALS = [
         "lead_b",
         "team A's call",
         lambda w: {"call_id": w.calls["a1"].id, "agent_id": w.people["b1"].id, "now": NOW},
+    ),
+    *(
+        Refusal(function, who, what, lambda w, key=key: {"call_id": w.calls[key].id, "now": NOW})
+        for function in (retry_failed_import, delete_failed_import)
+        for who, what, key in (("a1", "their own call", "a1"), ("lead_b", "team A's call", "a1"))
     ),
     Refusal(get_call, "a1", "a colleague's call", lambda w: {"call_id": w.calls["a2"].id}),
     Refusal(get_call, "lead_b", "team A's call", lambda w: {"call_id": w.calls["a1"].id}),

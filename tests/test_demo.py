@@ -1,10 +1,13 @@
+import pytest
 from sqlmodel import Session, func, select
 
 from core.auth import authenticate
 from core.config import Settings
+from core.db import create_db_engine
 from core.demo import DEMO_USERS
-from core.models import Call, CallStatus, Role, User
+from core.models import Call, CallStatus, Role, Segment, User
 from demo.load import DEMO_CALLS_DIR, load_demo
+from qa.transcribe import loop_reason
 from tests.conftest import NOW
 from tests.qa.conftest import DEFAULT_CRITERIA, fake_transcript
 
@@ -87,3 +90,15 @@ def test_the_scored_demo_gets_reviews_disputes_and_calibrations_once(engine, tmp
         assert sorted(closed) == [False, True]
         humans = session.exec(select(Evaluation).where(Evaluation.source == "human")).all()
         assert len(humans) == 6
+
+
+@pytest.mark.model
+def test_no_demo_transcript_holds_a_decoding_loop(demo_data):
+    engine = create_db_engine(Settings(data_dir=demo_data, database_url="").sqlalchemy_url)
+    try:
+        with Session(engine) as session:
+            segments = session.exec(select(Segment)).all()
+    finally:
+        engine.dispose()
+    assert len(segments) > 150
+    assert [s.text for s in segments if loop_reason(s.text)] == []

@@ -98,7 +98,7 @@ def test_any_bytes_given_as_a_recording_end_in_a_clear_audio_error(tmp_path_fact
         try:
             info = probe_audio(path)
         except AudioError as exc:
-            assert str(exc).startswith(path.name)
+            assert str(exc) and path.name not in str(exc)  # plain words; callers name the file
             return
         assert info.duration >= 0
         if info.duration > 7200:
@@ -106,7 +106,7 @@ def test_any_bytes_given_as_a_recording_end_in_a_clear_audio_error(tmp_path_fact
         try:
             channels, duration, _count = Transcriber().decode(path, agent_channel=0)
         except AudioError as exc:
-            assert str(exc).startswith(path.name)
+            assert str(exc) and path.name not in str(exc)  # plain words; callers name the file
             return
         assert duration > 0 and channels
 

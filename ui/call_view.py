@@ -30,6 +30,9 @@ def call_label(call: Call) -> str:
     return f"#{call.id} · {who} · {when}{status}"
 
 
+# How a stretch of speech that could not be transcribed reads in the transcript.
+UNCLEAR_MARK = "speech here could not be transcribed"
+
 _LABEL_COLOURS = {"agent": "blue", "customer": "green", "unknown": "gray"}
 
 
@@ -108,8 +111,9 @@ def transcript_lines(segments: list[Segment], *, key: str) -> None:
     )
     for number, segment in enumerate(segments):
         colour = _LABEL_COLOURS.get(segment.speaker, "gray")
+        said = f":gray[*{UNCLEAR_MARK}*]" if segment.unclear else segment.text
         st.button(
-            f"`{clock(segment.start)}` :{colour}[**{segment.speaker.title()}**] {segment.text}",
+            f"`{clock(segment.start)}` :{colour}[**{segment.speaker.title()}**] {said}",
             key=f"{key}_{number}",
             type="tertiary",
             on_click=play_from,

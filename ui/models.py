@@ -5,21 +5,23 @@ from __future__ import annotations
 import streamlit as st
 
 from qa.autoqa import AutoQA
-from qa.transcribe import Transcriber, get_transcriber
+from qa.transcribe import TranscribeOptions, Transcriber, get_transcriber
 from ui.resources import app_settings
 
 __all__ = ["auto_qa", "transcriber"]
 
 
 @st.cache_resource(show_spinner="Loading the speech model...")
-def _transcriber(model: str, cpu_threads: int) -> Transcriber:
-    return get_transcriber(model, cpu_threads)
+def _transcriber(model: str, cpu_threads: int, options: TranscribeOptions) -> Transcriber:
+    return get_transcriber(model, cpu_threads, options)
 
 
 def transcriber() -> Transcriber:
-    """The configured Whisper transcriber (setting WHISPER_MODEL)."""
+    """The configured Whisper transcriber (setting WHISPER_MODEL, limits from the settings)."""
     settings = app_settings()
-    return _transcriber(settings.whisper_model, settings.cpu_threads)
+    return _transcriber(
+        settings.whisper_model, settings.cpu_threads, TranscribeOptions.from_settings(settings)
+    )
 
 
 @st.cache_resource(show_spinner="Loading the auto-QA scorer...")

@@ -11,6 +11,8 @@ from pathlib import Path
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, func, select
 
+from core.audit import record_event
+from core.calls import recording_file
 from core.cli import run_with_database
 from core.config import Settings
 from core.db import migrate
@@ -18,7 +20,14 @@ from core.errors import InvalidInput
 from core.models import User, utcnow
 from core.progress import ProgressBar, progress_callback
 from index.segment_index import open_segment_index, sync_segment_index
-from qa.ingest import FileOutcome, IngestOptions, collect_audio_files, ingest, read_metadata_csv
+from qa.ingest import (
+    FileOutcome,
+    IngestOptions,
+    collect_audio_files,
+    failed_imports,
+    ingest,
+    read_metadata_csv,
+)
 from qa.scorecard import ScorecardError, load_scorecard
 from workflow.pipeline import build_pipeline
 
@@ -32,7 +41,12 @@ def register(subparsers) -> None:
         description="Import audio files and folders (recursive). A file already imported is "
         "skipped; a bad file is recorded with its error and the rest go on.",
     )
-    parser.add_argument("paths", nargs="+", type=Path, metavar="PATH")
+    parser.add_argument("paths", nargs="*", type=Path, metavar="PATH")
+    parser.add_argument(
+        "--retry-failed",
+        action="store_true",
+        help="also import again every failed import whose recording is still on disk",
+    )
     parser.add_argument("--agent", metavar="EMAIL", help="agent of files the metadata omits")
     parser.add_argument("--agent-channel", type=int, choices=(0, 1))
     parser.add_argument(
@@ -65,6 +79,32 @@ def _check_agent(engine, email: str) -> None:
             raise InvalidInput(f"--agent: there is no user with email {email}")
 
 
+def _failed_imports(engine: Engine) -> tuple[list[Path], list[FileOutcome]]:
+    """The recordings of failed imports to import again (each retry audited), and the failed
+    imports whose recording is no longer on disk."""
+    retry, gone = [], []
+    with Session(engine) as session:
+        for call in failed_imports(session=session):
+            path = recording_file(call)
+            if not path.is_file():
+                error = "the recording is no longer on disk; delete the call on the Calls page"
+                gone.append(FileOutcome(path, "failed", call_id=call.id, error=error))
+                continue
+            retry.append(path)
+            record_event(
+                session=session,
+                actor=None,
+                action="call.retry_import",
+                entity="call",
+                entity_id=call.id,
+                now=utcnow(),
+                before={"error": call.error},
+                after={"by": "python -m workflow ingest --retry-failed"},
+            )
+        session.commit()
+    return retry, gone
+
+
 def run(args: argparse.Namespace) -> int:
     return run_with_database(lambda settings, engine: _run(args, settings, engine))
 
@@ -79,7 +119,13 @@ def _run(args: argparse.Namespace, settings: Settings, engine: Engine) -> int:
         metadata = read_metadata_csv(args.metadata) if args.metadata else {}
         if args.agent:
             _check_agent(engine, args.agent)
+        if not args.paths and not args.retry_failed:
+            raise InvalidInput("give the files or folders to import, or --retry-failed")
         files = collect_audio_files(args.paths)
+        gone: list[FileOutcome] = []
+        if args.retry_failed:
+            retry, gone = _failed_imports(engine)
+            files = list(dict.fromkeys(files + retry))
         if args.scorecard:
             load_scorecard(args.scorecard)  # refused here, before any model loads
     except (InvalidInput, ScorecardError) as exc:
@@ -143,6 +189,7 @@ def _run(args: argparse.Namespace, settings: Settings, engine: Engine) -> int:
         warn=warn,
         on_progress=progress_callback("segments indexed for search"),
     )
+    summary.outcomes += gone
     if args.json:
         print(json.dumps(summary.to_dict()))
     else:

@@ -11,7 +11,7 @@ from core.config import Settings
 from core.errors import InvalidInput
 from qa.autoqa import AutoQA
 from qa.ingest import EvaluatedHook, Scorer
-from qa.transcribe import get_transcriber
+from qa.transcribe import TranscribeOptions, get_transcriber
 from qa.transcript import Transcript
 from training.assignments import AutoAssigner
 from training.lesson_index import open_lesson_index
@@ -45,7 +45,11 @@ def build_pipeline(
         ScorecardError: `scorecard` is unknown or malformed.
     """
     score = AutoQA(scorecard=scorecard, embedding_model=settings.embedding_model)
-    transcriber = get_transcriber(settings.whisper_model, cpu_threads or settings.cpu_threads)
+    transcriber = get_transcriber(
+        settings.whisper_model,
+        cpu_threads or settings.cpu_threads,
+        TranscribeOptions.from_settings(settings),
+    )
     assigner, warning = None, None
     try:
         lessons = load_library(settings.lessons_dir).lessons

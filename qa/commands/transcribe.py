@@ -12,7 +12,7 @@ from core.config import ConfigError, get_settings
 from qa.audio import AudioError
 from qa.metrics import compute_metrics
 from qa.redact import redact_transcript
-from qa.transcribe import get_transcriber
+from qa.transcribe import TranscribeOptions, get_transcriber
 
 __all__ = ["register"]
 
@@ -55,7 +55,9 @@ def run(args: argparse.Namespace) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     agent_channel = settings.agent_channel if args.agent_channel is None else args.agent_channel
-    transcriber = get_transcriber(settings.whisper_model, settings.cpu_threads)
+    transcriber = get_transcriber(
+        settings.whisper_model, settings.cpu_threads, TranscribeOptions.from_settings(settings)
+    )
     failures = 0
     for path in args.files:
         try:
@@ -64,7 +66,7 @@ def run(args: argparse.Namespace) -> int:
             failures += 1
             if args.json:
                 print(json.dumps({"source": str(path), "error": str(exc)}), flush=True)
-            print(f"error: {exc}", file=sys.stderr)
+            print(f"error: {path}: {exc}", file=sys.stderr)
             continue
         if not args.no_redact:
             transcript = redact_transcript(transcript)

@@ -148,3 +148,17 @@ def test_the_call_shows_its_qa_score_with_evidence(signed_in, session, calls):
     assert "Auto-fail" in texts(at)
     assert "recording disclosure" in at.expander[0].label
     assert "No recording notice in the first 60 s." in texts(at)
+
+
+def test_speech_that_could_not_be_transcribed_is_marked_in_the_transcript(
+    signed_in, session, calls
+):
+    session.add(
+        Segment(
+            call_id=calls["a1"].id, start=4, end=9.5, speaker=Speaker.AGENT, text="", unclear=True
+        )
+    )
+    session.commit()
+    at = _open_calls(signed_in("a1"))
+    lines = [b.label for b in at.button if b.key.startswith("lines_")]
+    assert lines[1] == "`0:04` :blue[**Agent**] :gray[*speech here could not be transcribed*]"

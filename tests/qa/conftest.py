@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import wave
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from core.calls import register_call
@@ -116,3 +118,34 @@ def scored_call(session, agent, number, *, auto_fail=False, needs_review=False, 
         )
     session.commit()
     return call
+
+
+def write_wav(path: Path, audio: np.ndarray, rate: int) -> Path:
+    """16-bit PCM WAV of float audio in -1..1, one column per channel (or a 1-d array: mono)."""
+    frames = np.clip(audio, -1, 1)
+    channels = 1 if frames.ndim == 1 else frames.shape[1]
+    with wave.open(str(path), "wb") as out:
+        out.setnchannels(channels)
+        out.setsampwidth(2)
+        out.setframerate(rate)
+        out.writeframes((frames * 32767).astype("<i2").tobytes())
+    return path
+
+
+@pytest.fixture
+def not_calls(tmp_path: Path) -> dict[str, Path]:
+    """Recordings that are not calls, as found on real systems: a WAV cut off mid-file (its
+    header says 113.4 s, 3.1 s are there), the first 6 KB of an Opus call, 20 s of static and
+    half a second of noise."""
+    folder = tmp_path / "not-calls"
+    folder.mkdir()
+    rate, noise = 8000, np.random.default_rng(7)
+    whole = write_wav(folder / "whole.wav", noise.normal(0, 0.05, int(113.4 * rate)), rate)
+    cut = folder / "cut-off.wav"
+    cut.write_bytes(whole.read_bytes()[: 44 + int(3.1 * rate) * 2])
+    whole.unlink()
+    opus = folder / "first-6kb.opus"
+    opus.write_bytes(STEREO_OPUS.read_bytes()[:6144])
+    static = write_wav(folder / "static.wav", noise.normal(0, 0.1, (20 * rate, 2)), rate)
+    blip = write_wav(folder / "blip.wav", noise.normal(0, 0.1, rate // 2), rate)
+    return {"cut": cut, "opus": opus, "static": static, "blip": blip}

@@ -4,9 +4,10 @@ import pytest
 from sqlmodel import Session, select
 
 from core.errors import InvalidInput
-from core.models import Call, CallStatus, Segment
+from core.models import Call, CallStatus, Segment, Speaker
 from qa.audio import AudioError
 from qa.ingest import CallMetadata, IngestOptions, ingest, read_metadata_csv
+from qa.transcript import TranscriptSegment
 from tests.conftest import NOW
 from tests.qa.conftest import DEMO_CALLS, STEREO_OPUS, fake_transcript
 
@@ -70,8 +71,8 @@ def test_unreadable_files_fail_with_clear_messages_while_the_rest_import(engine,
     summary = _ingest(engine, [STEREO_OPUS, bad_files["empty"], bad_files["text"]])
     assert summary.count("imported") == 1
     errors = {o.path.name: o.error for o in summary.failed}
-    assert errors["empty.wav"] == "empty.wav: the file is empty (0 bytes)"
-    assert errors["notes.wav"].startswith("notes.wav: not a readable audio file")
+    assert errors["empty.wav"] == "the file is empty (0 bytes)"  # the path names the file
+    assert errors["notes.wav"].startswith("not a readable audio file")
     with Session(engine) as session:
         failed = session.exec(select(Call).where(Call.status == CallStatus.FAILED)).all()
     assert {c.original_name for c in failed} == {"empty.wav", "notes.wav"}
@@ -79,7 +80,7 @@ def test_unreadable_files_fail_with_clear_messages_while_the_rest_import(engine,
 
 def test_a_failed_transcription_is_recorded_and_retried_on_the_next_run(engine, people):
     def broken(path, channel):
-        raise AudioError(f"{path.name}: the audio could not be decoded (test)")
+        raise AudioError("the audio could not be decoded (test)")
 
     first = _ingest(engine, [STEREO_OPUS], transcribe=broken)
     assert first.failed[0].error.endswith("could not be decoded (test)")
@@ -276,3 +277,27 @@ def test_a_run_that_lost_its_claim_mid_file_stores_nothing(engine, people):
         call = session.exec(select(Call)).one()
         assert (call.status, call.claimed_by) == (CallStatus.PROCESSING, "worker-9:99")
         assert session.exec(select(Segment)).all() == []
+
+
+def test_speech_that_could_not_be_transcribed_is_stored_marked_and_not_searchable(
+    engine, people, tmp_path, fake_embedder
+):
+    from dataclasses import replace
+
+    from index.segment_index import SegmentIndex
+
+    def with_unclear(path, channel):
+        transcript = fake_transcript(path, channel)
+        lost = TranscriptSegment(20.0, 26.0, Speaker.AGENT, "", unclear=True)
+        return replace(transcript, segments=(*transcript.segments, lost))
+
+    _ingest(engine, [STEREO_OPUS], transcribe=with_unclear)
+    with Session(engine) as session:
+        stored = session.exec(select(Segment).order_by(Segment.start)).all()
+        assert [(s.unclear, s.text) for s in stored][-1] == (True, "")
+        call = session.exec(select(Call)).one()
+        assert call.metrics["agent_talk_seconds"] >= 6  # still speech: no false dead air
+        index = SegmentIndex(tmp_path / "segments", embedder=fake_embedder)
+        index.sync(session=session)
+    assert sorted(index.ids) == sorted(s.id for s in stored if not s.unclear)
+    assert "" not in fake_embedder.encoded

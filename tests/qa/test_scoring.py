@@ -556,3 +556,30 @@ def test_an_apology_inside_a_run_on_sentence_counts_as_empathy(judge):
         "take your account number",
     )[2:]
     assert judge(turns).result("empathy").result is Result.PASS
+
+
+# --- speech that could not be transcribed ---------------------------------------------------
+
+
+def _with_unclear_opening(turns, *, speaker=A):
+    """The call with the agent's opening replaced by speech that could not be transcribed."""
+    unclear = TranscriptSegment(0.5, 8.0, speaker, "", unclear=True)
+    rest = tuple(TranscriptSegment(s, e, who, text) for who, s, e, text in turns[1:])
+    return Transcript(source="test", duration=58.0, channels=2, segments=(unclear, *rest))
+
+
+@pytest.mark.model
+def test_what_may_be_in_unclear_agent_speech_is_not_failed_but_sent_to_review(card, embedder):
+    evaluation = evaluate(_with_unclear_opening(GOOD_CALL), card, embedder=embedder)
+    disclosure = evaluation.result("recording_disclosure")
+    assert (disclosure.result, disclosure.confidence) == (Result.NA, 0.0)
+    assert disclosure.reason.startswith("Not judged: the agent's speech at 0:00-0:08 could not")
+    assert evaluation.needs_review and not evaluation.auto_fail
+    assert evaluation.result("resolution").result is Result.PASS  # said later, clearly
+
+
+@pytest.mark.model
+def test_unclear_customer_speech_excuses_nothing_the_agent_missed(card, embedder):
+    evaluation = evaluate(_with_unclear_opening(GOOD_CALL, speaker=C), card, embedder=embedder)
+    assert evaluation.result("recording_disclosure").result is Result.FAIL
+    assert evaluation.auto_fail

@@ -11,7 +11,7 @@ from whisper_normalizer.english import EnglishTextNormalizer
 from core.models import Speaker
 from qa.__main__ import main
 from qa.audio import AudioError
-from tests.qa.conftest import DEMO_CALLS, TELEPHONE_FLAC, reference
+from tests.qa.conftest import DEMO_CALLS, TELEPHONE_FLAC, reference, write_wav
 
 pytestmark = pytest.mark.model
 SHORTEST = min(DEMO_CALLS, key=lambda p: reference(p)["duration"])
@@ -80,7 +80,7 @@ def test_mono_recordings_are_labelled_unknown(transcriber, tmp_path):
 
 
 def test_a_cut_off_recording_is_refused_with_a_clear_message(transcriber, bad_files):
-    with pytest.raises(AudioError, match="truncated.flac: the file is cut off"):
+    with pytest.raises(AudioError, match=r"^cut off: the file holds \d+\.\d s of the 73\.6 s"):
         transcriber.transcribe(bad_files["truncated"])
 
 
@@ -92,13 +92,13 @@ def test_transcribe_cli_prints_one_json_object_per_file(capsys, bad_files):
     assert set(good) == {"source", "duration", "channels", "language", "segments", "metrics"}
     assert good["channels"] == 2 and good["language"] == "en"
     segment = good["segments"][0]
-    assert set(segment) == {"start", "end", "speaker", "text", "words"}
+    assert set(segment) == {"start", "end", "speaker", "text", "words", "unclear"}
     assert set(segment["words"][0]) == {"start", "end", "word", "probability"}
     assert [s["start"] for s in good["segments"]] == sorted(s["start"] for s in good["segments"])
     assert good["metrics"]["talk_to_listen_ratio"] > 0
     assert bad == {
         "source": str(bad_files["empty"]),
-        "error": "empty.wav: the file is empty (0 bytes)",
+        "error": "the file is empty (0 bytes)",
     }
 
 
@@ -145,3 +145,30 @@ def test_common_recorder_formats_and_rates_are_read(transcriber, tmp_path, name,
     assert transcript.channels == 2
     assert 14 < transcript.duration < 16.5
     assert {s.speaker for s in transcript.segments} == {Speaker.AGENT, Speaker.CUSTOMER}
+
+
+@pytest.mark.parametrize(
+    ("kind", "reason"),
+    [
+        ("cut", "cut off: the file holds 3.1 s of the 113.4 s its header declares"),
+        ("opus", "too short for a call: 1.0 s (calls are at least 10 s, MIN_CALL_SECONDS)"),
+        ("static", "no speech found"),
+        ("blip", "too short for a call: 0.5 s (calls are at least 10 s, MIN_CALL_SECONDS)"),
+    ],
+)
+def test_what_is_not_a_call_is_refused_with_a_plain_reason(transcriber, not_calls, kind, reason):
+    with pytest.raises(AudioError) as caught:
+        transcriber.transcribe(not_calls[kind])
+    assert str(caught.value) == reason
+
+
+def test_a_few_seconds_of_speech_in_a_long_silence_is_not_a_call(transcriber, tmp_path):
+    from faster_whisper import decode_audio
+
+    speech = decode_audio(str(SHORTEST), sampling_rate=16000)
+    first_words = speech[16000 * 1 : 16000 * 3]  # about two seconds of the greeting
+    audio = np.zeros(16000 * 30, dtype=np.float32)
+    audio[16000 * 10 : 16000 * 10 + len(first_words)] = first_words
+    path = write_wav(tmp_path / "mostly-silence.wav", audio, 16000)
+    with pytest.raises(AudioError, match=r"^no call: only \d\.\d s of speech found"):
+        transcriber.transcribe(path)

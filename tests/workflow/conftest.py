@@ -1,5 +1,5 @@
-"""Fixtures for the workflow tests: the bad files the qa tests use too."""
+"""Fixtures for the workflow tests: the bad files and non-calls the qa tests use too."""
 
-from tests.qa.conftest import bad_files
+from tests.qa.conftest import bad_files, not_calls
 
-__all__ = ["bad_files"]
+__all__ = ["bad_files", "not_calls"]

@@ -1,0 +1,26 @@
+"""Segments mark speech that could not be transcribed (decoding loops)
+
+Revision ID: e4a7c2d91b30
+Revises: c3d9a1e4b6f7
+Create Date: 2026-12-05 09:00:00
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+revision: str = "e4a7c2d91b30"
+down_revision: str | None = "c3d9a1e4b6f7"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("segment") as batch:
+        batch.add_column(sa.Column("unclear", sa.Boolean(), nullable=False, server_default="0"))
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("segment") as batch:
+        batch.drop_column("unclear")
