@@ -112,6 +112,8 @@ class Call(SQLModel, table=True):
     duration: float | None = Field(default=None, description="Seconds of audio.")
     channels: int | None = None
     status: CallStatus = Field(default=CallStatus.PENDING, sa_type=sa.String(16), index=True)
+    # What telling the voices of a mono recording apart found worth saying ("one voice found").
+    speaker_note: str | None = Field(default=None, max_length=200)
     error: str | None = Field(default=None, max_length=2000)
     csat: int | None = Field(default=None, ge=1, le=5)
     created_at: datetime = Field(default_factory=utcnow)
@@ -142,6 +144,12 @@ class Segment(SQLModel, table=True):
     # Speech that could not be transcribed (every decoding was a loop): `text` is empty, the
     # call page marks the stretch, and scoring reads nothing into it.
     unclear: bool = Field(default=False, sa_column_kwargs={"server_default": "0"})
+    # "channel": the speaker is the recording's channel; "inferred": told apart by voice on a
+    # mono recording (qa.diarize), with `confidence` 0-1 (None before this was recorded).
+    speaker_source: str = Field(
+        default="channel", max_length=8, sa_column_kwargs={"server_default": "channel"}
+    )
+    confidence: float | None = None
 
 
 # Who changed what and when; `before`/`after` hold JSON snapshots of the changed fields.

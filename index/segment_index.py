@@ -487,9 +487,9 @@ class SegmentIndex:
         """
         source = _database_identity(session)
         count, total = session.exec(
-            select(
-                func.count(col(Segment.id)), func.coalesce(func.sum(col(Segment.id)), 0)
-            ).where(_SEARCHABLE)
+            select(func.count(col(Segment.id)), func.coalesce(func.sum(col(Segment.id)), 0)).where(
+                _SEARCHABLE
+            )
         ).one()
         self.refresh()
         if (int(count), int(total)) == self._current().fingerprint and self._database in (

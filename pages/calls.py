@@ -12,6 +12,7 @@ from core.errors import InvalidInput, NotAllowed, NotFound
 from core.models import CallStatus, Role, utcnow
 from core.people import list_agents
 from qa.evaluations import criterion_scores, latest_evaluation
+from qa.speakers import inferred_speaker_confidence
 from ui.actions import show_flash
 from ui.call_view import (
     call_label,
@@ -24,6 +25,7 @@ from ui.call_view import (
 from ui.disputes import dispute_form
 from ui.imports import failed_import_panel
 from ui.notes import call_notes, parse_clock
+from ui.speakers import inferred_speakers_panel
 
 viewer = ui.guard("calls")
 st.title("Calls")
@@ -75,7 +77,9 @@ with ui.db_session() as session:
     length = f"{call.duration // 60:.0f}:{call.duration % 60:02.0f}" if call.duration else "-"
     duration.metric("Length", length)
     csat.metric("CSAT", call.csat if call.csat else "-")
-    if call.channels == 1 and segments:
+    if (confidence := inferred_speaker_confidence(segments)) is not None:
+        inferred_speakers_panel(session=session, viewer=viewer, call=call, confidence=confidence)
+    elif call.channels == 1 and segments:
         st.caption("Mono recording: speakers cannot be told apart, so lines are not attributed.")
     if call.status == CallStatus.FAILED:
         failed_import_panel(session=session, viewer=viewer, call=call)

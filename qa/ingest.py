@@ -68,6 +68,7 @@ __all__ = [
     "ingest",
     "ingest_file",
     "read_metadata_csv",
+    "team_scorecard",
 ]
 
 AUDIO_SUFFIXES = frozenset({".wav", ".flac", ".mp3", ".ogg", ".opus", ".m4a"})
@@ -236,7 +237,8 @@ def _agent_id(session: Session, email: str | None) -> int | None:
     return user.id if user else None
 
 
-def _team_scorecard(session: Session, call: Call) -> str | None:
+def team_scorecard(session: Session, call: Call) -> str | None:
+    """The scorecard the call's agent's team uses; None for a call without an agent."""
     if call.agent_id is None:
         return None
     query = select(Team.scorecard).join(User, col(User.team_id) == col(Team.id))
@@ -403,7 +405,7 @@ def _store_transcript(
     redacted = redact_transcript(transcript)
     metrics = compute_metrics(redacted, silence_threshold=options.silence_threshold)
     # Scored before the write transaction opens, so it stays short (SQLite has one writer).
-    result = score(redacted, metrics, _team_scorecard(session, call)) if score else None
+    result = score(redacted, metrics, team_scorecard(session, call)) if score else None
     _still_ours(session, call, owner=_run_owner(), now=now)
     if result is not None:
         from qa.evaluations import add_auto_evaluation
@@ -423,11 +425,14 @@ def _store_transcript(
                 words=[asdict(w) for w in segment.words] or None,
                 text_unredacted=original.text if options.store_unredacted else None,
                 unclear=segment.unclear,
+                speaker_source=segment.speaker_source,
+                confidence=segment.confidence,
             )
         )
     call.duration = redacted.duration
     call.channels = redacted.channels
     call.language = redacted.language
+    call.speaker_note = redacted.speaker_note
     call.metrics = metrics.to_dict()
     call.transcribed_at = now
     call.status = CallStatus.DONE

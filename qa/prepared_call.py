@@ -144,6 +144,14 @@ class PreparedCall:
         # Without agent/customer labels every segment may be either side; results are then
         # capped at low confidence so a person checks them.
         self.speakers_known = Speaker.AGENT in speakers
+        # How sure speakers inferred by voice on a mono call are (None: from the channels).
+        inferred = [s for s in self.segments if s.speaker_source == "inferred"]
+        weights = [max(s.end - s.start, 0.01) for s in inferred]
+        self.speaker_confidence = (
+            sum(w * s.confidence for w, s in zip(weights, inferred, strict=True)) / sum(weights)
+            if inferred
+            else None
+        )
         self.agent_speakers = {Speaker.AGENT} if self.speakers_known else {Speaker.UNKNOWN}
         self.customer_speakers = (
             {Speaker.CUSTOMER} if Speaker.CUSTOMER in speakers else {Speaker.UNKNOWN}

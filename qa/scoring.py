@@ -121,6 +121,8 @@ _ABSENCE_RULES = frozenset(
 def _judge(call: PreparedCall, criterion: Criterion) -> CriterionResult:
     verdict = RULES[criterion.check.rule](call, criterion.check)
     confidence = verdict.confidence if call.speakers_known else min(verdict.confidence, 0.5)
+    if call.speaker_confidence is not None:  # a verdict is no surer than who said what
+        confidence = min(confidence, call.speaker_confidence)
     unclear = call.unclear_agent_speech
     if verdict.result is Result.FAIL and criterion.check.rule in _ABSENCE_RULES and unclear:
         where = ", ".join(f"{clock(s.start)}-{clock(s.end)}" for s in unclear)

@@ -14,7 +14,7 @@ import os
 import re
 import threading
 import zlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -23,6 +23,7 @@ import numpy as np
 from core.config import Settings
 from core.models import Speaker
 from qa.audio import AudioError, cut_off_message, probe_audio
+from qa.diarize import DiarizeOptions, diarize_words
 from qa.transcript import Transcript, TranscriptSegment, Word
 from qa.whisper_models import BUNDLED, resolve_whisper_model
 
@@ -82,6 +83,10 @@ class TranscribeOptions:
     log_prob_threshold: float = -1.0
     # Sampling temperatures tried in turn when a stretch is decoded again, as Whisper does.
     fallback_temperatures: tuple[float, ...] = (0.2, 0.4, 0.6, 0.8, 1.0)
+    # On mono recordings, tell the agent and the customer apart by voice (qa.diarize); off,
+    # every segment's speaker is "unknown".
+    diarize_mono: bool = True
+    diarization: DiarizeOptions = DiarizeOptions()
     language: str = "en"
     # Shorter recordings are refused: not a call (setting MIN_CALL_SECONDS).
     min_call_seconds: float = 10.0
@@ -321,6 +326,60 @@ def _unclear_segments(
     return marked
 
 
+def _split_by_voice(
+    audio: np.ndarray,
+    segments: list[TranscriptSegment],
+    placements: list[_Placement],
+    options: DiarizeOptions,
+) -> tuple[list[TranscriptSegment], str | None]:
+    """A mono call's segments cut where the voice changes, each given to the agent or the
+    customer by `qa.diarize` (speaker_source "inferred", with its confidence), and the note
+    diarization left."""
+    clear = sorted((s for s in segments if not s.unclear), key=lambda s: s.start)
+    words = [w for segment in clear for w in segment.words]
+    regions = [(p.call_start, p.call_start + p.packed_end - p.packed_start) for p in placements]
+    found = diarize_words(audio, [(w.start, w.end, w.word) for w in words], regions, options)
+    split: list[TranscriptSegment] = []
+    position = 0
+    for segment in clear:
+        count = len(segment.words)
+        run: list[int] = []
+        for offset in range(count):
+            index = position + offset
+            if run and found.speakers[index] != found.speakers[run[0]]:
+                split.append(_voice_segment(words, run, found))
+                run = []
+            run.append(index)
+        if run:
+            split.append(_voice_segment(words, run, found))
+        position += count
+    middles = np.array([(w.start + w.end) / 2 for w in words])
+    for segment in (s for s in segments if s.unclear):
+        nearest = int(np.argmin(np.abs(middles - (segment.start + segment.end) / 2)))
+        split.append(
+            replace(
+                segment,
+                speaker=found.speakers[nearest],
+                speaker_source="inferred",
+                confidence=found.confidences[nearest],
+            )
+        )
+    return split, found.note
+
+
+def _voice_segment(words: list[Word], run: list[int], found) -> TranscriptSegment:
+    said = [words[i] for i in run]
+    return TranscriptSegment(
+        start=said[0].start,
+        end=said[-1].end,
+        speaker=found.speakers[run[0]],
+        text="".join(w.word for w in said).strip(),
+        words=tuple(said),
+        speaker_source="inferred",
+        confidence=round(float(np.mean([found.confidences[i] for i in run])), 3),
+    )
+
+
 def _check_speech(placements: list[_Placement], options: TranscribeOptions) -> None:
     """Refuse a recording with less speech than `min_speech_seconds`.
 
@@ -485,12 +544,18 @@ class Transcriber:
         segments = _segments_from_words(
             _without_repetition_loops(words, self.options.max_repeated_words), placements
         ) + _unclear_segments([(s.start, s.end) for s in decoded if s.unclear], placements)
+        note = None
+        if channel_count == 1 and self.options.diarize_mono:
+            segments, note = _split_by_voice(
+                channels[0][0], segments, placements, self.options.diarization
+            )
         return Transcript(
             source=str(path),
             duration=round(duration, 3),
             channels=channel_count,
             language=self.options.language,
             segments=tuple(sorted(segments, key=lambda s: (s.start, s.end))),
+            speaker_note=note,
         )
 
 

@@ -34,6 +34,10 @@ class TranscriptSegment:
     # Speech that could not be transcribed (every decoding was a loop): no text, and nothing
     # the speaker said or failed to say is read into it.
     unclear: bool = False
+    # Where the speaker comes from: "channel" (stereo recordings) or "inferred" (told apart by
+    # voice on a mono recording), and how sure that is (0-1).
+    speaker_source: str = "channel"
+    confidence: float = 1.0
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> TranscriptSegment:
@@ -47,6 +51,8 @@ class TranscriptSegment:
             text = str(data["text"])
             speaker = Speaker(data.get("speaker", Speaker.UNKNOWN))
             unclear = bool(data.get("unclear", False))
+            speaker_source = str(data.get("speaker_source", "channel"))
+            confidence = float(data.get("confidence", 1.0))
             words = tuple(
                 Word(
                     float(w["start"]),
@@ -62,7 +68,18 @@ class TranscriptSegment:
             raise ValueError(f"segment has a bad value: {exc}") from None
         if end < start:
             raise ValueError(f"segment ends ({end}) before it starts ({start})")
-        return cls(start=start, end=end, speaker=speaker, text=text, words=words, unclear=unclear)
+        if speaker_source not in ("channel", "inferred"):
+            raise ValueError(f"speaker_source {speaker_source!r} is not channel or inferred")
+        return cls(
+            start=start,
+            end=end,
+            speaker=speaker,
+            text=text,
+            words=words,
+            unclear=unclear,
+            speaker_source=speaker_source,
+            confidence=confidence,
+        )
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
@@ -79,6 +96,9 @@ class Transcript:
     channels: int
     segments: tuple[TranscriptSegment, ...]
     language: str = "en"
+    # On a mono recording: what telling the voices apart found worth saying, e.g. "one voice
+    # found: the speakers may be wrong"; None otherwise.
+    speaker_note: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -86,5 +106,6 @@ class Transcript:
             "duration": self.duration,
             "channels": self.channels,
             "language": self.language,
+            "speaker_note": self.speaker_note,
             "segments": [s.to_dict() for s in self.segments],
         }

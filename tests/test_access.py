@@ -109,6 +109,7 @@ from qa.evaluations import (
 from qa.review import review_queue, submit_review
 from qa.scorecard import load_scorecard
 from qa.scoring import Result
+from qa.speakers import swap_speakers
 from tests.coaching.conftest import call_on, days_ago
 from tests.conftest import NOW, PASSWORD
 from tests.fakes import CountingEmbedder
@@ -459,6 +460,20 @@ REFUSALS = [
         "lead_b",
         "team A's call",
         lambda w: {"call_id": w.calls["a1"].id, "agent_id": w.people["b1"].id, "now": NOW},
+    ),
+    *(
+        Refusal(
+            swap_speakers,
+            who,
+            what,
+            lambda w: {
+                "call_id": w.calls["a1"].id,
+                "now": NOW,
+                "score": None,
+                "silence_threshold": 10.0,
+            },
+        )
+        for who, what in (("a1", "their own call"), ("lead_b", "team A's call"))
     ),
     *(
         Refusal(function, who, what, lambda w, key=key: {"call_id": w.calls[key].id, "now": NOW})

@@ -1,7 +1,6 @@
 """The real bundled Whisper model on demo recordings (marked `model`; runs in CI)."""
 
 import json
-import wave
 
 import jiwer
 import numpy as np
@@ -63,20 +62,32 @@ def test_telephone_quality_8_khz_audio_is_transcribed(transcriber):
     assert _wer(said, heard) < 0.6
 
 
-def test_mono_recordings_are_labelled_unknown(transcriber, tmp_path):
+def _mono_of(path, tmp_path, *, only_left=False):
     from faster_whisper import decode_audio
 
-    mixed = decode_audio(str(SHORTEST), sampling_rate=16000)[: 16000 * 20]
-    mono = tmp_path / "mono.wav"
-    with wave.open(str(mono), "wb") as out:
-        out.setnchannels(1)
-        out.setsampwidth(2)
-        out.setframerate(16000)
-        out.writeframes((np.clip(mixed, -1, 1) * 32767).astype("<i2").tobytes())
-    transcript = transcriber.transcribe(mono)
-    assert transcript.channels == 1
-    assert transcript.segments
-    assert {s.speaker for s in transcript.segments} == {Speaker.UNKNOWN}
+    left, right = decode_audio(str(path), sampling_rate=16000, split_stereo=True)
+    return write_wav(
+        tmp_path / f"{path.stem}-mono.wav", left if only_left else (left + right) / 2, 16000
+    )
+
+
+def test_a_mono_recording_gets_its_speakers_inferred_by_voice(transcriber, tmp_path):
+    call = next(p for p in DEMO_CALLS if p.stem.startswith("02-"))
+    transcript = transcriber.transcribe(_mono_of(call, tmp_path))
+    assert transcript.channels == 1 and transcript.speaker_note is None
+    assert {s.speaker_source for s in transcript.segments} == {"inferred"}
+    turns = reference(call)["turns"]
+    words = [(w, s.speaker) for s in transcript.segments for w in s.words]
+    right = sum(_speaker_at(turns, w.start, w.end) == str(who) for w, who in words)
+    assert right / len(words) >= 0.9
+    assert all(0 < s.confidence <= 1 for s in transcript.segments)
+
+
+def test_a_mono_recording_of_one_voice_says_so(transcriber, tmp_path):
+    call = next(p for p in DEMO_CALLS if p.stem.startswith("02-"))
+    transcript = transcriber.transcribe(_mono_of(call, tmp_path, only_left=True))
+    assert transcript.speaker_note == "one voice found: the speakers may be wrong"
+    assert max(s.confidence for s in transcript.segments) <= 0.5
 
 
 def test_a_cut_off_recording_is_refused_with_a_clear_message(transcriber, bad_files):
@@ -89,10 +100,28 @@ def test_transcribe_cli_prints_one_json_object_per_file(capsys, bad_files):
     lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     assert code == 1  # one file failed
     good, bad = lines
-    assert set(good) == {"source", "duration", "channels", "language", "segments", "metrics"}
+    assert set(good) == {
+        "source",
+        "duration",
+        "channels",
+        "language",
+        "speaker_note",
+        "segments",
+        "metrics",
+    }
     assert good["channels"] == 2 and good["language"] == "en"
     segment = good["segments"][0]
-    assert set(segment) == {"start", "end", "speaker", "text", "words", "unclear"}
+    assert set(segment) == {
+        "start",
+        "end",
+        "speaker",
+        "text",
+        "words",
+        "unclear",
+        "speaker_source",
+        "confidence",
+    }
+    assert (segment["speaker_source"], segment["confidence"]) == ("channel", 1.0)
     assert set(segment["words"][0]) == {"start", "end", "word", "probability"}
     assert [s["start"] for s in good["segments"]] == sorted(s["start"] for s in good["segments"])
     assert good["metrics"]["talk_to_listen_ratio"] > 0
