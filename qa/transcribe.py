@@ -237,20 +237,17 @@ def _compression_ratio(text: str) -> float:
     return len(data) / len(zlib.compress(data)) if data else 0.0
 
 
-def _needs_redecoding(text: str, avg_logprob: float, options: TranscribeOptions) -> bool:
-    return (
-        loop_reason(text) is not None
-        or _compression_ratio(text) > options.compression_ratio_threshold
-        or avg_logprob < options.log_prob_threshold
-    )
-
-
 def _garbage(text: str, options: TranscribeOptions) -> bool:
     """Text that must not reach scoring even as the best decoding there is: a loop."""
     return (
         loop_reason(text) is not None
         or _compression_ratio(text) > options.compression_ratio_threshold
     )
+
+
+def _needs_redecoding(text: str, avg_logprob: float, options: TranscribeOptions) -> bool:
+    """Garbage, or so improbable that Whisper itself would decode it again."""
+    return _garbage(text, options) or avg_logprob < options.log_prob_threshold
 
 
 # A stretch of packed audio decoded: its words (packed times) or, when no decoding made sense
