@@ -107,7 +107,13 @@ def main(argv: list[str] | None = None) -> int:
                 right, counted = right + call_right, counted + call_counted
                 baseline += max(said.values())
                 weak += call_counted > 0 and call_right / call_counted < 0.9
-                print(f"  {condition} [{number + 1}/{len(calls)}]", file=sys.stderr, flush=True)
+                share = call_right / call_counted if call_counted else 0.0
+                print(
+                    f"  {condition} [{number + 1}/{len(calls)}] {call.stem}: {share:.3f}"
+                    f"{f' ({transcript.speaker_note})' if transcript.speaker_note else ''}",
+                    file=sys.stderr,
+                    flush=True,
+                )
             seconds = (time.perf_counter() - started) / len(calls)
             overall = [overall[0] + right, overall[1] + counted]
             print(

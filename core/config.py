@@ -190,6 +190,11 @@ class Settings(BaseSettings):
         description="Address agents open Callcoach at; reminder emails link to it.",
     )
 
+    @field_validator("model_cache_dir")
+    @classmethod
+    def _expand_home(cls, value: Path) -> Path:
+        return value.expanduser()
+
     @field_validator("database_url")
     @classmethod
     def _check_database_url(cls, value: str) -> str:

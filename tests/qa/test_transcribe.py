@@ -86,7 +86,7 @@ def test_a_mono_recording_gets_its_speakers_inferred_by_voice(transcriber, tmp_p
 def test_a_mono_recording_of_one_voice_says_so(transcriber, tmp_path):
     call = next(p for p in DEMO_CALLS if p.stem.startswith("02-"))
     transcript = transcriber.transcribe(_mono_of(call, tmp_path, only_left=True))
-    assert transcript.speaker_note == "one voice found: the speakers may be wrong"
+    assert transcript.speaker_note.startswith("one voice found")
     assert max(s.confidence for s in transcript.segments) <= 0.5
 
 
