@@ -17,6 +17,7 @@ from sqlmodel import Session
 from core.db import create_db_engine, migrate
 from core.demo import load_demo_organisation
 from core.models import utcnow
+from ui.auth import COOKIE
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts"
@@ -127,6 +128,9 @@ def sign_in(page, base: str, email: str) -> None:
     page.get_by_role("textbox", name="Password").fill(DEMO_PASSWORD)
     page.get_by_role("button", name="Sign in").click()
     page.get_by_text("Hello,").wait_for(timeout=20_000)
+    # The session cookie is written by a script that runs just after the home page shows;
+    # a test that opens another address at once must not outrun it.
+    page.wait_for_function(f"document.cookie.includes('{COOKIE}=')", timeout=20_000)
 
 
 def screenshot(page, name: str) -> None:
