@@ -7,7 +7,9 @@ reference turns are where each channel really spoke); words outside every turn a
 The peer is the majority baseline: every word given to whoever says more in that call.
 Goal (issue 15): at least 0.90 of words attributed to the right speaker.
 
-    .venv/bin/python bench/diarization.py [--limit N] [--conditions clean noise-10 ...]
+The README reports the held-out demo calls (`--split test`, the default; see bench/telephone.py).
+
+    .venv/bin/python bench/diarization.py [--split test] [--limit N] [--conditions clean ...]
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 import numpy as np  # noqa: E402
 
-from bench.telephone import CONDITIONS, OUT, build, demo_calls, read_condition  # noqa: E402
+from bench.telephone import CONDITIONS, OUT, SPLITS, build, read_condition, split_calls  # noqa: E402
 from bench.transcribe import _reference  # noqa: E402
 from core.config import get_settings  # noqa: E402
 from qa.transcribe import TranscribeOptions, Transcriber  # noqa: E402
@@ -57,7 +59,10 @@ def _truth(turns: list[dict], start: float, end: float) -> str | None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--limit", type=int, help="only the first N demo calls")
+    parser.add_argument(
+        "--split", choices=SPLITS, default="test", help="demo calls (default: held-out test)"
+    )
+    parser.add_argument("--limit", type=int, help="only the first N calls of the split")
     parser.add_argument(
         "--conditions",
         nargs="+",
@@ -67,16 +72,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=OUT, help="telephone-condition files")
     args = parser.parse_args(argv)
     settings = get_settings()
-    calls = demo_calls()[: args.limit] if args.limit else demo_calls()
+    calls = split_calls(args.split, args.limit)
     telephone = [c for c in args.conditions if c != "clean"]
     if telephone:
-        build(args.out, limit=args.limit, conditions=telephone)
+        build(args.out, calls=calls, conditions=telephone)
     transcriber = Transcriber(
         settings.whisper_model,
         cpu_threads=settings.cpu_threads,
         options=TranscribeOptions.from_settings(settings),
     )
-    print(f"\n{len(calls)} demo calls downmixed to mono, model {settings.whisper_model}")
+    print(
+        f"\n{len(calls)} demo calls ({args.split}) downmixed to mono, "
+        f"model {settings.whisper_model}"
+    )
     print(
         f"{'condition':<15} {'words':>6} {'right':>6} {'baseline':>9} {'calls<0.9':>9} "
         f"{'s/call':>7}"

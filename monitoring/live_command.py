@@ -74,7 +74,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     transcriber = StreamingTranscriber(
-        settings.whisper_model,
+        settings.live_whisper_model,
         cpu_threads=settings.cpu_threads,
         options=StreamingOptions(update_seconds=settings.live_update_seconds),
     )

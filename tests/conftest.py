@@ -20,6 +20,10 @@ from core.models import Role, Team, User
 from tests.fakes import CountingEmbedder
 
 NOW = datetime(2026, 11, 23, 9, 30, tzinfo=UTC)
+
+# The suite transcribes with tiny.en (about twice as fast as the default, Whisper base), in this
+# process and in the CLI and app processes it starts; tests of base itself ask for it by name.
+os.environ.setdefault("WHISPER_MODEL", "bundled")
 PASSWORD = "correct-horse-1"
 
 

@@ -79,7 +79,7 @@ def start_live_call(*, lead: User, agent_id: int, source: CallAudioSource, name:
     """
     settings = app_settings()
     streaming = _streaming(
-        settings.whisper_model, settings.cpu_threads, settings.live_update_seconds
+        settings.live_whisper_model, settings.cpu_threads, settings.live_update_seconds
     )
     # Loaded here, in the page's thread: the call's import runs in the runner's thread.
     offline, score, assigner, engine = transcriber(), auto_qa(), auto_assigner(), db_engine()

@@ -24,9 +24,20 @@ def register(subparsers) -> None:
 def run(_args: argparse.Namespace) -> int:
     try:
         settings = get_settings()
-        chosen_name = TINY_EN if settings.whisper_model == BUNDLED else settings.whisper_model
+
+        def named(setting: str) -> str:
+            return TINY_EN if setting == BUNDLED else setting
+
         for name in (TINY_EN, BASE):
-            chosen = " (WHISPER_MODEL)" if name == chosen_name else ""
+            marks = [
+                label
+                for label, setting in (
+                    ("WHISPER_MODEL", settings.whisper_model),
+                    ("LIVE_WHISPER_MODEL", settings.live_whisper_model),
+                )
+                if named(setting) == name
+            ]
+            chosen = f" ({', '.join(marks)})" if marks else ""
             print(f"{name}: {resolve_whisper_model(name, settings.model_cache_dir)}{chosen}")
     except (ConfigError, ModelError) as exc:
         print(f"error: {exc}", file=sys.stderr)

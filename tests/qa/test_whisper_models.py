@@ -38,18 +38,19 @@ def test_a_missing_package_names_what_to_install(tmp_path, monkeypatch):
         assemble_whisper_base(tmp_path)
 
 
-def test_the_models_command_lists_both_and_marks_the_chosen_one(tmp_path, monkeypatch, capsys):
+def test_the_models_command_lists_both_and_marks_the_chosen_ones(tmp_path, monkeypatch, capsys):
     from core.config import get_settings
 
     monkeypatch.setenv("MODEL_CACHE_DIR", str(tmp_path))
     monkeypatch.setenv("WHISPER_MODEL", BASE)
+    monkeypatch.setenv("LIVE_WHISPER_MODEL", "bundled")
     get_settings.cache_clear()
     try:
         assert main(["models"]) == 0
     finally:
         get_settings.cache_clear()
     lines = capsys.readouterr().out.splitlines()
-    assert lines[0].startswith(f"{TINY_EN}: ") and lines[0].endswith("/model")
+    assert lines[0].startswith(f"{TINY_EN}: ") and lines[0].endswith("/model (LIVE_WHISPER_MODEL)")
     assert lines[1] == f"{BASE}: {tmp_path / 'whisper-base-ct2'} (WHISPER_MODEL)"
 
 
@@ -63,3 +64,12 @@ def test_whisper_base_transcribes_a_demo_call(tmp_path):
     said = {t["speaker"] for t in reference(shortest)["turns"]}
     assert {str(s.speaker) for s in transcript.segments} == said
     assert "thank" in " ".join(s.text.lower() for s in transcript.segments)
+
+
+def test_recorded_calls_default_to_whisper_base_and_live_monitoring_to_tiny_en(monkeypatch):
+    from core.config import Settings
+
+    monkeypatch.delenv("WHISPER_MODEL", raising=False)
+    monkeypatch.delenv("LIVE_WHISPER_MODEL", raising=False)
+    settings = Settings(_env_file=None)
+    assert (settings.whisper_model, settings.live_whisper_model) == (BASE, "bundled")
