@@ -1,10 +1,19 @@
-"""PII redaction of transcripts: card numbers, security codes, bank details, national IDs, emails,
-phone numbers and dates of birth become tags such as `[CARD]` before anything is stored.
+"""PII redaction of transcripts: personal data becomes a tag such as `[DOB]` or `[POSTCODE]`
+before anything is stored, indexed or shown.
 
-Speech-to-text writes numbers either as digits ("4111 1111 ...") or as words ("four one one one,
-one one ..."), so digit runs are read in both forms. Which tag a run gets depends on its length,
-a Luhn check for cards, and the words just before it ("sort code", "date of birth", ...), which
-may sit at the end of the previous turn ("What's your sort code?" / "Forty, twenty, fifteen").
+Speech recognition on telephone audio mishears the words that announce personal data ("date
+on birth", "a count number") and writes what people spell or read out in many shapes ("B S
+one, four D J", "oh seven double five", "fifth of May '93"). So the redactor reads
+(qa.spoken) codes, numbers and dates in all those shapes, finds cue phrases even misheard,
+and decides what a stretch is from two things: what was asked (the other party's question
+just before: "Can I take the first line of your address?") and what the answer looks like
+(a full date of birth, a postcode, a Luhn-valid card number, a spelled name). What is said in
+answer to an identity question whose answer has no shape (a security answer, a name, an
+address) is redacted from its first word to the end of the clause.
+
+Tags: DOB, CARD, SECURITY_CODE, EXPIRY, ACCOUNT (account, member, policy, customer numbers and
+references), SORT_CODE, POSTCODE, ADDRESS, EMAIL, PHONE, NATIONAL_ID, SECURITY_ANSWER, NAME, and
+NUMBER (a long number of unknown kind, personal more often than not).
 """
 
 from __future__ import annotations
@@ -12,9 +21,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
+from core.models import Speaker
+from qa.spoken import CodeRun, CueFinder, code_runs, lone_years, spoken_dates
 from qa.transcript import Transcript, TranscriptSegment, Word
 
 __all__ = [
+    "CUES",
+    "KINDS",
+    "TAG",
     "Redaction",
     "find_pii",
     "luhn_valid",
@@ -23,88 +37,212 @@ __all__ = [
     "redact_transcript",
 ]
 
-_DIGIT_WORDS = {
-    "zero": "0",
-    "oh": "0",
-    "o": "0",
-    "nought": "0",
-    "one": "1",
-    "two": "2",
-    "three": "3",
-    "four": "4",
-    "five": "5",
-    "six": "6",
-    "seven": "7",
-    "eight": "8",
-    "nine": "9",
-}
-_TENS = {
-    "ten": "10",
-    "twenty": "20",
-    "thirty": "30",
-    "forty": "40",
-    "fifty": "50",
-    "sixty": "60",
-    "seventy": "70",
-    "eighty": "80",
-    "ninety": "90",
-}
-_TEENS = {
-    "eleven": "11",
-    "twelve": "12",
-    "thirteen": "13",
-    "fourteen": "14",
-    "fifteen": "15",
-    "sixteen": "16",
-    "seventeen": "17",
-    "eighteen": "18",
-    "nineteen": "19",
-}
-_REPEAT = {"double": 2, "triple": 3}
-_TOKEN = re.compile(r"\d+|[A-Za-z]+|\S")
-_SEPARATORS = {",", "-", ".", "/"}
-
-# Words that, shortly before a number, say what the number is.
-_CONTEXT = [
-    ("SORT_CODE", re.compile(r"\bsort\s*code\b", re.I)),
-    (
-        "SECURITY_CODE",
-        re.compile(
-            r"\b(security\s+code|cvv|cvc|pin|passcode|pass\s+code|digits\s+on\s+the\s+back)\b",
-            re.I,
-        ),
-    ),
-    (
-        "NATIONAL_ID",
-        re.compile(r"\b(national\s+insurance|social\s+security|ssn|id\s+number)\b", re.I),
-    ),
-    ("CARD", re.compile(r"\b(card\s+number|long\s+number\s+on)\b", re.I)),
-    ("ACCOUNT", re.compile(r"\b(account\s+number|account\s+no|bank\s+account)\b", re.I)),
-    (
-        "PHONE",
-        re.compile(r"\b(phone|mobile|telephone|landline|contact\s+number|call\s+me)\b", re.I),
-    ),
-]
-_DOB_CONTEXT = re.compile(r"\b(date\s+of\s+birth|born\s+on|birthday|d\s*o\s*b)\b", re.I)
-_MONTHS = (
-    "january|february|march|april|may|june|july|august|september|october|november|december|"
-    "jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec"
+KINDS = (
+    "DOB",
+    "CARD",
+    "SECURITY_CODE",
+    "EXPIRY",
+    "ACCOUNT",
+    "SORT_CODE",
+    "POSTCODE",
+    "ADDRESS",
+    "EMAIL",
+    "PHONE",
+    "NATIONAL_ID",
+    "SECURITY_ANSWER",
+    "NAME",
+    "NUMBER",
 )
-_YEAR = re.compile(
-    r"\b(19|20)\d{2}\b|\b(nineteen|two\s+thousand(\s+and)?)(\s+[a-z]+){0,2}?\s+"
-    r"(\w+ty(\s+\w+)?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
-    r"thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen)\b",
+# A tag the redactor put in place of personal data; group 1 is its kind.
+TAG = re.compile(rf"\[({'|'.join(KINDS)})\]")
+
+# Phrases that say what is asked for or given next. Matched even when misheard (qa.spoken).
+CUES = CueFinder(
+    {
+        "DOB": (
+            "date of birth",
+            "birth date",
+            "birthday",
+            "born on",
+            "when were you born",
+            "dob",
+            "d o b",
+            "data board",  # as heard on telephone audio (issue 17)
+        ),
+        "CARD": ("card number", "long number", "number on the card", "numbers on the card"),
+        "SECURITY_CODE": (
+            "security code",
+            "security number",
+            "cvv",
+            "cvc",
+            "three digits",
+            "digits on the back",
+            "pin",
+            "pin number",
+            "passcode",
+            "pass code",
+            "four digits",
+            "digits of your pin",
+        ),
+        "EXPIRY": ("expiry", "expiry date", "expires", "expiration", "valid until", "end date"),
+        "ACCOUNT": (
+            "account number",
+            "account no",
+            "bank account",
+            "member number",
+            "membership number",
+            "policy number",
+            "customer number",
+            "customer reference",
+            "reference number",
+            "booking reference",
+            "booking number",
+            "reference",
+            "bank details",
+        ),
+        "SORT_CODE": ("sort code", "sought code"),
+        "POSTCODE": ("postcode", "post code", "postal code", "zip code", "zip"),
+        "ADDRESS": (
+            "address",
+            "first line",
+            "house number",
+            "which flat",
+            "where do you live",
+            "which street",
+        ),
+        "EMAIL": ("email", "e mail", "email address"),
+        "PHONE": (
+            "phone number",
+            "phone",
+            "mobile",
+            "mobile number",
+            "telephone",
+            "landline",
+            "contact number",
+            "call me on",
+            "best number",
+            "number to reach you",
+        ),
+        "NATIONAL_ID": (
+            "national insurance",
+            "social security",
+            "ssn",
+            "ni number",
+            "id number",
+        ),
+        "SECURITY_ANSWER": (
+            "security question",
+            "security answer",
+            "memorable word",
+            "memorable place",
+            "memorable name",
+            "memorable question",
+            "memorable information",
+            "maiden name",
+            "first school",
+            "primary school",
+            "first pet",
+            "pet's name",
+            "favourite teacher",
+            "first car",
+            "password",
+            "secret answer",
+            "secret word",
+            "favourite",
+            "childhood",
+            "nickname",
+            "where did you meet",
+        ),
+        "NAME": (
+            "full name",
+            "your name",
+            "surname",
+            "last name",
+            "first name",
+            "spell that",
+            "spell it",
+            "spell your",
+            "who am i speaking",
+            "who i'm speaking",
+            "name on the account",
+            "name on the card",
+            "my name is",
+            "my name's",
+            "name's",
+            "name",
+            "account holder",
+        ),
+    },
+    similarity=0.85,
+)
+# Kinds whose answers have no shape of their own: taken from the first word to the clause end,
+# at most this many words. A passcode ("Kingfisher 22") only when asked for.
+_FREE_FORM = {"SECURITY_ANSWER": 6, "NAME": 6, "ADDRESS": 14, "SECURITY_CODE": 4}
+_FREE_FORM_IN_TURN = {"SECURITY_ANSWER", "NAME", "ADDRESS"}
+_CUE_WINDOW = 60  # characters before a value searched for the cue that says what it is
+# A question or request: what the other party asks for is what the answer holds.
+_ASKING = re.compile(
+    r"\?|\b(can i (take|have|get)|could (i|you)|may i|what('s| is)|please|confirm|tell me|give "
+    r"me|need|just (the|your)|and (the|your)|spell)\b",
     re.I,
 )
-_NUMERIC_DATE = re.compile(r"\b\d{1,2}[/.-]\d{1,2}[/.-](\d{4}|\d{2})\b")
+# Words that open an answer before the answer itself.
+_LEAD_IN = re.compile(
+    r"(?:[\s,.\-…:]*(?:yeah|yes|yep|yup|sure|okay|ok|right|so|well|um+|uh+|er+|erm|hmm|mm|"
+    r"oh|ah|of course|certainly|no problem|it's|it is|its|that's|that is|that'd be|that would be|"
+    r"it'd be|it would be|it should be|the answer is|answer is|my answer is|i think|i believe|"
+    r"i'd say|it was|is|was|are|:|i put|i have|i've got|you've got|you should have|should be|"
+    r"that'll be|that will be|sorry|go on|let me see|let me think|one sec(?:ond)?|hang on|"
+    r"the first line is|first line is|the first line's|it's just|just|yeah it's|"
+    r"this is|my name is|my name's|name's|i'm|it's spelled|spelled|spelt|me|that's me|then|"
+    r"god|gosh|oh god|oh gosh|blimey|let me check|hold on|try|it'll be|i guess)\b)*[\s,.\-…:]*",
+    re.I,
+)
+# Where a free-form answer ends: a sentence end, or a comma and a new clause.
+_CLAUSE_END = re.compile(
+    r"[?!;]|(?<!\b[A-Z])\.|,\s*(?=(?:and|but|it|it's|that|that's|which|because|so|i|i'm|my|the|"
+    r"and my|is that|right|okay|thanks|thank you|please|if|although|though|he|she|they)\b)|"
+    r"\s(?=(?:and|but) (?:my|the|your|i|it)\b)|\s(?=(?:thanks|thank you|please)\b)",
+    re.I,
+)
+_ADDRESS_END = re.compile(r"[?!;]|\.(?:\s|$)|\s(?=(?:and|but) (?:my|the|i|it)\b)", re.I)
+_STREET = (
+    r"road|rd|street|st|lane|ln|avenue|ave|close|drive|dr|way|crescent|court|ct|place|gardens|"
+    r"terrace|grove|hill|park|square|row|mews|walk|rise|view|boulevard|blvd|parade|green|"
+    r"gate|vale|wharf|yard|end|circle|highway|hwy|parkway|pike|trail|plaza|heights"
+)
+_NUMBER_WORDS = (
+    r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|"
+    r"sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|"
+    r"hundred"
+)
+_STREET_ADDRESS = re.compile(
+    rf"\b(?:(?:flat|apartment|apt|unit|suite)\s+\w+,?\s+)?(?:(?:number|no\.?)\s+)?"
+    rf"(?:\d{{1,5}}[a-z]?|(?:(?:{_NUMBER_WORDS})[\s-]*){{1,3}})\s*,?\s+"
+    rf"(?:(?!(?:on|the|in|at|of|a|to|from|by|near|and)\b)[A-Za-z'][\w']*\s+){{1,3}}(?:{_STREET})\b"
+    r"(?:,?\s+[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?(?=[,.]|\s*$|\s+[A-Z]{1,2}\d))?",
+    re.I,
+)
 _EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+(\.[\w-]+)+\b")
-_SPOKEN_EMAIL = re.compile(
-    r"\b[a-z0-9]+((\s+(dot|underscore|dash)\s+|[._-])[a-z0-9]+)*\s+at\s+"
-    r"[a-z0-9-]+((\s+dot\s+|\.)[a-z]{2,})+\b",
+# A spoken email's domain: "at gmail dot com", "at, Y, H, dot, net", "at BT internet dot com".
+_SPOKEN_DOMAIN = re.compile(
+    r"(?:^|[\s,])(?:at|@),?\s+(?:[a-z0-9-]+,?\s+){0,3}?[a-z0-9-]+"
+    r"(?:,?\s+dot,?\s+|\.)(?:com|net|org|co|uk|ie|edu|gov|io|me|info|biz|us|au)"
+    r"(?:(?:,?\s+dot,?\s+|\.)(?:uk|com|au|nz|ie|org))?\b",
+    re.I,
+)
+# What may stand before a spoken email's "at" and is not part of it.
+_EMAIL_OPENING = re.compile(
+    r"(?:^|[.?!:](?=\s)|\b(?:is|it's|its|that's|email|address|me|to|on|sure|yeah|yes|use|try|"
+    r"send)\b)[\s,]*",
     re.I,
 )
 _NATIONAL_ID = re.compile(r"\b[A-Z]{2}\s?\d{2}\s?\d{2}\s?\d{2}\s?[A-D]\b|\b\d{3}-\d{2}-\d{4}\b")
-_CONTEXT_WINDOW = 60  # characters before a number searched for context words
+_UK_POSTCODE = re.compile(r"^[A-Z]{1,2}\d[A-Z\d]?\d[A-Z]{2}$")
+_UK_OUTWARD = re.compile(r"^[A-Z]{1,2}\d[A-Z\d]?$")
+_NI_NUMBER = re.compile(r"^[A-Z]{2}\d{6}[A-D]$")
+_EXPIRY_SHAPE = re.compile(r"\b(0?[1-9]|1[0-2])\s?/\s?(\d{2}|20\d{2})\b")
+_BIRTH_YEARS = range(1900, 2011)
 
 
 # One piece of PII found in a text: its kind and where it is.
@@ -126,112 +264,231 @@ def luhn_valid(digits: str) -> bool:
     return total % 10 == 0
 
 
-def _digit_runs(text: str) -> list[tuple[int, int, str]]:
-    """Spans of text that read as one number, with its digits: "4111 1111", "oh seven double
-    five", "forty, twenty, fifteen"."""
-    tokens = [(m.start(), m.end(), m.group()) for m in _TOKEN.finditer(text)]
-    runs: list[tuple[int, int, str]] = []
-    current: list[tuple[int, int, str]] = []  # (start, end, digits) of the run's tokens
-    pending_repeat = 1
+@dataclass(frozen=True)
+class _Asked:
+    """What the other party's last turn asked for: every kind its cue phrases name, latest
+    first (a number that follows is read as one of them), and whether the turn asks at all
+    (only then is a whole answer taken as a name, address or security answer)."""
 
-    def close() -> None:
-        if current:
-            digits = "".join(d for _, _, d in current)
-            runs.append((current[0][0], current[-1][1], digits))
-        current.clear()
+    kinds: tuple[str, ...] = ()
+    asking: bool = False
 
-    skip_next = False
-    for index, (start, end, token) in enumerate(tokens):
-        if skip_next:  # the unit already joined to the tens word before it
-            skip_next = False
-            current[-1] = (current[-1][0], end, current[-1][2])
-            continue
-        word = token.lower()
-        following = [t for _, _, t in tokens[index + 1 : index + 3] if t not in _SEPARATORS]
-        next_word = following[0].lower() if following else ""
-        if token.isdigit():
-            current.append((start, end, token * pending_repeat))
-            pending_repeat = 1
-        elif word in _REPEAT and (next_word in _DIGIT_WORDS or next_word.isdigit()):
-            pending_repeat = _REPEAT[word]
-            current.append((start, start, ""))
-        elif word in _DIGIT_WORDS and (
-            word not in {"oh", "o", "one"} or current or next_word in _DIGIT_WORDS
-        ):
-            current.append((start, end, _DIGIT_WORDS[word] * pending_repeat))
-            pending_repeat = 1
-        elif word in _TENS and (current or next_word in _DIGIT_WORDS | _TENS.keys()):
-            # "forty one" is 41, "forty, twenty" is 40 20
-            immediate = tokens[index + 1][2].lower() if index + 1 < len(tokens) else ""
-            unit = _DIGIT_WORDS.get(immediate, "0") if immediate not in {"oh", "o"} else "0"
-            current.append((start, end, _TENS[word][0] + unit if unit != "0" else _TENS[word]))
-            if unit != "0":
-                skip_next = True
-        elif word in _TEENS and (current or next_word in _DIGIT_WORDS | _TEENS.keys()):
-            current.append((start, end, _TEENS[word]))
-        elif token in _SEPARATORS and current:
-            continue
-        else:
-            close()
-    close()
-    return [(s, e, d) for s, e, d in runs if d]
+    @property
+    def free_form(self) -> str | None:
+        return next((k for k in self.kinds if k in _FREE_FORM), None) if self.asking else None
 
 
-def _context_kind(before: str) -> str | None:
-    window = before[-_CONTEXT_WINDOW:]
-    found = [(m.end(), kind) for kind, pattern in _CONTEXT for m in pattern.finditer(window)]
-    return max(found)[1] if found else None
+def _asked(context: str) -> _Asked:
+    context = context[-300:]
+    kinds: list[str] = []
+    for _end, kind in reversed(CUES.find(context)):
+        if kind not in kinds:
+            kinds.append(kind)
+    # A question, a request, or a prompt of a few words ("Account number.").
+    sentences = re.split(r"(?<=[.?!])\s+", context)
+    asking = any(_ASKING.search(s) or len(s.split()) <= 4 for s in sentences if s.strip())
+    return _Asked(tuple(kinds), asking)
 
 
-def _classify(digits: str, before: str) -> str | None:
-    count = len(digits)
-    kind = _context_kind(before)
-    if 13 <= count <= 19 and luhn_valid(digits):
-        return "CARD"
-    if kind == "SECURITY_CODE" and 3 <= count <= 8:
-        return "SECURITY_CODE"
-    if kind == "SORT_CODE" and count == 6:
-        return "SORT_CODE"
-    if kind in {"ACCOUNT", "NATIONAL_ID", "CARD"} and count >= 4:
-        return kind
-    if kind == "PHONE" and count >= 7:
-        return "PHONE"
-    if 10 <= count <= 13 and (digits.startswith("0") or digits.startswith("44")):
-        return "PHONE"
-    if count >= 7:
-        return "NUMBER"  # a long number of unknown kind is personal more often than not
-    return None
+def _hint(cues: list[tuple[int, str]], start: int, asked: _Asked) -> list[str]:
+    """What a value at `start` is said to be: the nearest cue before it in the same turn, else
+    what was asked."""
+    before = [kind for end, kind in cues if start - _CUE_WINDOW <= end <= start]
+    return [before[-1]] if before else list(asked.kinds)
 
 
-_SPOKEN_DATE = re.compile(
-    rf"(\b(the\s+)?(\d{{1,2}}(st|nd|rd|th)?|[a-z]+(st|nd|rd|th))\s+(of\s+)?)?\b({_MONTHS})\b"
-    rf"(\s+\d{{1,2}}(st|nd|rd|th)?)?,?\s+((19|20)\d{{2}}|nineteen(\s+[a-z]+){{1,2}})",
-    re.I,
+_TIME_WORDS = re.compile(r"\b(?:till|until|at|by|after|before|around|from|about|since)\s*$", re.I)
+
+
+def _a_count_or_time(text: str, run: CodeRun) -> bool:
+    """A number of one or two digits that counts something ("three digits", "four on the
+    front") or tells the time ("till six"), not a code."""
+    if run.letters or len(run.chars) > 2:
+        return False
+    said = text[run.start : run.end]
+    after = re.match(r"\s+([a-z]+)", text[run.end :])
+    counts = not said[:1].isdigit() and after is not None and after.group(1) not in {"and", "then"}
+    return counts or bool(_TIME_WORDS.search(text[: run.start]))
+
+
+def _classify_code(run: CodeRun, hints: list[str]) -> str | None:
+    chars, digits, letters = run.chars, run.digits, run.letters
+    hint = hints[0] if hints else None
+    if digits == len(chars):
+        return _classify_digits(chars, hints)
+    if _NI_NUMBER.match(chars):
+        return "NATIONAL_ID"
+    if hint in {"SECURITY_ANSWER", "NAME", "SECURITY_CODE"}:
+        return hint  # even one letter: "the second character is R as in Romeo"
+    if hint in {"ACCOUNT", "NATIONAL_ID", "EMAIL"}:
+        return hint if len(chars) >= 3 else None
+    if _UK_POSTCODE.match(chars) or ("POSTCODE" in hints and _UK_OUTWARD.match(chars)):
+        return "POSTCODE"
+    if letters == len(chars):  # spelled out letter by letter
+        if len(chars) < 3:
+            return None
+        return hint if hint in {"NAME", "POSTCODE", "ADDRESS"} else "NAME"
+    if hint == "POSTCODE":
+        return "POSTCODE"
+    return None  # letters and digits unasked for: a model, flight or error code
+
+
+# When several things were asked for, a number is read as the most specific that fits it.
+_DIGIT_PRIORITY = (
+    "CARD",
+    "SORT_CODE",
+    "SECURITY_CODE",
+    "EXPIRY",
+    "POSTCODE",
+    "ACCOUNT",
+    "NATIONAL_ID",
+    "PHONE",
+    "DOB",
 )
 
 
-def _date_of_birth_spans(text: str, context: str) -> list[Redaction]:
+def _classify_digits(digits: str, hints: list[str]) -> str | None:
+    count = len(digits)
+    for hint in sorted(
+        hints, key=lambda h: _DIGIT_PRIORITY.index(h) if h in _DIGIT_PRIORITY else 99
+    ):
+        if hint == "CARD" and count >= 12:
+            return "CARD"
+        if hint == "SECURITY_CODE" and count <= 8:  # a PIN, or some digits of it
+            return "SECURITY_CODE"
+        if hint == "EXPIRY" and 3 <= count <= 6:
+            return "EXPIRY"
+        if hint == "SORT_CODE" and count == 6:
+            return "SORT_CODE"
+        if hint == "DOB" and 6 <= count <= 8:
+            return "DOB"
+        if hint == "POSTCODE" and count in (5, 9):
+            return "POSTCODE"
+        if hint in {"ACCOUNT", "NATIONAL_ID"} and count >= 4:
+            return hint
+        if hint == "PHONE" and count >= 6:
+            return "PHONE"
+    if 13 <= count <= 19 and luhn_valid(digits):
+        return "CARD"
+    if 10 <= count <= 13 and (digits.startswith("0") or digits.startswith("44")):
+        return "PHONE"
+    if count >= 7:
+        return "NUMBER"
+    return None
+
+
+def _date_spans(text: str, cues: list[tuple[int, str]], asked: _Asked) -> list[Redaction]:
     spans = []
-    if _DOB_CONTEXT.search(context[-_CONTEXT_WINDOW:]):
-        # "What's your date of birth?" / "The 30th of June 1988."
-        spans += [Redaction("DOB", m.start(), m.end()) for m in _SPOKEN_DATE.finditer(text)]
-        spans += [Redaction("DOB", m.start(), m.end()) for m in _NUMERIC_DATE.finditer(text)]
-    for context in _DOB_CONTEXT.finditer(text):
-        tail = text[context.end() : context.end() + 80]
-        end = None
-        if year := _YEAR.search(tail):
-            end = year.end()
-        elif numeric := _NUMERIC_DATE.search(tail):
-            end = numeric.end()
-        if end is None:
-            continue
-        lead = re.match(r"\W*(is|was|it's|it is|of|:)?\W*", tail, re.I)
-        start = context.end() + (lead.end() if lead else 0)
-        spans.append(Redaction("DOB", start, context.end() + end))
+    dates = spoken_dates(text)
+    for date in dates:
+        hints = _hint(cues, date.start, asked)
+        if "EXPIRY" in hints[:1]:
+            spans.append(Redaction("EXPIRY", date.start, date.end))
+        elif "DOB" in hints or (date.has_day and date.year in _BIRTH_YEARS):
+            spans.append(Redaction("DOB", date.start, date.end))
+        elif "EXPIRY" in hints:
+            spans.append(Redaction("EXPIRY", date.start, date.end))
+    if "DOB" in asked.kinds and not dates:  # "What year were you born?" / "Nineteen eighty."
+        spans += [Redaction("DOB", y.start, y.end) for y in lone_years(text)]
+    for match in _EXPIRY_SHAPE.finditer(text):
+        if "EXPIRY" in _hint(cues, match.start(), asked):
+            spans.append(Redaction("EXPIRY", match.start(), match.end()))
     return spans
 
 
+def _spoken_emails(text: str) -> list[Redaction]:
+    """Emails read out: the domain after "at", and before it the name, spelled or not, back to
+    the words that introduce it ("it's", "email is") or the sentence start."""
+    spans = []
+    for domain in _SPOKEN_DOMAIN.finditer(text):
+        at = domain.start() + len(domain.group()) - len(domain.group().lstrip(" ,"))
+        before = text[max(0, at - 80) : at]
+        openings = list(_EMAIL_OPENING.finditer(before))
+        start = at - len(before) + openings[-1].end() if openings else at
+        lead = _LEAD_IN.match(text, start, at)
+        start = lead.end() if lead and lead.end() < at else start
+        if re.search(r"\w", text[start:at]):
+            spans.append(Redaction("EMAIL", start, domain.end()))
+    return spans
+
+
+def _free_form_end(text: str, start: int, kind: str) -> int:
+    """Where a free-form answer starting at `start` ends: the clause end, at most a few words."""
+    ending = _ADDRESS_END if kind == "ADDRESS" else _CLAUSE_END
+    stop = ending.search(text, start)
+    end = stop.start() if stop else len(text)
+    words = list(re.finditer(r"\S+", text[start:end]))
+    if len(words) > _FREE_FORM[kind]:
+        end = start + words[_FREE_FORM[kind] - 1].end()
+    return len(text[:end].rstrip(" ,-…"))
+
+
+_COPULA = re.compile(r"\s*,?\s*(?:is|was|'s|it's|it is|that's|are|would be|should be|:|-)", re.I)
+_SENTENCE = re.compile(r"[^.?!]+(?:[.?!]+|$)")
+
+
+def _answer_start(text: str) -> int | None:
+    """Where the answer to a question starts in `text`: past sentences that ask back ("Mother's
+    maiden name, is it?") or say nothing ("Oh god."), and past the words that open an answer
+    ("Yeah, it's"). None when no sentence holds an answer."""
+    for sentence in _SENTENCE.finditer(text):
+        if sentence.group().rstrip().endswith("?"):
+            continue
+        lead = _LEAD_IN.match(text, sentence.start(), sentence.end())
+        start = lead.end() if lead else sentence.start()
+        if re.search(r"\w", text[start : sentence.end()]):
+            return start
+    return None
+
+
+def _free_form_spans(
+    text: str, cues: list[tuple[int, str]], asked: _Asked, codes: list[CodeRun]
+) -> list[Redaction]:
+    """Security answers, names and addresses: what follows their cue in the same turn ("my
+    mother's maiden name is ...") or, asked for in the last turn, the answer itself (a passcode
+    only when the answer holds a code: "Kingfisher 22", not "three digits on the back")."""
+    spans = []
+    kind = asked.free_form
+    if kind and (start := _answer_start(text)) is not None:
+        end = _free_form_end(text, start, kind)
+        if kind != "SECURITY_CODE" or any(start <= c.start < end for c in codes):
+            spans.append(Redaction(kind, start, end))
+    for cue_end, kind in cues:
+        if kind not in _FREE_FORM_IN_TURN:
+            continue
+        said = re.search(r"(?:is|'s)$", text[:cue_end], re.I)  # "my name is", "name's"
+        copula = None if said else _COPULA.match(text, cue_end)
+        if not said and copula is None:
+            continue  # a cue that is not followed by its answer ("my address has changed")
+        after = copula.end() if copula else cue_end
+        lead = _LEAD_IN.match(text, after)
+        start = lead.end() if lead else after
+        end = _free_form_end(text, start, kind)
+        if end > start:
+            spans.append(Redaction(kind, start, end))
+    return spans
+
+
+def find_pii(text: str, *, context: str = "") -> list[Redaction]:
+    """Where personal data sits in `text`; `context` is what was said just before it by the
+    other party (their question), which says what the answer holds."""
+    asked = _asked(context) if context else _Asked()
+    cues = CUES.find(text)
+    spans = _date_spans(text, cues, asked)
+    spans += [Redaction("EMAIL", m.start(), m.end()) for m in _EMAIL.finditer(text)]
+    spans += _spoken_emails(text)
+    spans += [Redaction("NATIONAL_ID", m.start(), m.end()) for m in _NATIONAL_ID.finditer(text)]
+    spans += [Redaction("ADDRESS", m.start(), m.end()) for m in _STREET_ADDRESS.finditer(text)]
+    codes = [run for run in code_runs(text) if not _a_count_or_time(text, run)]
+    for run in codes:
+        if kind := _classify_code(run, _hint(cues, run.start, asked)):
+            spans.append(Redaction(kind, run.start, run.end))
+    spans += _free_form_spans(text, cues, asked, codes)
+    return _merge(spans)
+
+
 def _merge(spans: list[Redaction]) -> list[Redaction]:
+    """Overlapping spans joined; the joined span keeps the kind of the earliest, longest."""
     merged: list[Redaction] = []
     for span in sorted(spans, key=lambda s: (s.start, -s.end)):
         if merged and span.start < merged[-1].end:
@@ -240,18 +497,6 @@ def _merge(spans: list[Redaction]) -> list[Redaction]:
         else:
             merged.append(span)
     return merged
-
-
-def find_pii(text: str, *, context: str = "") -> list[Redaction]:
-    """Where PII sits in `text`; `context` is text said just before it (the previous turn)."""
-    spans = _date_of_birth_spans(text, context)
-    spans += [Redaction("EMAIL", m.start(), m.end()) for m in _EMAIL.finditer(text)]
-    spans += [Redaction("EMAIL", m.start(), m.end()) for m in _SPOKEN_EMAIL.finditer(text)]
-    spans += [Redaction("NATIONAL_ID", m.start(), m.end()) for m in _NATIONAL_ID.finditer(text)]
-    for start, end, digits in _digit_runs(text):
-        if kind := _classify(digits, context + " " + text[:start]):
-            spans.append(Redaction(kind, start, end))
-    return _merge(spans)
 
 
 def redact_text(text: str, *, context: str = "") -> str:
@@ -282,21 +527,40 @@ def redact_segment(segment: TranscriptSegment, *, context: str = "") -> Transcri
         span = spans[span_index] if span_index < len(spans) else None
         if span is None or end <= span.start:
             words.append(word)
-        elif span_index in tagged:
+            continue
+        if span_index in tagged:
             last = words[-1]
             words[-1] = replace(last, end=word.end)
         else:
             tagged.add(span_index)
             lead = " " if word.word.startswith(" ") else ""
             words.append(replace(word, word=f"{lead}[{span.kind}]", probability=1.0))
+        tail = word.word[span.end - start :] if span.end < end else ""
+        if tail and not any(c.isalnum() for c in tail):  # "J." ends the span: keep the "."
+            words[-1] = replace(words[-1], word=words[-1].word + tail)
     return replace(segment, text="".join(w.word for w in words).strip(), words=tuple(words))
 
 
+# An answer comes in the first segments after the question; later ones are new talk.
+_ANSWER_SEGMENTS = 2
+
+
 def redact_transcript(transcript: Transcript) -> Transcript:
-    """Every segment redacted, each read with the previous segment as context."""
+    """Every segment redacted, read with the other party's last turn as context (their
+    question) while it is being answered: a question answers nothing its own speaker says."""
     redacted = []
-    previous = ""
+    turn: list[TranscriptSegment] = []  # the last turn: consecutive segments of one speaker
+    asked: list[TranscriptSegment] = []  # the turn before it, by the other party
     for segment in transcript.segments:
-        redacted.append(redact_segment(segment, context=previous))
-        previous = segment.text
+        if turn and not _same_party(turn[-1], segment):
+            asked, turn = turn, []
+        turn.append(segment)
+        answering = asked and len(turn) <= _ANSWER_SEGMENTS
+        context = " ".join(s.text for s in asked) if answering else ""
+        redacted.append(redact_segment(segment, context=context))
     return replace(transcript, segments=tuple(redacted))
+
+
+def _same_party(before: TranscriptSegment, segment: TranscriptSegment) -> bool:
+    """Whether two segments are one party's (unknown speakers: each segment its own turn)."""
+    return before.speaker == segment.speaker and segment.speaker != Speaker.UNKNOWN

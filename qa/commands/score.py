@@ -16,7 +16,7 @@ from qa.scorecard import ScorecardError, load_scorecard
 from qa.scoring import evaluate
 from qa.transcript import Transcript, TranscriptSegment
 
-__all__ = ["parse_transcripts", "register", "run"]
+__all__ = ["fail", "parse_transcripts", "read_transcript_file", "register", "run"]
 
 _SPEAKERS = tuple(str(s) for s in Speaker)
 
@@ -103,27 +103,43 @@ def parse_transcripts(data: Any) -> list[tuple[str | None, Transcript]]:
     return [_transcript(item, f"transcript {i + 1}") for i, item in enumerate(items)]
 
 
-def _fail(message: str) -> int:
+def read_transcript_file(file: str) -> tuple[list[Any], list[tuple[str | None, Transcript]]]:
+    """The transcripts in FILE ('-': stdin): the JSON items as read, and each parsed.
+
+    Raises:
+        ValueError: the file cannot be read, is not JSON or holds no transcripts; the message
+            names the file, the transcript and the field.
+    """
+    try:
+        text = sys.stdin.read() if file == "-" else Path(file).read_text("utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise _BadInput(f"cannot read {file}: {exc}") from None
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise _BadInput(f"{file} is not valid JSON: {exc}") from None
+    try:
+        return (data if isinstance(data, list) else [data]), parse_transcripts(data)
+    except _BadInput as exc:
+        raise _BadInput(f"{file}: {exc}") from None
+
+
+def fail(message: str) -> int:
+    """Say what is wrong on stderr, in one line; exit code 2."""
     print(f"error: {message}", file=sys.stderr)
     return 2
 
 
 def run(args: argparse.Namespace) -> int:
     try:
-        text = sys.stdin.read() if args.file == "-" else Path(args.file).read_text("utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        return _fail(f"cannot read {args.file}: {exc}")
-    try:
-        transcripts = parse_transcripts(json.loads(text))
-    except json.JSONDecodeError as exc:
-        return _fail(f"{args.file} is not valid JSON: {exc}")
-    except _BadInput as exc:
-        return _fail(f"{args.file}: {exc}")
+        _items, transcripts = read_transcript_file(args.file)
+    except ValueError as exc:
+        return fail(str(exc))
     try:
         scorecard = load_scorecard(args.scorecard)
         settings = get_settings()
     except (ScorecardError, ConfigError) as exc:
-        return _fail(str(exc))
+        return fail(str(exc))
     embedder = get_embedder(settings.embedding_model)
     for ident, transcript in transcripts:
         result = evaluate(transcript, scorecard, embedder=embedder)

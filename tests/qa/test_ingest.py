@@ -52,7 +52,7 @@ def test_transcripts_are_stored_redacted_with_metrics(engine, people):
         texts = [s.text for s in session.exec(select(Segment).order_by(Segment.start))]
         words = [w["word"] for s in session.exec(select(Segment)) for w in s.words or []]
         unredacted = [s.text_unredacted for s in session.exec(select(Segment))]
-    assert texts[1] == "My card [CARD]"
+    assert texts[1] == "My card [CARD]."
     assert "4111" not in " ".join(texts + words)
     assert call.metrics["agent_talk_seconds"] > 0
     assert (call.agent_id, call.csat) == (people["a1"].id, 4)

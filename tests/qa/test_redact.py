@@ -48,7 +48,6 @@ def test_spoken_and_written_pii_is_replaced_by_tags(spoken, redacted):
     [
         "Oh, one more thing, I have two accounts.",
         "The balance is one hundred and ninety six pounds.",
-        "I live at forty one Station Road.",
         "It should arrive in 3 to 5 working days, reference to follow.",
         "I was born in 1990 and moved here in 2010.",
     ],
@@ -63,17 +62,20 @@ def test_a_sixteen_digit_number_failing_luhn_is_not_called_a_card():
     assert "[CARD]" not in redact_text("reference 4111 1111 1111 1112")
 
 
-def test_the_question_in_the_previous_turn_gives_the_context():
-    transcript = Transcript(
-        source="t",
-        duration=10,
-        channels=2,
-        segments=(
-            TranscriptSegment(0, 2, Speaker.AGENT, "And what's your sort code?"),
-            TranscriptSegment(2, 4, Speaker.CUSTOMER, "It's 40 20 15."),
-        ),
+def _redacted_turns(*turns: tuple[Speaker, str]) -> list[str]:
+    segments = tuple(
+        TranscriptSegment(2 * i, 2 * i + 2, speaker, text)
+        for i, (speaker, text) in enumerate(turns)
     )
-    assert redact_transcript(transcript).segments[1].text == "It's [SORT_CODE]."
+    transcript = Transcript(source="t", duration=10, channels=2, segments=segments)
+    return [s.text for s in redact_transcript(transcript).segments]
+
+
+def test_the_question_in_the_previous_turn_gives_the_context():
+    texts = _redacted_turns(
+        (Speaker.AGENT, "And what's your sort code?"), (Speaker.CUSTOMER, "It's 40 20 15.")
+    )
+    assert texts[1] == "It's [SORT_CODE]."
 
 
 def test_redacting_a_segment_also_redacts_its_words_and_keeps_their_timing():
@@ -90,8 +92,8 @@ def test_redacting_a_segment_also_redacts_its_words_and_keeps_their_timing():
         1.0, 3.9, Speaker.CUSTOMER, "card is 4111 1111 1111 1111. Thanks", words
     )
     redacted = redact_segment(segment)
-    assert redacted.text == "card is [CARD] Thanks"
-    assert [w.word for w in redacted.words] == [" card", " is", " [CARD]", " Thanks"]
+    assert redacted.text == "card is [CARD]. Thanks"
+    assert [w.word for w in redacted.words] == [" card", " is", " [CARD].", " Thanks"]
     assert (redacted.words[2].start, redacted.words[2].end) == (1.5, 3.5)
     assert "1111" not in repr(redacted)
 
@@ -106,3 +108,73 @@ def test_a_date_answering_a_date_of_birth_question_is_redacted():
 def test_the_three_digits_on_the_back_are_a_security_code():
     asked = "And the three digits on the back of the card?"
     assert redact_text("seven three one", context=asked) == "[SECURITY_CODE]"
+
+
+# Lines heard on the demo's telephone audio (issue 17): the cue words misheard, the question
+# in the other party's turn, the answer with no cue at all.
+@pytest.mark.parametrize(
+    ("asked", "answer", "gone"),
+    [
+        (
+            "",
+            "My date on birth is the 14th of March 1982 and the post code is BS1 4DJ.",
+            ["14th", "1982", "BS1", "4DJ"],
+        ),
+        ("Could you also confirm your data board?", "A fifth of May 1993.", ["fifth", "1993"]),
+        ("A count number.", "It is 902315", ["902315"]),
+        (
+            "And the answer to your security question?",
+            "The answer is button, it was my first cat.",
+            ["button"],
+        ),
+        (
+            "",
+            "move on the 28th of November, and the new address is 12 or two lanes, "
+            "leads LS6 to me.",
+            ["12 or two lanes", "LS6"],
+        ),
+        (
+            "Can I take your date of birth?",
+            "Yeah, it's nineteen ninety, the third of June.",
+            ["third"],
+        ),
+        ("And your postcode?", "B S one, four D J.", ["B S", "D J"]),
+        ("Could you spell your surname for me?", "It's K-O-W-A-L-S-K-I.", ["K-O-W"]),
+        (
+            "What's the long number on the card?",
+            "four five five six, seven three two one, oh oh nine four, one one double eight",
+            ["four five", "double eight"],
+        ),
+        ("And the email address?", "j underscore p 87 at hotmail.co.uk", ["87", "hotmail"]),
+        ("Can I take your full name, please?", "Yes, it's Maria Gonzalez.", ["Maria", "Gonzalez"]),
+    ],
+)
+def test_personal_data_is_found_by_what_was_asked_and_what_the_answer_looks_like(
+    asked, answer, gone
+):
+    redacted = redact_text(answer, context=asked)
+    assert not [piece for piece in gone if piece in redacted], redacted
+
+
+@pytest.mark.parametrize(
+    ("asked", "said"),
+    [
+        ("When will it arrive?", "It should be with you by the 12th of June, so in two weeks."),
+        ("How much is it?", "It's forty-nine ninety-nine a month on the Unlimited 50 plan."),
+        ("How long will this take?", "About two minutes, and then press one for billing."),
+        ("", "The account has been open since 2019 and you have three cards on it."),
+        ("", "Your appointment is Tuesday the 3rd of March 2026 at half past three."),
+    ],
+)
+def test_ordinary_talk_near_the_same_words_is_kept(asked, said):
+    assert redact_text(said, context=asked) == said
+
+
+def test_a_question_answers_nothing_its_own_speaker_says_next():
+    texts = _redacted_turns(
+        (Speaker.AGENT, "Can I take your full name?"),
+        (Speaker.AGENT, "Just so you know this call is recorded."),
+        (Speaker.CUSTOMER, "Sure, it's Dana Whitfield."),
+    )
+    assert texts[1] == "Just so you know this call is recorded."
+    assert texts[2] == "Sure, it's [NAME]."
