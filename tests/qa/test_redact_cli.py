@@ -19,9 +19,7 @@ def run(tmp_path, capsys, content, *args):
     return code, out, err
 
 
-def test_each_transcript_comes_back_redacted_in_input_order_with_its_other_fields(
-    tmp_path, capsys
-):
+def test_each_transcript_comes_back_redacted_in_input_order_with_its_other_fields(tmp_path, capsys):
     words = [
         {"start": 2.0, "end": 2.4, "word": " It's", "probability": 0.9},
         {"start": 2.4, "end": 2.9, "word": " B", "probability": 0.8},
