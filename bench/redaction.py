@@ -75,7 +75,7 @@ def evaluate(items: list[dict], *, context: bool = True, verbose: bool = False) 
             controls[0] += 1
             controls[1] += not touched
             if verbose and touched:
-                print(f"  over-redacted: {phrase!r} in {text!r}")
+                print(f"  over-redacted: {phrase!r} in {text!r} after {item.get('context', '')!r}")
     return {"kinds": dict(per_kind), "controls": controls}
 
 

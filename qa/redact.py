@@ -77,6 +77,9 @@ CUES = CueFinder(
             "cvc",
             "three digits",
             "digits on the back",
+            "code on the back",
+            "number on the back",
+            "card verification",
             "pin",
             "pin number",
             "passcode",
@@ -84,7 +87,18 @@ CUES = CueFinder(
             "four digits",
             "digits of your pin",
         ),
-        "EXPIRY": ("expiry", "expiry date", "expires", "expiration", "valid until", "end date"),
+        "EXPIRY": (
+            "expiry",
+            "expiry date",
+            "expires",
+            "expiration",
+            "valid until",
+            "valid thru",
+            "valid through",
+            "end date",
+            "exp",
+            "run out",
+        ),
         "ACCOUNT": (
             "account number",
             "account no",
@@ -99,6 +113,13 @@ CUES = CueFinder(
             "booking number",
             "reference",
             "bank details",
+            "member id",
+            "membership id",
+            "customer id",
+            "policy id",
+            "claim number",
+            "case number",
+            "order number",
         ),
         "SORT_CODE": ("sort code", "sought code"),
         "POSTCODE": ("postcode", "post code", "postal code", "zip code", "zip"),
@@ -107,13 +128,17 @@ CUES = CueFinder(
             "first line",
             "house number",
             "which flat",
+            "flat number",
+            "property",
+            "moving to",
+            "mailing",
+            "where should",
             "where do you live",
             "which street",
         ),
         "EMAIL": ("email", "e mail", "email address"),
         "PHONE": (
             "phone number",
-            "phone",
             "mobile",
             "mobile number",
             "telephone",
@@ -122,6 +147,9 @@ CUES = CueFinder(
             "call me on",
             "best number",
             "number to reach you",
+            "callback",
+            "call back",
+            "area code",
         ),
         "NATIONAL_ID": (
             "national insurance",
@@ -129,6 +157,7 @@ CUES = CueFinder(
             "ssn",
             "ni number",
             "id number",
+            "social",
         ),
         "SECURITY_ANSWER": (
             "security question",
@@ -152,6 +181,30 @@ CUES = CueFinder(
             "childhood",
             "nickname",
             "where did you meet",
+            "first job",
+            "first teacher",
+            "first dog",
+            "first cat",
+            "first house",
+            "grow up",
+            "grew up",
+            "which town",
+            "which city",
+            "which hospital",
+            "what street",
+            "honeymoon",
+            "grandmother",
+            "grandfather",
+            "best friend",
+            "question you set",
+            "question you chose",
+            "word you set up",
+            "word i set up",
+            "maiden",
+            "teddy",
+            "leave school",
+            "place of birth",
+            "memorable",
         ),
         "NAME": (
             "full name",
@@ -171,13 +224,41 @@ CUES = CueFinder(
             "name's",
             "name",
             "account holder",
+            "policyholder",
+            "policy holder",
+            "speaking with",
+            "speaking to",
+            "who do i have",
+            "mr or mrs",
+        ),
+        # Numbers that are not personal: the cue nearest a number may say so.
+        "OTHER": (
+            "model number",
+            "model",
+            "serial number",
+            "error code",
+            "product code",
+            "meter",
+            "reading",
+            "reads",
+            "page",
+            "flight",
+            "version",
+            "update",
+            "junction",
+            "option",
+            "extension",
+            "our number",
+            "customer services",
         ),
     },
     similarity=0.85,
 )
 # Kinds whose answers have no shape of their own: taken from the first word to the clause end,
 # at most this many words. A passcode ("Kingfisher 22") only when asked for.
-_FREE_FORM = {"SECURITY_ANSWER": 6, "NAME": 6, "ADDRESS": 14, "SECURITY_CODE": 4}
+_FREE_FORM = {"SECURITY_ANSWER": 8, "NAME": 6, "ADDRESS": 14, "SECURITY_CODE": 4}
+# An answer this short is all answer: "Teal. Or I might have put turquoise."
+_SHORT_ANSWER_WORDS = 15
 _FREE_FORM_IN_TURN = {"SECURITY_ANSWER", "NAME", "ADDRESS"}
 _CUE_WINDOW = 60  # characters before a value searched for the cue that says what it is
 # A question or request: what the other party asks for is what the answer holds.
@@ -186,6 +267,7 @@ _ASKING = re.compile(
     r"me|need|just (the|your)|and (the|your)|spell)\b",
     re.I,
 )
+_HOW_MUCH = re.compile(r"\b(how (many|long|much|fast|often|old)|when|what time)\b", re.I)
 # Words that open an answer before the answer itself.
 _LEAD_IN = re.compile(
     r"(?:[\s,.\-…:]*(?:yeah|yes|yep|yup|sure|okay|ok|right|so|well|um+|uh+|er+|erm|hmm|mm|"
@@ -195,17 +277,24 @@ _LEAD_IN = re.compile(
     r"that'll be|that will be|sorry|go on|let me see|let me think|one sec(?:ond)?|hang on|"
     r"the first line is|first line is|the first line's|it's just|just|yeah it's|"
     r"this is|my name is|my name's|name's|i'm|it's spelled|spelled|spelt|me|that's me|then|"
-    r"god|gosh|oh god|oh gosh|blimey|let me check|hold on|try|it'll be|i guess)\b)*[\s,.\-…:]*",
+    r"god|gosh|oh god|oh gosh|blimey|let me check|hold on|try|it'll be|i guess|hiya|hi|hello|"
+    r"under|i think it was|i think|i put|or maybe|maybe|or|i might have put|it's pronounced|"
+    r"pronounced)\b)*[\s,.\-…:]*",
     re.I,
 )
+# A full stop that ends a sentence, not an initial or a title ("J.", "Mr.", "P.O.").
+_NOT_AN_INITIAL = r"(?<!\b[A-Za-z])(?<!\bMr)(?<!\bMrs)(?<!\bMs)(?<!\bMx)(?<!\bDr)(?<!\bSt)"
 # Where a free-form answer ends: a sentence end, or a comma and a new clause.
 _CLAUSE_END = re.compile(
-    r"[?!;]|(?<!\b[A-Z])\.|,\s*(?=(?:and|but|it|it's|that|that's|which|because|so|i|i'm|my|the|"
-    r"and my|is that|right|okay|thanks|thank you|please|if|although|though|he|she|they)\b)|"
+    rf"[?!;]|{_NOT_AN_INITIAL}\.|,\s*(?=(?:and|but|it|it's|that|that's|which|because|so|i|i'm|my|the|"
+    r"and my|is that|right|okay|thanks|thank you|please|if|although|though|he|she|they|with|"
+    r"by the way|believe|near|double|in case|just so)\b)|"
     r"\s(?=(?:and|but) (?:my|the|your|i|it)\b)|\s(?=(?:thanks|thank you|please)\b)",
     re.I,
 )
-_ADDRESS_END = re.compile(r"[?!;]|\.(?:\s|$)|\s(?=(?:and|but) (?:my|the|i|it)\b)", re.I)
+_ADDRESS_END = re.compile(
+    rf"[?!;]|{_NOT_AN_INITIAL}\.(?:\s|$)|\s(?=(?:and|but) (?:my|the|i|it)\b)", re.I
+)
 _STREET = (
     r"road|rd|street|st|lane|ln|avenue|ave|close|drive|dr|way|crescent|court|ct|place|gardens|"
     r"terrace|grove|hill|park|square|row|mews|walk|rise|view|boulevard|blvd|parade|green|"
@@ -225,10 +314,11 @@ _STREET_ADDRESS = re.compile(
 )
 _EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+(\.[\w-]+)+\b")
 # A spoken email's domain: "at gmail dot com", "at, Y, H, dot, net", "at BT internet dot com".
+_DOT = r"(?:,?\s+(?:dot|full stop|period|point),?\s+|\.)"
 _SPOKEN_DOMAIN = re.compile(
-    r"(?:^|[\s,])(?:at|@),?\s+(?:[a-z0-9-]+,?\s+){0,3}?[a-z0-9-]+"
-    r"(?:,?\s+dot,?\s+|\.)(?:com|net|org|co|uk|ie|edu|gov|io|me|info|biz|us|au)"
-    r"(?:(?:,?\s+dot,?\s+|\.)(?:uk|com|au|nz|ie|org))?\b",
+    rf"(?:^|[\s,])(?:at sign|at|@),?\s+(?:[a-z0-9-]+,?\s+){{0,3}}?[a-z0-9-]+"
+    rf"{_DOT}(?:[a-z0-9-]+{_DOT})?(?:com|net|org|co|uk|ie|edu|gov|io|me|info|biz|us|au|jp|de)"
+    rf"(?:{_DOT}(?:uk|com|au|nz|ie|org|jp))?\b",
     re.I,
 )
 # What may stand before a spoken email's "at" and is not part of it.
@@ -238,6 +328,7 @@ _EMAIL_OPENING = re.compile(
     re.I,
 )
 _NATIONAL_ID = re.compile(r"\b[A-Z]{2}\s?\d{2}\s?\d{2}\s?\d{2}\s?[A-D]\b|\b\d{3}-\d{2}-\d{4}\b")
+_US_PHONE = re.compile(r"\(\d{3}\)\s?\d{3}[\s.-]\d{4}\b|\b\d{3}[.-]\d{3}[.-]\d{4}\b")
 _UK_POSTCODE = re.compile(r"^[A-Z]{1,2}\d[A-Z\d]?\d[A-Z]{2}$")
 _UK_OUTWARD = re.compile(r"^[A-Z]{1,2}\d[A-Z\d]?$")
 _NI_NUMBER = re.compile(r"^[A-Z]{2}\d{6}[A-D]$")
@@ -275,7 +366,13 @@ class _Asked:
 
     @property
     def free_form(self) -> str | None:
-        return next((k for k in self.kinds if k in _FREE_FORM), None) if self.asking else None
+        """The kind of answer that has no shape of its own asked for, if any (a passcode last:
+        "for the security check" may name one by mistake)."""
+        if not self.asking:
+            return None
+        return next((k for k in self.kinds if k in _FREE_FORM_IN_TURN), None) or (
+            "SECURITY_CODE" if "SECURITY_CODE" in self.kinds else None
+        )
 
 
 def _asked(context: str) -> _Asked:
@@ -284,9 +381,14 @@ def _asked(context: str) -> _Asked:
     for _end, kind in reversed(CUES.find(context)):
         if kind not in kinds:
             kinds.append(kind)
-    # A question, a request, or a prompt of a few words ("Account number.").
-    sentences = re.split(r"(?<=[.?!])\s+", context)
-    asking = any(_ASKING.search(s) or len(s.split()) <= 4 for s in sentences if s.strip())
+    if "OTHER" in kinds[:2]:
+        return _Asked(("OTHER",), False)  # "What's the model number?"
+    # A question, a request, or a prompt of a few words ("Account number."); not one that asks
+    # how many, how long or when ("How long have you lived at the address?").
+    sentences = [s for s in re.split(r"(?<=[.?!])\s+", context) if s.strip()]
+    asking = any(_ASKING.search(s) or len(s.split()) <= 4 for s in sentences) and not any(
+        _HOW_MUCH.search(s) for s in sentences
+    )
     return _Asked(tuple(kinds), asking)
 
 
@@ -294,15 +396,24 @@ def _hint(cues: list[tuple[int, str]], start: int, asked: _Asked) -> list[str]:
     """What a value at `start` is said to be: the nearest cue before it in the same turn, else
     what was asked."""
     before = [kind for end, kind in cues if start - _CUE_WINDOW <= end <= start]
+    if "OTHER" in before[-2:]:
+        return ["OTHER"]  # "the model number on the back says ...": not a person's number
     return [before[-1]] if before else list(asked.kinds)
 
 
-_TIME_WORDS = re.compile(r"\b(?:till|until|at|by|after|before|around|from|about|since)\s*$", re.I)
+_TIME_WORDS = re.compile(
+    r"\b(?:till|until|at|by|after|before|around|from|about|since|option|press|step|page|line|"
+    r"floor|level|junction|platform|gate|room|table|chapter|version|number)\s*$",
+    re.I,
+)
 
 
 def _a_count_or_time(text: str, run: CodeRun) -> bool:
     """A number of one or two digits that counts something ("three digits", "four on the
-    front") or tells the time ("till six"), not a code."""
+    front") or tells the time ("till six"), or a short code that is a thing's name ("the M6",
+    "the A40"), not a code of a person's."""
+    if run.letters and run.digits and len(run.chars) <= 3:
+        return bool(re.search(r"\bthe\s+$", text[: run.start], re.I))
     if run.letters or len(run.chars) > 2:
         return False
     said = text[run.start : run.end]
@@ -312,17 +423,22 @@ def _a_count_or_time(text: str, run: CodeRun) -> bool:
 
 
 def _classify_code(run: CodeRun, hints: list[str]) -> str | None:
-    chars, digits, letters = run.chars, run.digits, run.letters
+    said, digits, letters = run.chars, run.digits, run.letters
+    chars = said.upper()
     hint = hints[0] if hints else None
+    if _NI_NUMBER.match(said):
+        return "NATIONAL_ID"
+    if letters and _UK_POSTCODE.match(said):  # as written: "BS1 4DJ", not a model "M404dn"
+        return "POSTCODE"
+    if hint == "OTHER":  # a model number, meter reading, page: personal only if a card's
+        return "CARD" if 13 <= len(chars) <= 19 and chars.isdigit() and luhn_valid(chars) else None
     if digits == len(chars):
         return _classify_digits(chars, hints)
-    if _NI_NUMBER.match(chars):
-        return "NATIONAL_ID"
     if hint in {"SECURITY_ANSWER", "NAME", "SECURITY_CODE"}:
         return hint  # even one letter: "the second character is R as in Romeo"
     if hint in {"ACCOUNT", "NATIONAL_ID", "EMAIL"}:
-        return hint if len(chars) >= 3 else None
-    if _UK_POSTCODE.match(chars) or ("POSTCODE" in hints and _UK_OUTWARD.match(chars)):
+        return hint if len(chars) >= 5 else None
+    if _UK_POSTCODE.match(said) or ("POSTCODE" in hints and _UK_OUTWARD.match(chars)):
         return "POSTCODE"
     if letters == len(chars):  # spelled out letter by letter
         if len(chars) < 3:
@@ -330,9 +446,15 @@ def _classify_code(run: CodeRun, hints: list[str]) -> str | None:
         return hint if hint in {"NAME", "POSTCODE", "ADDRESS"} else "NAME"
     if hint == "POSTCODE":
         return "POSTCODE"
+    if hint and len(chars) >= 5 and digits >= 2:
+        return "ACCOUNT"  # a reference given when some number was asked for
     return None  # letters and digits unasked for: a model, flight or error code
 
 
+# Freephone and non-geographic numbers are a company's, not a person's: 0800, 0333, 1-800...
+_COMPANY_NUMBER = re.compile(
+    r"^(?:0(?:800|808|300|330|333|34\d|37\d|84\d|87\d|90\d)|1?8(?:00|88|77|66|55|44|33))"
+)
 # When several things were asked for, a number is read as the most specific that fits it.
 _DIGIT_PRIORITY = (
     "CARD",
@@ -352,7 +474,7 @@ def _classify_digits(digits: str, hints: list[str]) -> str | None:
     for hint in sorted(
         hints, key=lambda h: _DIGIT_PRIORITY.index(h) if h in _DIGIT_PRIORITY else 99
     ):
-        if hint == "CARD" and count >= 12:
+        if hint == "CARD" and count >= 4:  # the whole number, or "the one ending 6015"
             return "CARD"
         if hint == "SECURITY_CODE" and count <= 8:  # a PIN, or some digits of it
             return "SECURITY_CODE"
@@ -366,12 +488,14 @@ def _classify_digits(digits: str, hints: list[str]) -> str | None:
             return "POSTCODE"
         if hint in {"ACCOUNT", "NATIONAL_ID"} and count >= 4:
             return hint
-        if hint == "PHONE" and count >= 6:
+        if hint == "PHONE" and count >= 3 and not _COMPANY_NUMBER.match(digits):
             return "PHONE"
+        if hint == "SECURITY_ANSWER":
+            return "SECURITY_ANSWER"  # a memorable date or number, or characters of it
     if 13 <= count <= 19 and luhn_valid(digits):
         return "CARD"
     if 10 <= count <= 13 and (digits.startswith("0") or digits.startswith("44")):
-        return "PHONE"
+        return None if _COMPANY_NUMBER.match(digits) else "PHONE"
     if count >= 7:
         return "NUMBER"
     return None
@@ -423,7 +547,12 @@ def _free_form_end(text: str, start: int, kind: str) -> int:
     return len(text[:end].rstrip(" ,-…"))
 
 
-_COPULA = re.compile(r"\s*,?\s*(?:is|was|'s|it's|it is|that's|are|would be|should be|:|-)", re.I)
+_COPULA = re.compile(
+    r"[\s,.…]*(?:and\s+)?(?:is|was|'s|it's|it is|it was|that's|that was|are|would be|should be|"
+    r"called|named|:|-)",
+    re.I,
+)
+_CAPITALISED = re.compile(r"[\s,]+((?:[A-Z][\w'-]*\.?\s?){1,3})(?<!\s)")
 _SENTENCE = re.compile(r"[^.?!]+(?:[.?!]+|$)")
 
 
@@ -436,9 +565,30 @@ def _answer_start(text: str) -> int | None:
             continue
         lead = _LEAD_IN.match(text, sentence.start(), sentence.end())
         start = lead.end() if lead else sentence.start()
-        if re.search(r"\w", text[start : sentence.end()]):
-            return start
+        said = text[start : sentence.end()]
+        if not re.search(r"\w", said):
+            continue
+        echo = [
+            end
+            for end, _ in CUES.find(said)
+            if len(said[:end].split()) <= 4 and len(said[end:].split()) <= 1
+        ]
+        if echo:  # the question said back: "Favourite food.", "Place..."
+            continue
+        return start
     return None
+
+
+def _later_sentences(text: str, after: int, kind: str) -> list[Redaction]:
+    """In a short answer, every later sentence is more of it: "Teal. Or I might have put
+    turquoise.", "Niamh. N, I, A, M, H. It's pronounced Neeve." """
+    spans = []
+    for sentence in _SENTENCE.finditer(text, after):
+        lead = _LEAD_IN.match(text, sentence.start(), sentence.end())
+        start = lead.end() if lead else sentence.start()
+        if re.search(r"\w", text[start : sentence.end()]):
+            spans.append(Redaction(kind, start, _free_form_end(text, start, kind)))
+    return spans
 
 
 def _free_form_spans(
@@ -453,13 +603,19 @@ def _free_form_spans(
         end = _free_form_end(text, start, kind)
         if kind != "SECURITY_CODE" or any(start <= c.start < end for c in codes):
             spans.append(Redaction(kind, start, end))
+        if kind in {"SECURITY_ANSWER", "NAME"} and len(text.split()) <= _SHORT_ANSWER_WORDS:
+            spans += _later_sentences(text, end, kind)
     for cue_end, kind in cues:
         if kind not in _FREE_FORM_IN_TURN:
             continue
         said = re.search(r"(?:is|'s)$", text[:cue_end], re.I)  # "my name is", "name's"
         copula = None if said else _COPULA.match(text, cue_end)
         if not said and copula is None:
-            continue  # a cue that is not followed by its answer ("my address has changed")
+            # "first name Declan": a name straight after its cue; else no answer follows
+            # ("my address has changed").
+            if named := _CAPITALISED.match(text, cue_end):
+                spans.append(Redaction(kind, named.start(1), named.end(1)))
+            continue
         after = copula.end() if copula else cue_end
         lead = _LEAD_IN.match(text, after)
         start = lead.end() if lead else after
@@ -478,13 +634,47 @@ def find_pii(text: str, *, context: str = "") -> list[Redaction]:
     spans += [Redaction("EMAIL", m.start(), m.end()) for m in _EMAIL.finditer(text)]
     spans += _spoken_emails(text)
     spans += [Redaction("NATIONAL_ID", m.start(), m.end()) for m in _NATIONAL_ID.finditer(text)]
+    spans += [
+        Redaction("PHONE", m.start(), m.end())
+        for m in _US_PHONE.finditer(text)
+        if not _COMPANY_NUMBER.match(re.sub(r"\D", "", m.group()))
+    ]
     spans += [Redaction("ADDRESS", m.start(), m.end()) for m in _STREET_ADDRESS.finditer(text)]
     codes = [run for run in code_runs(text) if not _a_count_or_time(text, run)]
     for run in codes:
         if kind := _classify_code(run, _hint(cues, run.start, asked)):
             spans.append(Redaction(kind, run.start, run.end))
+    spans = [_with_corrections(text, span) for span in spans]
     spans += _free_form_spans(text, cues, asked, codes)
     return _merge(spans)
+
+
+# "the second, no, the third of March": the wrong try said before the right one; "twenty-six.
+# No, twenty-seven" / "six. Eighty-six": the answer corrected or said again after it.
+_CORRECTED_BEFORE = re.compile(
+    r"((?:the\s+)?[\w'-]+(?:\s+[\w'-]+)?)[,.…\s]+(?:no|sorry|no sorry|actually)(?:[,.…\s]+sorry)?"
+    r"[,.…\s]+$",
+    re.I,
+)
+_NUMBERISH = (
+    r"(?:\d+|zero|oh|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|\w+teen|"
+    r"\w+ty|\w+ty-\w+|double|triple|hundred|thousand|and)"
+)
+_CORRECTED_AFTER = re.compile(
+    rf"^[,.…\s]+(?:(?:no|sorry|actually)[,.…\s]+)*(?:the\s+)?{_NUMBERISH}(?:[\s,-]+{_NUMBERISH}){{0,4}}"
+    r"(?=[,.…?!]|$)",
+    re.I,
+)
+
+
+def _with_corrections(text: str, span: Redaction) -> Redaction:
+    """A number, code or date span grown over a correction or repeat said next to it."""
+    start, end = span.start, span.end
+    if before := _CORRECTED_BEFORE.search(text[max(0, start - 40) : start]):
+        start = start - (len(text[max(0, start - 40) : start]) - before.start(1))
+    if after := _CORRECTED_AFTER.match(text[end:]):
+        end += after.end()
+    return Redaction(span.kind, start, end)
 
 
 def _merge(spans: list[Redaction]) -> list[Redaction]:

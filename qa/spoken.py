@@ -16,6 +16,7 @@ from difflib import SequenceMatcher
 __all__ = [
     "CodeRun",
     "CueFinder",
+    "sound_key",
     "SpokenDate",
     "code_runs",
     "lone_years",
@@ -137,6 +138,11 @@ _FILLERS = {
     "hang",
     "on",
     "plus",
+    "no",
+    "actually",
+    "wait",
+    "apostrophe",
+    "comma",
 }
 # Capitals that are words or name a number, not pieces of a code.
 _NOT_CODES = {"I", "A", "OK", "AM", "PM", "PIN", "CVV", "CVC", "SSN", "DOB", "ID", "ATM", "SMS"}
@@ -233,7 +239,13 @@ def code_runs(text: str) -> list[CodeRun]:
             run.spelled = True
             index = link
         elif token.isdigit() or _mixed(token):
-            run.add(start, end, token.upper(), number=token.isdigit())
+            run.add(start, end, token, number=token.isdigit())  # case kept: "M404dn" is no postcode
+        elif token in {"X", "x"} and [t for _, _, t in tokens[index + 1 : index + 3]] == [
+            "-",
+            "ray",
+        ]:
+            run.add(start, tokens[index + 2][1], "X")  # "X-ray"
+            index += 2
         elif low == "double" and index + 1 < len(tokens) and tokens[index + 1][2] in {"U", "u"}:
             run.add(start, tokens[index + 1][1], "W")  # "double U" is W
             index += 1
@@ -330,7 +342,7 @@ _DAY = (
 _MONTH = rf"(?:{_MONTH_NAMES}|the\s+(?:\d{{1,2}}(?:st|nd|rd|th)?|{_ORDINAL_WORDS}))"
 _TENS_WORDS = "twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety"
 _SPOKEN_YEAR = (
-    rf"(?:nineteen|twenty)[\s-]+(?:(?:{_TENS_WORDS})(?:[\s-]+(?:{_UNITS}))?|oh[\s-]+(?:{_UNITS})|"
+    rf"(?:nineteen|twenty)[\s-]+(?:(?:{_TENS_WORDS})(?:[\s.…-]+(?:{_UNITS}))?|oh[\s-]+(?:{_UNITS})|"
     "ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|hundred)"
     rf"|two\s+thousand(?:\s+and)?(?:[\s-]+(?:{_UNITS}|ten|eleven|twelve|thirteen|fourteen|"
     "fifteen|sixteen|seventeen|eighteen|nineteen|twenty))?"
@@ -342,7 +354,7 @@ _NOT_A_YEAR = (
     r"(?!\s*(?:days?|weeks?|months?|years?|minutes?|hours?|pounds?|quid|dollars?|euros?|pence|"
     r"percent|%|p\b|k\b|gigs?|gb|mb|items?|times?|calls?|o'clock|am\b|pm\b))"
 )
-_SEP = r"[\s,.]*"
+_SEP = r"(?:[\s,.…]+|\b(?:uh|um|er|erm|ah)\b)*"  # fillers may sit inside a spoken date
 # March 1982 / March nineteen eighty-two: a month and a year, no day (an expiry, a start date).
 _MONTH_YEAR = re.compile(
     rf"\b(?:{_MONTH_NAMES}){_SEP}(?:of{_SEP})?(?:(?P<full>{_FULL_YEAR})|(?P<short>'\d{{2}}))"
@@ -456,6 +468,18 @@ _WORDS = re.compile(r"[a-z0-9']+")
 _LOOKALIKE = {"d": "gbt", "b": "dpv", "p": "bt", "s": "fz", "c": "gk", "m": "n", "n": "m"}
 
 
+def sound_key(word: str) -> str:
+    """A rough key of how letters sound, so words a recognizer heard wrong still match: the
+    consonants, those that sound alike made one ("c", "k", "q" and "g"; "d" and "t"; ...),
+    vowels, "h", "w" and "y" dropped, repeats joined. "memorable word" and "memory bull word"
+    give the same key."""
+    word = re.sub(r"[^a-z]", "", word.lower())
+    word = word.replace("ph", "f").replace("ck", "k").replace("qu", "k").replace("x", "ks")
+    same = str.maketrans("cqgzvdbnj", "kkksftpmk")
+    consonants = re.sub(r"[aeiouyhw]", "", word.translate(same))
+    return re.sub(r"(.)\1+", r"\1", consonants)
+
+
 class CueFinder:
     """Finds cue phrases of several kinds in text, exactly or as a speech recognizer might
     mishear them: the same letters when spaces are ignored ("post code", "postcode"), or
@@ -469,24 +493,35 @@ class CueFinder:
             for kind, kind_phrases in phrases.items()
             for phrase in kind_phrases
         ]
+        self._keys = {target: sound_key(target) for _, _, target in self._targets}
 
     def _matches(self, candidate: str, target: str, *, fuzzy: bool) -> bool:
         if candidate == target:
             return True
         if not fuzzy or len(target) < 6:
             return False
-        if abs(len(candidate) - len(target)) > max(1, len(target) // 6):
+        if abs(len(candidate) - len(target)) > max(1, len(target) // 5):
             return False
         if candidate[0] not in {target[0], *_LOOKALIKE.get(target[0], "")}:
             return False
-        return SequenceMatcher(None, candidate, target).ratio() >= self.similarity
+        letters = SequenceMatcher(None, candidate, target).ratio()
+        if letters >= self.similarity:
+            return True
+        # Or it sounds alike ("memory bull word", "ex-priory date"): the consonants agree and
+        # most letters do.
+        key = self._keys[target]
+        if len(key) < 5 or letters < 0.72:
+            return False
+        return SequenceMatcher(None, sound_key(candidate), key).ratio() >= 0.85
 
     def find(self, text: str) -> list[tuple[int, str]]:
         """(end offset, kind) of every cue in `text`, in order; where windows of several
         lengths starting at one word match, the shortest."""
-        words = [(m.end(), m.group()) for m in _WORDS.finditer(text.lower())]
+        words = [(m.end(), m.group().removesuffix("'s")) for m in _WORDS.finditer(text.lower())]
         windows: dict[int, list[tuple[int, int, str]]] = {}
-        found: dict[tuple[int, str], int] = {}  # (first word, kind) -> end offset
+        # (first word, kind) -> (window wider than its phrase, -end): the best match at a word
+        # is the longest that is not wider than its phrase ("memorable world", not "memorable")
+        found: dict[tuple[int, str], tuple[bool, int]] = {}
         for kind, size, target in self._targets:
             for width in (size - 1, size, size + 1):
                 if width < 1:
@@ -499,6 +534,6 @@ class CueFinder:
                 for first, end, candidate in windows[width]:
                     # Fewer words than the phrase: only the phrase run together ("postcode").
                     if self._matches(candidate, target, fuzzy=width >= size):
-                        key = (first, kind)
-                        found[key] = min(found.get(key, end), end)
-        return sorted((end, kind) for (_, kind), end in found.items())
+                        key, rank = (first, kind), (width > size, -end)
+                        found[key] = min(found.get(key, rank), rank)
+        return sorted((-rank[1], kind) for (_, kind), rank in found.items())

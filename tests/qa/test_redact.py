@@ -1,8 +1,13 @@
+import json
+from pathlib import Path
+
 import pytest
 
 from core.models import Speaker
 from qa.redact import luhn_valid, redact_segment, redact_text, redact_transcript
 from qa.transcript import Transcript, TranscriptSegment, Word
+
+SPLITS = ("dev", "test")
 
 
 @pytest.mark.parametrize(
@@ -178,3 +183,13 @@ def test_a_question_answers_nothing_its_own_speaker_says_next():
     )
     assert texts[1] == "Just so you know this call is recorded."
     assert texts[2] == "Sure, it's [NAME]."
+
+
+def test_the_held_out_redaction_set_shares_no_turn_with_the_development_set():
+    folder = Path(__file__).resolve().parents[1] / "data" / "redaction"
+    dev, test = (json.loads((folder / f"{split}.json").read_text())["items"] for split in SPLITS)
+    assert len(test) >= 200 and sum(len(i["pii"]) for i in dev + test) >= 300
+    said = {item["text"] for item in dev}
+    assert not [item["id"] for item in test if item["text"] in said]
+    values = {v["value"] for item in dev for v in item["pii"] if len(v["value"]) > 8}
+    assert not [v["value"] for item in test for v in item["pii"] if v["value"] in values]
