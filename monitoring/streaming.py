@@ -326,7 +326,7 @@ class StreamingTranscriber:
         heard = 0.0
         last_pass_at = 0.0
         last_pass_took = 0.0
-        previous_text = ""
+        previous = ""  # mono: the segment before, whoever said it
 
         def asked_email(channel: _Channel) -> bool:
             return any(_ASKS_FOR_EMAIL.search(c.said) for c in channels if c is not channel)
@@ -335,7 +335,7 @@ class StreamingTranscriber:
             return time.monotonic() - began if source.realtime else virtual
 
         def run_passes(final: bool) -> Iterator[CommittedSegment]:
-            nonlocal virtual, last_pass_at, last_pass_took, previous_text
+            nonlocal virtual, last_pass_at, last_pass_took, previous
             started = time.monotonic()
             results = [
                 (channel, *self._pass(channel, final=final, hold_turn=asked_email(channel)))
@@ -352,6 +352,8 @@ class StreamingTranscriber:
                 if not words:
                     continue
                 channel.said = (channel.said + "".join(w.word for w in words))[-200:]
+                # What the other party last said (their question) tells what this answer holds.
+                asked = " ".join(other.said for other in channels if other is not channel)
                 if turn_end:  # answered: the other side's question no longer holds anything
                     for other in channels:
                         if other is not channel:
@@ -363,8 +365,8 @@ class StreamingTranscriber:
                     text="".join(w.word for w in words).strip(),
                     words=tuple(words),
                 )
-                redacted = redact_segment(raw, context=previous_text)
-                previous_text = raw.text
+                redacted = redact_segment(raw, context=asked if len(channels) > 1 else previous)
+                previous = raw.text
                 yield CommittedSegment(
                     start=redacted.start,
                     end=redacted.end,

@@ -263,8 +263,17 @@ _FREE_FORM_IN_TURN = {"SECURITY_ANSWER", "NAME", "ADDRESS"}
 _CUE_WINDOW = 60  # characters before a value searched for the cue that says what it is
 # A question or request: what the other party asks for is what the answer holds.
 _ASKING = re.compile(
-    r"\?|\b(can i (take|have|get)|could (i|you)|may i|what('s| is)|please|confirm|tell me|give "
-    r"me|need|just (the|your)|and (the|your)|spell)\b",
+    r"\?|(?<!\byes\s)(?<!\byes,\s)(?<!\bno\s)\bplease\b|"
+    r"^\W*(?:(?:and|just|so|now|then|okay|right)[\s,]+)*(?:can i|could (?:i|you)|"
+    r"may i|what('s| is)|confirm|tell me|give me|i('ll| will)? need|i just need|spell|read)|"
+    r"^\W*(?:and|just)\s+(?:the|your)\b(?!.*\b(?:is|was|are)\b)",
+    re.I,
+)
+# A speaker's own name said to introduce themselves: not a question, and for an agent no
+# customer's data ("my name is Amara", "you are speaking with Ben").
+_SELF_INTRODUCTION = re.compile(
+    r"\bmy\s+name(?:\s+is|'s)?$|\bname's$|"
+    r"\b(?:you are|you're)\s+(?:speaking|through)\s+(?:with|to)$",
     re.I,
 )
 _HOW_MUCH = re.compile(r"\b(how (many|long|much|fast|often|old)|when|what time)\b", re.I)
@@ -315,10 +324,11 @@ _STREET_ADDRESS = re.compile(
 _EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+(\.[\w-]+)+\b")
 # A spoken email's domain: "at gmail dot com", "at, Y, H, dot, net", "at BT internet dot com".
 _DOT = r"(?:,?\s+(?:dot|full stop|period|point),?\s+|\.)"
+_MAIL_PROVIDERS = r"gmail|googlemail|hotmail|yahoo|outlook|icloud|aol|live|btinternet|protonmail"
 _SPOKEN_DOMAIN = re.compile(
-    rf"(?:^|[\s,])(?:at sign|at|@),?\s+(?:[a-z0-9-]+,?\s+){{0,3}}?[a-z0-9-]+"
-    rf"{_DOT}(?:[a-z0-9-]+{_DOT})?(?:com|net|org|co|uk|ie|edu|gov|io|me|info|biz|us|au|jp|de)"
-    rf"(?:{_DOT}(?:uk|com|au|nz|ie|org|jp))?\b",
+    rf"(?:^|[\s,])(?:at sign|at|@),?\s+(?:(?:[a-z0-9-]+,?\s+){{0,3}}?[a-z0-9-]+"
+    rf"{_DOT}(?:[a-z0-9-]+{_DOT})?(?:com|net|org|co|uk|ie|edu|gov|io|me|info|biz|us|au|jp|de|eu)"
+    rf"(?:{_DOT}(?:uk|com|au|nz|ie|org|jp))?|(?:{_MAIL_PROVIDERS}))\b",
     re.I,
 )
 # What may stand before a spoken email's "at" and is not part of it.
@@ -357,39 +367,45 @@ def luhn_valid(digits: str) -> bool:
 
 @dataclass(frozen=True)
 class _Asked:
-    """What the other party's last turn asked for: every kind its cue phrases name, latest
-    first (a number that follows is read as one of them), and whether the turn asks at all
-    (only then is a whole answer taken as a name, address or security answer)."""
+    """What the other party's last turn was about: every kind its cue phrases name, latest
+    first (a number that follows is read as one of them), and what its questions or requests
+    ask for (only then is a whole answer taken as a name, address or security answer)."""
 
     kinds: tuple[str, ...] = ()
-    asking: bool = False
+    asked: tuple[str, ...] = ()
 
     @property
     def free_form(self) -> str | None:
-        """The kind of answer that has no shape of its own asked for, if any (a passcode last:
+        """The kind of answer with no shape of its own asked for, if any (a passcode last:
         "for the security check" may name one by mistake)."""
-        if not self.asking:
-            return None
-        return next((k for k in self.kinds if k in _FREE_FORM_IN_TURN), None) or (
-            "SECURITY_CODE" if "SECURITY_CODE" in self.kinds else None
+        return next((k for k in self.asked if k in _FREE_FORM_IN_TURN), None) or (
+            "SECURITY_CODE" if "SECURITY_CODE" in self.asked else None
         )
 
 
 def _asked(context: str) -> _Asked:
     context = context[-300:]
     kinds: list[str] = []
-    for _end, kind in reversed(CUES.find(context)):
-        if kind not in kinds:
-            kinds.append(kind)
+    asked: list[str] = []
+    for sentence in re.split(r"(?<=[.?!])\s+", context):
+        cues = [
+            kind
+            for end, kind in CUES.find(sentence)
+            if not (kind == "NAME" and _SELF_INTRODUCTION.search(sentence[:end]))
+        ]
+        for kind in cues:
+            if kind in kinds:
+                kinds.remove(kind)
+            kinds.insert(0, kind)
+        # A question, a request or a prompt of a few words ("Account number."); not one that
+        # asks how many, how long or when ("How long have you lived at the address?"), nor a
+        # statement ("The address is ...").
+        short_prompt = bool(cues) and len(sentence.split()) <= 4
+        if (short_prompt or _ASKING.search(sentence)) and not _HOW_MUCH.search(sentence):
+            asked = [k for k in cues[::-1] if k not in asked] + asked
     if "OTHER" in kinds[:2]:
-        return _Asked(("OTHER",), False)  # "What's the model number?"
-    # A question, a request, or a prompt of a few words ("Account number."); not one that asks
-    # how many, how long or when ("How long have you lived at the address?").
-    sentences = [s for s in re.split(r"(?<=[.?!])\s+", context) if s.strip()]
-    asking = any(_ASKING.search(s) or len(s.split()) <= 4 for s in sentences) and not any(
-        _HOW_MUCH.search(s) for s in sentences
-    )
-    return _Asked(tuple(kinds), asking)
+        return _Asked(("OTHER",))  # "What's the model number?"
+    return _Asked(tuple(kinds), tuple(asked))
 
 
 def _hint(cues: list[tuple[int, str]], start: int, asked: _Asked) -> list[str]:
@@ -408,10 +424,19 @@ _TIME_WORDS = re.compile(
 )
 
 
+_AMOUNT_AFTER = re.compile(
+    r"\s*(?:pounds?|quid|pence|p\b|dollars?|cents?|euros?|percent|%|per cent|minutes?|mins?|hours?|"
+    r"days?|weeks?|months?|years?|seconds?|gigs?|gb|megs?|mb|kilowatt|kwh|units?|inch|metres?|miles?)",
+    re.I,
+)
+
+
 def _a_count_or_time(text: str, run: CodeRun) -> bool:
     """A number of one or two digits that counts something ("three digits", "four on the
     front") or tells the time ("till six"), or a short code that is a thing's name ("the M6",
     "the A40"), not a code of a person's."""
+    if _AMOUNT_AFTER.match(text, run.end):
+        return True  # "two hundred and forty pounds", "35 minutes"
     if run.letters and run.digits and len(run.chars) <= 3:
         return bool(re.search(r"\bthe\s+$", text[: run.start], re.I))
     if run.letters or len(run.chars) > 2:
@@ -488,7 +513,7 @@ def _classify_digits(digits: str, hints: list[str]) -> str | None:
             return "POSTCODE"
         if hint in {"ACCOUNT", "NATIONAL_ID"} and count >= 4:
             return hint
-        if hint == "PHONE" and count >= 3 and not _COMPANY_NUMBER.match(digits):
+        if hint == "PHONE" and count >= 6 and not _COMPANY_NUMBER.match(digits):
             return "PHONE"
         if hint == "SECURITY_ANSWER":
             return "SECURITY_ANSWER"  # a memorable date or number, or characters of it
@@ -579,6 +604,17 @@ def _answer_start(text: str) -> int | None:
     return None
 
 
+def _asks_back(text: str, at: int) -> bool:
+    """Whether the sentence going on at `at` is a question ("Mother's maiden name, is it?")."""
+    stop = re.compile(r"[.?!]").search(text, at)
+    return bool(stop) and stop.group() == "?"
+
+
+def _names_an_answer(text: str, cue_end: int) -> bool:
+    """Whether a cue is followed by its answer: "my date of birth is ...", not "is it?"."""
+    return bool(_COPULA.match(text, cue_end)) and not _asks_back(text, cue_end)
+
+
 def _later_sentences(text: str, after: int, kind: str) -> list[Redaction]:
     """In a short answer, every later sentence is more of it: "Teal. Or I might have put
     turquoise.", "Niamh. N, I, A, M, H. It's pronounced Neeve." """
@@ -592,14 +628,21 @@ def _later_sentences(text: str, after: int, kind: str) -> list[Redaction]:
 
 
 def _free_form_spans(
-    text: str, cues: list[tuple[int, str]], asked: _Asked, codes: list[CodeRun]
+    text: str, cues: list[tuple[int, str]], asked: _Asked, codes: list[CodeRun], *, agent: bool
 ) -> list[Redaction]:
     """Security answers, names and addresses: what follows their cue in the same turn ("my
     mother's maiden name is ...") or, asked for in the last turn, the answer itself (a passcode
     only when the answer holds a code: "Kingfisher 22", not "three digits on the back")."""
     spans = []
     kind = asked.free_form
-    if kind and (start := _answer_start(text)) is not None:
+    named = [(end, k) for end, k in cues if k != "OTHER" and _names_an_answer(text, end)]
+    start = _answer_start(text) if kind else None
+    # The answer names its parts itself ("My date of birth is ..., and my phone number is
+    # ...", "I move on the 28th, and the new address is ..."): their cues place them.
+    labelled = start is not None and any(
+        k == kind or len(text[start:end].split()) <= 4 for end, k in named
+    )
+    if kind and start is not None and not labelled:
         end = _free_form_end(text, start, kind)
         if kind != "SECURITY_CODE" or any(start <= c.start < end for c in codes):
             spans.append(Redaction(kind, start, end))
@@ -608,6 +651,10 @@ def _free_form_spans(
     for cue_end, kind in cues:
         if kind not in _FREE_FORM_IN_TURN:
             continue
+        if kind == "NAME" and agent and _SELF_INTRODUCTION.search(text[:cue_end]):
+            continue  # the agent's own name
+        if _asks_back(text, cue_end):
+            continue  # "Mother's maiden name, is it?"
         said = re.search(r"(?:is|'s)$", text[:cue_end], re.I)  # "my name is", "name's"
         copula = None if said else _COPULA.match(text, cue_end)
         if not said and copula is None:
@@ -625,9 +672,10 @@ def _free_form_spans(
     return spans
 
 
-def find_pii(text: str, *, context: str = "") -> list[Redaction]:
+def find_pii(text: str, *, context: str = "", agent: bool = False) -> list[Redaction]:
     """Where personal data sits in `text`; `context` is what was said just before it by the
-    other party (their question), which says what the answer holds."""
+    other party (their question), which says what the answer holds. `agent`: the agent said
+    it (their own name in a greeting is not redacted; a customer's data they read out is)."""
     asked = _asked(context) if context else _Asked()
     cues = CUES.find(text)
     spans = _date_spans(text, cues, asked)
@@ -645,7 +693,7 @@ def find_pii(text: str, *, context: str = "") -> list[Redaction]:
         if kind := _classify_code(run, _hint(cues, run.start, asked)):
             spans.append(Redaction(kind, run.start, run.end))
     spans = [_with_corrections(text, span) for span in spans]
-    spans += _free_form_spans(text, cues, asked, codes)
+    spans += _free_form_spans(text, cues, asked, codes, agent=agent)
     return _merge(spans)
 
 
@@ -689,9 +737,9 @@ def _merge(spans: list[Redaction]) -> list[Redaction]:
     return merged
 
 
-def redact_text(text: str, *, context: str = "") -> str:
-    """`text` with every piece of PII replaced by its tag, e.g. "[CARD]"."""
-    for span in reversed(find_pii(text, context=context)):
+def redact_text(text: str, *, context: str = "", agent: bool = False) -> str:
+    """`text` with every piece of PII replaced by its tag, e.g. "[CARD]" (see find_pii)."""
+    for span in reversed(find_pii(text, context=context, agent=agent)):
         text = f"{text[: span.start]}[{span.kind}]{text[span.end :]}"
     return text
 
@@ -699,12 +747,13 @@ def redact_text(text: str, *, context: str = "") -> str:
 def redact_segment(segment: TranscriptSegment, *, context: str = "") -> TranscriptSegment:
     """The segment with PII replaced in its text and its words; a redacted stretch of words
     becomes one word (the tag) spanning their times."""
+    agent = segment.speaker == Speaker.AGENT
     if not segment.words:
-        return replace(segment, text=redact_text(segment.text, context=context))
+        return replace(segment, text=redact_text(segment.text, context=context, agent=agent))
     text = "".join(w.word for w in segment.words)
-    spans = find_pii(text, context=context)
+    spans = find_pii(text, context=context, agent=agent)
     if not spans:
-        return replace(segment, text=redact_text(segment.text, context=context))
+        return replace(segment, text=redact_text(segment.text, context=context, agent=agent))
     words: list[Word] = []
     offset = 0
     span_index = 0

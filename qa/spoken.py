@@ -495,33 +495,35 @@ class CueFinder:
         ]
         self._keys = {target: sound_key(target) for _, _, target in self._targets}
 
-    def _matches(self, candidate: str, target: str, *, fuzzy: bool) -> bool:
+    def _similarity(self, candidate: str, target: str, *, fuzzy: bool) -> float:
+        """How well `candidate` (words run together) matches `target`: 1 exactly, the share of
+        letters they have in common when similar enough, 0 when not a match."""
         if candidate == target:
-            return True
+            return 1.0
         if not fuzzy or len(target) < 6:
-            return False
+            return 0.0
         if abs(len(candidate) - len(target)) > max(1, len(target) // 5):
-            return False
+            return 0.0
         if candidate[0] not in {target[0], *_LOOKALIKE.get(target[0], "")}:
-            return False
+            return 0.0
         letters = SequenceMatcher(None, candidate, target).ratio()
         if letters >= self.similarity:
-            return True
+            return letters
         # Or it sounds alike ("memory bull word", "ex-priory date"): the consonants agree and
         # most letters do.
         key = self._keys[target]
         if len(key) < 5 or letters < 0.72:
-            return False
-        return SequenceMatcher(None, sound_key(candidate), key).ratio() >= 0.85
+            return 0.0
+        return letters if SequenceMatcher(None, sound_key(candidate), key).ratio() >= 0.85 else 0
 
     def find(self, text: str) -> list[tuple[int, str]]:
-        """(end offset, kind) of every cue in `text`, in order; where windows of several
-        lengths starting at one word match, the shortest."""
+        """(end offset, kind) of every cue in `text`, in order. Where several phrases match
+        around one place, the best: the closest match ("first name" over "first line"), then
+        the longest ("email address" over "address", "memorable world" over "memorable")."""
         words = [(m.end(), m.group().removesuffix("'s")) for m in _WORDS.finditer(text.lower())]
         windows: dict[int, list[tuple[int, int, str]]] = {}
-        # (first word, kind) -> (window wider than its phrase, -end): the best match at a word
-        # is the longest that is not wider than its phrase ("memorable world", not "memorable")
-        found: dict[tuple[int, str], tuple[bool, int]] = {}
+        # end offset -> ((similarity, not wider than its phrase, words covered), first, kind)
+        best: dict[int, tuple[tuple[float, bool, int], int, str]] = {}
         for kind, size, target in self._targets:
             for width in (size - 1, size, size + 1):
                 if width < 1:
@@ -533,7 +535,16 @@ class CueFinder:
                     ]
                 for first, end, candidate in windows[width]:
                     # Fewer words than the phrase: only the phrase run together ("postcode").
-                    if self._matches(candidate, target, fuzzy=width >= size):
-                        key, rank = (first, kind), (width > size, -end)
-                        found[key] = min(found.get(key, rank), rank)
-        return sorted((-rank[1], kind) for (_, kind), rank in found.items())
+                    score = self._similarity(candidate, target, fuzzy=width >= size)
+                    if not score:
+                        continue
+                    rank = (round(score, 2), width <= size, width)
+                    if end not in best or rank > best[end][0]:
+                        best[end] = (rank, first, kind)
+        # From one first word, the longest match not wider than its phrase: "name on the card"
+        # over "name", "memorable world" over "memorable world is".
+        kept: dict[tuple[int, str], tuple[tuple[bool, int], int]] = {}
+        for end, ((_score, fits, width), first, kind) in best.items():
+            if (first, kind) not in kept or (fits, width) > kept[(first, kind)][0]:
+                kept[(first, kind)] = ((fits, width), end)
+        return sorted((end, kind) for (_, kind), (_rank, end) in kept.items())

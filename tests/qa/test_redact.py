@@ -193,3 +193,29 @@ def test_the_held_out_redaction_set_shares_no_turn_with_the_development_set():
     assert not [item["id"] for item in test if item["text"] in said]
     values = {v["value"] for item in dev for v in item["pii"] if len(v["value"]) > 8}
     assert not [v["value"] for item in test for v in item["pii"] if v["value"] in values]
+
+
+def test_a_whole_call_keeps_the_agents_own_name_and_words_and_loses_the_customers_data():
+    texts = _redacted_turns(
+        (
+            Speaker.AGENT,
+            "Thank you for calling Northwind Energy, my name is Amara. How can I help?",
+        ),
+        (Speaker.CUSTOMER, "Hi, I am calling about my bill."),
+        (
+            Speaker.AGENT,
+            "Of course. Can I take your name and the answer to your security question?",
+        ),
+        (
+            Speaker.CUSTOMER,
+            "It's Sarah Morgan. The answer is Buttons, and the postcode is EH3 9WA.",
+        ),
+        (
+            Speaker.AGENT,
+            "Thank you, you are verified. The balance is two hundred and forty pounds.",
+        ),
+    )
+    assert texts[0].endswith("my name is Amara. How can I help?")
+    assert texts[1] == "Hi, I am calling about my bill."
+    assert not {"Sarah", "Morgan", "Buttons", "EH3", "9WA"} & set(texts[3].replace(".", "").split())
+    assert texts[4] == "Thank you, you are verified. The balance is two hundred and forty pounds."
