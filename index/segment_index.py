@@ -542,6 +542,21 @@ class SegmentIndex:
             if on_progress is not None:
                 on_progress(min(embedded, to_embed), to_embed)
 
+    def forget(self, segment_ids: list[int]) -> int:
+        """Drop the vectors of these segments (their text changed): the next `sync` embeds
+        them again. Returns how many the index held.
+
+        Raises:
+            OSError: the index folder cannot be written.
+        """
+        drop = np.unique(np.asarray(segment_ids, dtype=np.int64))
+        with self._locked(exclusive=True):
+            self._refresh_locked()
+            held = np.intersect1d(self._snapshot.ids, drop, assume_unique=True)
+            if len(held):
+                self._rebuild_locked(drop=held)
+        return len(held)
+
     def _report(self, embedded: int, removed: int, remaining: int) -> SegmentSyncReport:
         snapshot = self._current()
         return SegmentSyncReport(embedded, removed, remaining, len(snapshot.ids), snapshot.kind)

@@ -244,7 +244,6 @@ CUES = CueFinder(
             "page",
             "flight",
             "version",
-            "update",
             "junction",
             "option",
             "extension",
@@ -365,6 +364,11 @@ def luhn_valid(digits: str) -> bool:
     return total % 10 == 0
 
 
+def _cues(text: str) -> list[tuple[int, str]]:
+    """The cue phrases in `text`, not counting the words of tags already there ("[NAME]")."""
+    return CUES.find(TAG.sub(lambda tag: " " * len(tag.group()), text))
+
+
 @dataclass(frozen=True)
 class _Asked:
     """What the other party's last turn was about: every kind its cue phrases name, latest
@@ -390,7 +394,7 @@ def _asked(context: str) -> _Asked:
     for sentence in re.split(r"(?<=[.?!])\s+", context):
         cues = [
             kind
-            for end, kind in CUES.find(sentence)
+            for end, kind in _cues(sentence)
             if not (kind == "NAME" and _SELF_INTRODUCTION.search(sentence[:end]))
         ]
         for kind in cues:
@@ -537,7 +541,8 @@ def _date_spans(text: str, cues: list[tuple[int, str]], asked: _Asked) -> list[R
             spans.append(Redaction("DOB", date.start, date.end))
         elif "EXPIRY" in hints:
             spans.append(Redaction("EXPIRY", date.start, date.end))
-    if "DOB" in asked.kinds and not dates:  # "What year were you born?" / "Nineteen eighty."
+    # "What year were you born?" / "Nineteen eighty." (not when the date is said or tagged)
+    if "DOB" in asked.kinds and not dates and "[DOB]" not in text:
         spans += [Redaction("DOB", y.start, y.end) for y in lone_years(text)]
     for match in _EXPIRY_SHAPE.finditer(text):
         if "EXPIRY" in _hint(cues, match.start(), asked):
@@ -595,7 +600,7 @@ def _answer_start(text: str) -> int | None:
             continue
         echo = [
             end
-            for end, _ in CUES.find(said)
+            for end, _ in _cues(said)
             if len(said[:end].split()) <= 4 and len(said[end:].split()) <= 1
         ]
         if echo:  # the question said back: "Favourite food.", "Place..."
@@ -677,7 +682,7 @@ def find_pii(text: str, *, context: str = "", agent: bool = False) -> list[Redac
     other party (their question), which says what the answer holds. `agent`: the agent said
     it (their own name in a greeting is not redacted; a customer's data they read out is)."""
     asked = _asked(context) if context else _Asked()
-    cues = CUES.find(text)
+    cues = _cues(text)
     spans = _date_spans(text, cues, asked)
     spans += [Redaction("EMAIL", m.start(), m.end()) for m in _EMAIL.finditer(text)]
     spans += _spoken_emails(text)
@@ -693,8 +698,24 @@ def find_pii(text: str, *, context: str = "", agent: bool = False) -> list[Redac
         if kind := _classify_code(run, _hint(cues, run.start, asked)):
             spans.append(Redaction(kind, run.start, run.end))
     spans = [_with_corrections(text, span) for span in spans]
-    spans += _free_form_spans(text, cues, asked, codes, agent=agent)
-    return _merge(spans)
+    # What an earlier redaction tagged stays as it is, and an answer it already took out is not
+    # looked for again around its tag: redacting twice changes nothing.
+    spans += [
+        span
+        for span in _free_form_spans(text, cues, asked, codes, agent=agent)
+        if not TAG.search(text, span.start, span.end)
+    ]
+    tagged = [(m.start(), m.end()) for m in TAG.finditer(text)]
+    return _merge([s for s in spans if not _only_tags(text, s, tagged)])
+
+
+def _only_tags(text: str, span: Redaction, tagged: list[tuple[int, int]]) -> bool:
+    """Whether every letter and digit of `span` is inside a tag already there ("[NAME]")."""
+    return all(
+        any(start <= i < end for start, end in tagged)
+        for i in range(span.start, span.end)
+        if text[i].isalnum()
+    )
 
 
 # "the second, no, the third of March": the wrong try said before the right one; "twenty-six.

@@ -364,7 +364,7 @@ _MONTH_YEAR = re.compile(
 _DATE_PATTERNS = [
     # the 14th of March 1982 / fourteenth March, '82 / the twelfth of the ninth eighty-eight
     re.compile(
-        rf"\b{_DAY}{_SEP}(?:of{_SEP})?{_MONTH}\b(?:{_SEP}(?:(?P<full>{_FULL_YEAR})|"
+        rf"\b{_DAY}{_SEP}(?:(?:of|on|off){_SEP})?{_MONTH}\b(?:{_SEP}(?:(?P<full>{_FULL_YEAR})|"
         rf"(?P<short>{_SHORT_YEAR})){_NOT_A_YEAR}\b)?",
         re.I,
     ),

@@ -1,14 +1,27 @@
-"""`python -m qa redact FILE [--json]`: transcripts with personal data replaced by typed tags."""
+"""`python -m qa redact FILE [--json]`: transcripts with personal data replaced by typed tags;
+`python -m qa redact --rescan [--dry-run]`: what is already stored, redacted again."""
 
 from __future__ import annotations
 
 import argparse
 import json
+import sys
 from collections import Counter
 from typing import Any
 
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import SQLAlchemyError
+from sqlmodel import Session
+
+from core.cli import run_with_database
+from core.config import Settings
+from core.db import migrate
+from core.models import utcnow
+from core.progress import ProgressBar
+from index.segment_index import open_segment_index, sync_segment_index
 from qa.commands.score import fail, read_transcript_file
 from qa.redact import TAG, redact_transcript
+from qa.rescan import rescan_stored_text
 from qa.transcript import Transcript
 
 __all__ = ["register"]
@@ -24,7 +37,18 @@ def register(subparsers) -> None:
         "in `text` and `words` becomes a tag of its kind: [DOB], [CARD], [POSTCODE], "
         "[ADDRESS], [SECURITY_ANSWER], [NAME], ...",
     )
-    parser.add_argument("file", metavar="FILE", help="transcript JSON")
+    parser.add_argument("file", metavar="FILE", nargs="?", help="transcript JSON")
+    parser.add_argument(
+        "--rescan",
+        action="store_true",
+        help="redact again everything stored (segments and words, auto-QA evidence, live "
+        "transcripts, notes, lesson examples), re-embed what changed for search, audit it",
+    )
+    parser.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="with --rescan: count what would change, change nothing",
+    )
     parser.add_argument(
         "--json",
         action="store_true",
@@ -49,7 +73,48 @@ def _as_input(item: dict[str, Any], redacted: Transcript) -> dict[str, Any]:
     return dict(item) | {"segments": segments, "redactions": dict(sorted(counts.items()))}
 
 
+def _rescan(args: argparse.Namespace, settings: Settings, engine: Engine) -> int:
+    bars: dict[str, ProgressBar] = {}
+
+    def progress(what: str, done: int, total: int) -> None:
+        bars.setdefault(what, ProgressBar(total, unit=what)).update(done)
+
+    try:
+        migrate(engine)
+        with Session(engine) as session:
+            report = rescan_stored_text(
+                session=session, actor=None, now=utcnow(), dry_run=args.dry_run, progress=progress
+            )
+    except SQLAlchemyError as exc:
+        return fail(f"the database could not be rescanned, nothing was changed: {exc}")
+    if report.segment_ids and not args.dry_run:
+        index = open_segment_index(settings=settings)
+        try:
+            index.forget(report.segment_ids)
+        except OSError as exc:
+            print(
+                f"warning: the search index keeps the old lines until rebuilt: {exc}",
+                file=sys.stderr,
+            )
+        sync_segment_index(
+            engine=engine, index=index, warn=lambda m: print(f"warning: {m}", file=sys.stderr)
+        )
+    counts = ", ".join(f"{n} {kind}" for kind, n in sorted(report.tags.items())) or "nothing new"
+    rows = ", ".join(f"{n} {what}" for what, n in sorted(report.changed.items())) or "none"
+    verb = "would redact" if args.dry_run else "redacted"
+    print(f"{verb}: {counts}; records changed: {rows}")
+    return 0
+
+
 def run(args: argparse.Namespace) -> int:
+    if args.rescan:
+        if args.file:
+            return fail("--rescan reads the database, not a FILE")
+        return run_with_database(lambda settings, engine: _rescan(args, settings, engine))
+    if args.dry_run:
+        return fail("--dry-run goes with --rescan")
+    if not args.file:
+        return fail("give a transcript FILE, or --rescan")
     try:
         items, transcripts = read_transcript_file(args.file)
     except ValueError as exc:

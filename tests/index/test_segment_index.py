@@ -208,6 +208,25 @@ def test_a_deleted_calls_vectors_are_dropped(session, folder, fake_embedder):
     assert list(SegmentIndex(folder, embedder=CountingEmbedder()).ids) == kept_ids
 
 
+def test_a_segment_whose_text_changed_is_embedded_again_after_it_is_forgotten(
+    session, folder, fake_embedder
+):
+    add_call(session, ["my postcode is BS1 4DJ", "thank you"])
+    index = SegmentIndex(folder, embedder=fake_embedder)
+    index.sync(session=session)
+    changed = session.exec(select(Segment).where(Segment.text.startswith("my postcode"))).one()
+    changed.text = "my postcode is [POSTCODE]"
+    session.add(changed)
+    session.commit()
+
+    assert index.forget([changed.id, 999_999]) == 1
+    report = index.sync(session=session)
+
+    assert (report.embedded, report.size) == (1, 2)
+    assert fake_embedder.encoded[-1] == "my postcode is [POSTCODE]"
+    assert list(index.ids) == database_ids(session)
+
+
 def test_a_narrow_filter_on_an_ivf_index_finds_exactly_its_best_hits(
     session, folder, fake_embedder
 ):
