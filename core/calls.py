@@ -19,12 +19,15 @@ __all__ = [
     "assign_call",
     "calls_scope",
     "delete_failed_import",
+    "drop_owned_recording",
+    "playable_file",
     "recording_file",
     "retry_failed_import",
     "get_call",
     "list_calls",
     "list_segments",
     "register_call",
+    "stored_path",
 ]
 
 
@@ -156,6 +159,33 @@ def assign_call(
 def recording_file(call: Call) -> Path:
     """Where a call's recording is on disk (demo calls are stored relative to the project)."""
     return PROJECT_ROOT / call.recording_path
+
+
+def stored_path(path: Path) -> str:
+    """How a file's path is stored on a call: relative to the project when inside it (the demo
+    set), so a moved checkout still finds it; absolute otherwise."""
+    resolved = path.resolve()
+    try:
+        return str(resolved.relative_to(PROJECT_ROOT))
+    except ValueError:
+        return str(resolved)
+
+
+def drop_owned_recording(original: Path, owned_dirs: tuple[Path, ...]) -> bool:
+    """Delete an original recording the app stored itself (an upload, a live recording) once
+    its redacted copy exists; a file imported from the operator's own folder is theirs and
+    stays. Returns whether it was deleted."""
+    resolved = original.resolve()
+    if any(resolved.is_relative_to(folder.resolve()) for folder in owned_dirs):
+        resolved.unlink(missing_ok=True)
+        return True
+    return False
+
+
+def playable_file(call: Call) -> Path:
+    """The audio everyone plays: the redacted copy (redacted stretches toned), or the recording
+    while no copy has been made yet."""
+    return PROJECT_ROOT / (call.audio_path or call.recording_path)
 
 
 def _failed_import(session: Session, actor: User, call_id: int) -> Call:

@@ -77,6 +77,11 @@ class Settings(BaseSettings):
         description="Channel of stereo recordings that carries the agent (0 = left, 1 = right); "
         "the other carries the customer.",
     )
+    store_unredacted_audio: bool = Field(
+        default=False,
+        description="Keep the original recording of uploads and live calls as well (admins "
+        "only); off: only the redacted copy, redacted stretches toned, is kept and played.",
+    )
     store_unredacted_transcripts: bool = Field(
         default=False,
         description="Keep the unredacted transcript text as well (admins only; off by default).",

@@ -105,6 +105,10 @@ class User(UserPublic, table=True):
 class Call(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     recording_path: str = Field(max_length=1024)
+    # The recording with every redacted stretch toned (qa.redacted_audio): what everyone plays.
+    # None before it is made (an import in progress, or a call stored by an earlier release
+    # until `python -m qa redact --rescan`).
+    audio_path: str | None = Field(default=None, max_length=1024)
     original_name: str | None = Field(default=None, max_length=255)
     sha256: str = Field(max_length=64, sa_column_kwargs={"unique": True})
     agent_id: int | None = Field(default=None, foreign_key="user.id", index=True)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import wave
 from collections.abc import Collection
 from dataclasses import dataclass
@@ -14,10 +13,11 @@ from sqlmodel import Session, col, select
 
 from core.access import audit_refusals
 from core.audit import record_event
+from core.calls import playable_file
 from core.clock import clock
-from core.config import PROJECT_ROOT
 from core.errors import InvalidInput, NotAllowed, NotFound
 from core.models import Call, LessonExample, MonitoringNote, Role, Segment, User
+from qa.redacted_audio import ToneOptions, redacted_spans, toned
 
 __all__ = [
     "MAX_EXAMPLE_TITLE_CHARS",
@@ -30,8 +30,6 @@ __all__ = [
 MAX_EXAMPLE_TITLE_CHARS = 200
 SAMPLE_RATE = 16_000
 EXAMPLES_FOLDER = "examples"  # inside the data folder
-# A tag the redactor put in place of PII, e.g. "[CARD]" or "[SORT_CODE]" (see qa.redact).
-_TAG = re.compile(r"\[[A-Z][A-Z_]*\]")
 
 
 # How a clip is cut from a call and how redacted words are hidden in its audio.
@@ -41,18 +39,8 @@ class ClipOptions:
     max_seconds: float = 90.0
     # Audio kept either side of the marked moment so its first and last words are not cut off.
     padding: float = 0.3
-    # Whisper's word times can be a tenth of a second or two off, so a bleep reaches this far
-    # past the redacted words: better a syllable too many bleeped than a digit heard.
-    bleep_padding: float = 0.15
-    # The bleep: a 1 kHz tone, the sound listeners know as "censored" ...
-    bleep_hz: float = 1000.0
-    # ... at -20 dBFS, quiet enough not to startle someone listening on headphones.
-    bleep_level: float = 0.1
-
-
-def _recording(call: Call) -> Path:
-    path = Path(call.recording_path)
-    return path if path.is_absolute() else PROJECT_ROOT / path
+    # How redacted words are hidden: the tone of the redacted call audio (qa.redacted_audio).
+    tone: ToneOptions = ToneOptions()
 
 
 def _check_curator(session: Session, actor: User, call: Call) -> None:
@@ -85,42 +73,13 @@ def _decode(call: Call) -> np.ndarray:
     """The call's audio as one 16 kHz mono track (both speakers mixed), floats in [-1, 1)."""
     from faster_whisper import decode_audio
 
-    path = _recording(call)
+    path = playable_file(call)  # the redacted copy: what the agent hears is toned already
     if not path.is_file():
         raise NotFound(f"The recording of call #{call.id} is no longer where it was imported from.")
     try:
         return decode_audio(str(path), sampling_rate=SAMPLE_RATE)
     except Exception:  # PyAV raises many error types for broken files
         raise InvalidInput(f"The recording of call #{call.id} could not be read.") from None
-
-
-def _redacted_spans(segments: list[Segment], options: ClipOptions) -> list[tuple[float, float]]:
-    """Call times of every redacted stretch. A line whose text has a tag that no timed word
-    carries is hidden whole: without word times there is no telling where the PII was said."""
-    spans = []
-    for segment in segments:
-        if not _TAG.search(segment.text):
-            continue
-        tagged = [w for w in segment.words or () if _TAG.search(w["word"])]
-        if not tagged:
-            spans.append((segment.start, segment.end))
-        pad = options.bleep_padding
-        spans += [(w["start"] - pad, w["end"] + pad) for w in tagged]
-    return spans
-
-
-def _bleeped(
-    audio: np.ndarray, first: int, last: int, spans: list[tuple[float, float]], options: ClipOptions
-) -> np.ndarray:
-    """Samples `first:last` of `audio`, every span (call seconds) replaced by the bleep tone."""
-    clip = audio[first:last].astype(np.float32)
-    for start, end in spans:
-        a = max(round(start * SAMPLE_RATE) - first, 0)
-        b = min(round(end * SAMPLE_RATE) - first, len(clip))
-        if b > a:
-            t = np.arange(a, b) / SAMPLE_RATE
-            clip[a:b] = options.bleep_level * np.sin(2 * np.pi * options.bleep_hz * t)
-    return clip
 
 
 def _clip_lines(segments: list[Segment], clip_start: float, clip_end: float) -> list[dict]:
@@ -238,7 +197,9 @@ def add_lesson_example(
             Segment.call_id == call_id, Segment.end > clip_start, Segment.start < clip_end
         )
     ).all()
-    samples = _bleeped(audio, first, last, _redacted_spans(list(nearby), options), options)
+    stored = ({"start": s.start, "end": s.end, "text": s.text, "words": s.words} for s in nearby)
+    spans = redacted_spans(stored, options.tone)
+    samples = toned(audio[first:last], spans, options.tone, offset=first)
 
     example = LessonExample(
         lesson_id=lesson_id,

@@ -3,8 +3,7 @@
 import streamlit as st
 
 import ui
-from core.calls import list_calls, list_segments
-from core.config import PROJECT_ROOT
+from core.calls import list_calls, list_segments, playable_file
 from core.models import CallStatus, Role, utcnow
 from core.people import list_reviewers
 from qa.calibration import (
@@ -94,7 +93,7 @@ with ui.db_session() as session:
     if item.my_rater is None or item.my_rater.submitted_at is not None:
         st.stop()
     segments = list_segments(session=session, viewer=viewer, call_id=item.call.id)
-    player_and_transcript(PROJECT_ROOT / item.call.recording_path, segments, key=f"cal_{pick}")
+    player_and_transcript(playable_file(item.call), segments, key=f"cal_{pick}")
     criteria = calibration_criteria(session=session, viewer=viewer, calibration_id=pick)
     if decisions := blind_form(f"calibration_form_{pick}", criteria, titles):
         run(

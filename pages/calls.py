@@ -6,8 +6,7 @@
 import streamlit as st
 
 import ui
-from core.calls import assign_call, get_call, list_calls, list_segments
-from core.config import PROJECT_ROOT
+from core.calls import assign_call, get_call, list_calls, list_segments, playable_file
 from core.errors import InvalidInput, NotAllowed, NotFound
 from core.models import CallStatus, Role, utcnow
 from core.people import list_agents
@@ -99,7 +98,7 @@ with ui.db_session() as session:
                     st.error(str(exc))
 
     coach = viewer.role in (Role.REVIEWER, Role.LEAD, Role.ADMIN)
-    moment = call_player(PROJECT_ROOT / call.recording_path, key=player, report_position=coach)
+    moment = call_player(playable_file(call), key=player, report_position=coach)
     call_notes(
         session=session,
         viewer=viewer,

@@ -5,8 +5,7 @@ from datetime import timedelta
 import streamlit as st
 
 import ui
-from core.calls import list_segments
-from core.config import PROJECT_ROOT
+from core.calls import list_segments, playable_file
 from core.errors import InvalidInput, NotAllowed
 from core.models import utcnow
 from core.people import list_agents
@@ -72,7 +71,7 @@ with ui.db_session() as session:
         st.stop()
     titles = {c.id: c.title for c in scorecard.criteria}
 
-    player_and_transcript(PROJECT_ROOT / item.call.recording_path, segments, key=f"rv_{call_id}")
+    player_and_transcript(playable_file(item.call), segments, key=f"rv_{call_id}")
     with st.form(f"review_form_{call_id}"):
         decisions = []
         for score in scores:

@@ -33,13 +33,13 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, func, select
 
-from core.calls import register_call
-from core.config import PROJECT_ROOT
+from core.calls import drop_owned_recording, recording_file, register_call, stored_path
 from core.errors import InvalidInput
 from core.models import Call, CallStatus, Segment, Team, User
 from qa.audio import AudioError, file_sha256, probe_audio
 from qa.metrics import CallMetrics, compute_metrics
 from qa.redact import redact_transcript
+from qa.redacted_audio import ToneOptions, redacted_spans, write_redacted_audio
 from qa.transcript import Transcript
 
 if TYPE_CHECKING:
@@ -96,6 +96,13 @@ class IngestOptions:
     silence_threshold: float = 10.0
     # Keep the unredacted text next to the redacted one (admin setting; off by default).
     store_unredacted: bool = False
+    # Where the redacted audio (every redacted stretch toned) is written; None: not made.
+    audio_dir: Path | None = None
+    # Keep the original recording (setting STORE_UNREDACTED_AUDIO); off, the call plays and
+    # keeps only the redacted copy, and an original the app stored itself (under one of
+    # `owned_dirs`: uploads, live recordings) is deleted once the copy is written.
+    store_unredacted_audio: bool = False
+    owned_dirs: tuple[Path, ...] = ()
     # A claim on a call older than this is taken over (setting INGEST_LEASE_MINUTES); longer
     # than any one file takes, shorter than an operator would wait for a dead worker.
     lease: timedelta = timedelta(minutes=30)
@@ -109,6 +116,9 @@ class IngestOptions:
                 "max_duration": settings.max_call_minutes * 60,
                 "silence_threshold": settings.silence_threshold_seconds,
                 "store_unredacted": settings.store_unredacted_transcripts,
+                "audio_dir": settings.data_dir / "audio",
+                "store_unredacted_audio": settings.store_unredacted_audio,
+                "owned_dirs": (settings.data_dir / "uploads", settings.data_dir / "live"),
                 "lease": timedelta(minutes=settings.ingest_lease_minutes),
                 **choices,
             }
@@ -220,16 +230,6 @@ def failed_imports(*, session: Session) -> list[Call]:
     return list(session.exec(query))
 
 
-def _stored_path(path: Path) -> str:
-    # Files inside the project (the demo set) are stored relative to it, so a moved checkout
-    # still finds them.
-    resolved = path.resolve()
-    try:
-        return str(resolved.relative_to(PROJECT_ROOT))
-    except ValueError:
-        return str(resolved)
-
-
 def _agent_id(session: Session, email: str | None) -> int | None:
     if not email:
         return None
@@ -339,7 +339,7 @@ def _claim_call(
     try:
         call = register_call(
             session=session,
-            recording_path=_stored_path(path),
+            recording_path=stored_path(path),
             sha256=sha256,
             now=now,
             agent_id=_agent_id(session, email),
@@ -429,6 +429,18 @@ def _store_transcript(
                 confidence=segment.confidence,
             )
         )
+    original = recording_file(call)
+    if options.audio_dir is not None:
+        # Written before the commit: a call is never done without the audio everyone plays.
+        stored = [
+            {"start": s.start, "end": s.end, "text": s.text, "words": [asdict(w) for w in s.words]}
+            for s in redacted.segments
+        ]
+        target = options.audio_dir / call.sha256[:2] / f"{call.sha256}.mp3"
+        write_redacted_audio(original, target, redacted_spans(stored, ToneOptions()), ToneOptions())
+        call.audio_path = stored_path(target)
+        if not options.store_unredacted_audio:
+            call.recording_path = call.audio_path
     call.duration = redacted.duration
     call.channels = redacted.channels
     call.language = redacted.language
@@ -440,6 +452,8 @@ def _store_transcript(
     call.claimed_by = call.claimed_at = None
     session.add(call)
     session.commit()
+    if call.audio_path and not options.store_unredacted_audio:
+        drop_owned_recording(original, options.owned_dirs)
 
 
 def ingest_file(

@@ -1,7 +1,8 @@
 """Redacting again what is already stored, with the redactor as it is now: every call's segments
-and word timings, the evidence quoted in auto-QA and review scores, live-session transcripts,
-monitoring notes and lesson examples. Redaction has become better at what speech recognition
-mishears; text stored by an earlier version may still hold personal data.
+and word timings and its redacted audio, the evidence quoted in auto-QA and review scores,
+live-session transcripts, monitoring notes and lesson examples. Redaction has become better
+at what speech recognition mishears; text stored by an earlier version may still hold personal
+data.
 
 Redacting redacted text changes nothing (tags are never redacted again), so a rescan can run
 any number of times; the second finds nothing.
@@ -13,11 +14,13 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from sqlmodel import Session, col, select
 
 from core.audit import record_event
+from core.calls import drop_owned_recording, playable_file, recording_file, stored_path
 from core.models import (
     Call,
     CriterionScore,
@@ -27,7 +30,9 @@ from core.models import (
     Segment,
     User,
 )
+from qa.audio import AudioError
 from qa.redact import TAG, redact_text, redact_transcript
+from qa.redacted_audio import ToneOptions, redacted_spans, write_redacted_audio
 from qa.transcript import Transcript, TranscriptSegment
 
 __all__ = ["RescanReport", "rescan_stored_text"]
@@ -43,6 +48,7 @@ class RescanReport:
     changed: Counter = field(default_factory=Counter)  # "segments", "notes", ... -> rows
     tags: Counter = field(default_factory=Counter)  # "DOB", "POSTCODE", ... -> new tags
     segment_ids: list[int] = field(default_factory=list)  # segments whose text changed
+    audio_errors: list[str] = field(default_factory=list)  # calls whose audio could not be made
 
     def to_dict(self) -> dict[str, Any]:
         return {"changed": dict(self.changed), "redacted": dict(sorted(self.tags.items()))}
@@ -79,9 +85,18 @@ def _each(session: Session, query, what: str, progress: Progress | None) -> Iter
             progress(what, done, len(rows))
 
 
-def _calls(session: Session, report: RescanReport, progress: Progress | None) -> None:
+def _calls(
+    session: Session,
+    report: RescanReport,
+    progress: Progress | None,
+    audio_dir: Path | None,
+    dry_run: bool,
+    keep: bool,
+    owned_dirs: tuple[Path, ...],
+) -> None:
     query = select(Call.id).order_by(col(Call.id))
     for call_id in _each(session, query, "calls", progress):
+        changed_before = len(report.segment_ids)
         rows = session.exec(
             select(Segment).where(Segment.call_id == call_id).order_by(col(Segment.start))
         ).all()
@@ -102,6 +117,42 @@ def _calls(session: Session, report: RescanReport, progress: Progress | None) ->
                 row.text, row.words = after["text"], after["words"] or row.words
                 session.add(row)
                 report.segment_ids.append(row.id)
+        call = session.get(Call, call_id)
+        if audio_dir is None or call.status != "done":
+            continue
+        if call.audio_path is None or len(report.segment_ids) > changed_before:
+            report.changed["audio"] += 1
+            if not dry_run:
+                _remake_audio(
+                    call, rows, audio_dir, report, keep_original=keep, owned_dirs=owned_dirs
+                )
+
+
+def _remake_audio(
+    call: Call,
+    rows: list[Segment],
+    audio_dir: Path,
+    report: RescanReport,
+    *,
+    keep_original: bool,
+    owned_dirs: tuple[Path, ...],
+) -> None:
+    """Tone the call's audio over its redacted stretches as they are now: the redacted copy
+    toned again, or, for a call stored before copies were made, the recording."""
+    stored = [{"start": s.start, "end": s.end, "text": s.text, "words": s.words} for s in rows]
+    target = audio_dir / call.sha256[:2] / f"{call.sha256}.mp3"
+    try:
+        write_redacted_audio(
+            playable_file(call), target, redacted_spans(stored, ToneOptions()), ToneOptions()
+        )
+    except (AudioError, OSError, ValueError) as exc:
+        report.audio_errors.append(f"call #{call.id}: {exc}")
+        return
+    original = recording_file(call)
+    call.audio_path = stored_path(target)
+    if not keep_original:
+        call.recording_path = call.audio_path
+        drop_owned_recording(original, owned_dirs)
 
 
 def _evidence(session: Session, report: RescanReport, progress: Progress | None) -> None:
@@ -141,14 +192,21 @@ def rescan_stored_text(
     now: datetime,
     dry_run: bool = False,
     progress: Progress | None = None,
+    audio_dir: Path | None = None,
+    keep_originals: bool = False,
+    owned_dirs: tuple[Path, ...] = (),
 ) -> RescanReport:
     """Redact everything stored that quotes a transcript again, and record it in the audit
     trail (`transcripts.rescan`, with the counts). `dry_run`: count, change nothing.
+    `audio_dir`: where redacted audio is written; a call whose transcript changed, or that has
+    no redacted copy yet, gets one made (None: audio is left as it is); unless
+    `keep_originals`, it is then what the call keeps, and an original the app stored itself
+    (under `owned_dirs`) is deleted.
 
     The caller re-embeds `report.segment_ids` in the conversation-search index.
     """
     report = RescanReport()
-    _calls(session, report, progress)
+    _calls(session, report, progress, audio_dir, dry_run, keep_originals, owned_dirs)
     _evidence(session, report, progress)
     _segment_lists(session, report, progress, LiveSession, "live_sessions")
     _segment_lists(session, report, progress, LessonExample, "lesson_examples")

@@ -20,6 +20,7 @@ from core.models import utcnow
 from core.progress import ProgressBar
 from index.segment_index import open_segment_index, sync_segment_index
 from qa.commands.score import fail, read_transcript_file
+from qa.ingest import IngestOptions
 from qa.redact import TAG, redact_transcript
 from qa.rescan import rescan_stored_text
 from qa.transcript import Transcript
@@ -79,11 +80,19 @@ def _rescan(args: argparse.Namespace, settings: Settings, engine: Engine) -> int
     def progress(what: str, done: int, total: int) -> None:
         bars.setdefault(what, ProgressBar(total, unit=what)).update(done)
 
+    options = IngestOptions.from_settings(settings)  # where audio goes, what is kept
     try:
         migrate(engine)
         with Session(engine) as session:
             report = rescan_stored_text(
-                session=session, actor=None, now=utcnow(), dry_run=args.dry_run, progress=progress
+                session=session,
+                actor=None,
+                now=utcnow(),
+                dry_run=args.dry_run,
+                progress=progress,
+                audio_dir=options.audio_dir,
+                keep_originals=options.store_unredacted_audio,
+                owned_dirs=options.owned_dirs,
             )
     except SQLAlchemyError as exc:
         return fail(f"the database could not be rescanned, nothing was changed: {exc}")
@@ -99,6 +108,8 @@ def _rescan(args: argparse.Namespace, settings: Settings, engine: Engine) -> int
         sync_segment_index(
             engine=engine, index=index, warn=lambda m: print(f"warning: {m}", file=sys.stderr)
         )
+    for problem in report.audio_errors:
+        print(f"warning: redacted audio not made for {problem}", file=sys.stderr)
     counts = ", ".join(f"{n} {kind}" for kind, n in sorted(report.tags.items())) or "nothing new"
     rows = ", ".join(f"{n} {what}" for what, n in sorted(report.changed.items())) or "none"
     verb = "would redact" if args.dry_run else "redacted"

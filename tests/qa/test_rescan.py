@@ -134,3 +134,23 @@ def test_rescan_and_a_file_do_not_go_together(capsys, tmp_path):
     assert main(["redact", str(tmp_path / "x.json"), "--rescan"]) == 2
     assert "--rescan reads the database" in capsys.readouterr().err
     assert main(["redact", "--dry-run"]) == 2
+
+
+def test_a_call_stored_before_redacted_audio_gets_its_toned_copy(session, people, tmp_path):
+    from core.calls import playable_file, stored_path
+    from tests.qa.conftest import STEREO_OPUS
+
+    call = _stored_call(session, people["a1"].id)
+    call.recording_path = stored_path(STEREO_OPUS)
+    session.add(call)
+    session.commit()
+
+    report = rescan_stored_text(session=session, actor=None, now=NOW, audio_dir=tmp_path)
+
+    session.refresh(call)
+    assert report.changed["audio"] == 1 and report.audio_errors == []
+    assert playable_file(call).suffix == ".mp3" and playable_file(call).is_file()
+    assert call.recording_path == call.audio_path  # nothing plays the unredacted original
+    assert STEREO_OPUS.is_file()  # a file the app did not store itself is never deleted
+    again = rescan_stored_text(session=session, actor=None, now=NOW, audio_dir=tmp_path)
+    assert again.changed["audio"] == 0
