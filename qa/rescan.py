@@ -196,8 +196,8 @@ def rescan_stored_text(
     keep_originals: bool = False,
     owned_dirs: tuple[Path, ...] = (),
 ) -> RescanReport:
-    """Redact everything stored that quotes a transcript again, and record it in the audit
-    trail (`transcripts.rescan`, with the counts). `dry_run`: count, change nothing.
+    """Redact everything stored that quotes a transcript again, and record what changed in the
+    audit trail (`transcripts.rescan`, with the counts). `dry_run`: count, change nothing.
     `audio_dir`: where redacted audio is written; a call whose transcript changed, or that has
     no redacted copy yet, gets one made (None: audio is left as it is); unless
     `keep_originals`, it is then what the call keeps, and an original the app stored itself
@@ -214,6 +214,8 @@ def rescan_stored_text(
     if dry_run:
         session.rollback()
         return report
+    if not report.changed:
+        return report  # nothing to record: `make run` rescans on every start
     record_event(
         session=session,
         actor=actor,

@@ -120,6 +120,7 @@ def test_a_rescan_redacts_every_stored_copy_audits_it_and_a_second_finds_nothing
 
     again = rescan_stored_text(session=session, actor=None, now=NOW)
     assert (dict(again.changed), dict(again.tags), again.segment_ids) == ({}, {}, [])
+    assert len(session.exec(select(AuditEvent)).all()) == 1  # nothing changed: nothing to audit
 
 
 def test_the_command_reports_what_it_would_redact(app_db, people, session, capsys):
