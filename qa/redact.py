@@ -259,6 +259,8 @@ _FREE_FORM = {"SECURITY_ANSWER": 8, "NAME": 6, "ADDRESS": 14, "SECURITY_CODE": 4
 # An answer this short is all answer: "Teal. Or I might have put turquoise."
 _SHORT_ANSWER_WORDS = 15
 _FREE_FORM_IN_TURN = {"SECURITY_ANSWER", "NAME", "ADDRESS"}
+# A passcode named in the turn is taken like them when a code follows ("it's Orchid 55").
+_IN_TURN_WITH_CODE = {"SECURITY_CODE"}
 _CUE_WINDOW = 60  # characters before a value searched for the cue that says what it is
 # A question or request: what the other party asks for is what the answer holds.
 _ASKING = re.compile(
@@ -421,6 +423,9 @@ def _hint(cues: list[tuple[int, str]], start: int, asked: _Asked) -> list[str]:
     return [before[-1]] if before else list(asked.kinds)
 
 
+_ENDING = re.compile(
+    r"\b(?:ending|ends)(?:\s+(?:in|with))?\s*$|\blast (?:four|4) (?:digits )?(?:are |is )?$", re.I
+)
 _TIME_WORDS = re.compile(
     r"\b(?:till|until|at|by|after|before|around|from|about|since|option|press|step|page|line|"
     r"floor|level|junction|platform|gate|room|table|chapter|version|number)\s*$",
@@ -577,11 +582,15 @@ def _free_form_end(text: str, start: int, kind: str) -> int:
     return len(text[:end].rstrip(" ,-…"))
 
 
+# What joins a cue to its answer: "is", "was", "it's", ...; past a word naming the answer ("my
+# security question answer is"), an aside between commas ("pass code, if they ask, it's"), or a
+# hedge ("the word I set up... I think it was").
 _COPULA = re.compile(
-    r"[\s,.…]*(?:and\s+)?(?:is|was|'s|it's|it is|it was|that's|that was|are|would be|should be|"
-    r"called|named|:|-)",
+    r"[\s,.…]*(?:,[^,.?!]{1,25},\s*)?(?:and\s+)?(?:answer\s+)?(?:i think\s+|i believe\s+)?"
+    r"(?:is|was|'s|it's|it is|it was|that's|that was|are|would be|should be|called|named|:|-)",
     re.I,
 )
+_FULL_NAME_GIVEN = re.compile(r"\bI(?:'m| am)\s+([A-Z][a-z'-]+\s+[A-Z][a-z'-]+)")
 _CAPITALISED = re.compile(r"[\s,]+((?:[A-Z][\w'-]*\.?\s?){1,3})(?<!\s)")
 _SENTENCE = re.compile(r"[^.?!]+(?:[.?!]+|$)")
 
@@ -654,7 +663,7 @@ def _free_form_spans(
         if kind in {"SECURITY_ANSWER", "NAME"} and len(text.split()) <= _SHORT_ANSWER_WORDS:
             spans += _later_sentences(text, end, kind)
     for cue_end, kind in cues:
-        if kind not in _FREE_FORM_IN_TURN:
+        if kind not in _FREE_FORM_IN_TURN | _IN_TURN_WITH_CODE:
             continue
         if kind == "NAME" and agent and _SELF_INTRODUCTION.search(text[:cue_end]):
             continue  # the agent's own name
@@ -672,8 +681,11 @@ def _free_form_spans(
         lead = _LEAD_IN.match(text, after)
         start = lead.end() if lead else after
         end = _free_form_end(text, start, kind)
-        if end > start:
+        has_code = any(start <= c.start < end for c in codes)
+        if end > start and (kind in _FREE_FORM_IN_TURN or has_code):
             spans.append(Redaction(kind, start, end))
+    if not agent:  # a customer giving their full name unasked: "I'm Mark Dunleavy"
+        spans += [Redaction("NAME", m.start(1), m.end(1)) for m in _FULL_NAME_GIVEN.finditer(text)]
     return spans
 
 
@@ -695,7 +707,11 @@ def find_pii(text: str, *, context: str = "", agent: bool = False) -> list[Redac
     spans += [Redaction("ADDRESS", m.start(), m.end()) for m in _STREET_ADDRESS.finditer(text)]
     codes = [run for run in code_runs(text) if not _a_count_or_time(text, run)]
     for run in codes:
-        if kind := _classify_code(run, _hint(cues, run.start, asked)):
+        if _ENDING.search(text[: run.start]) and run.digits >= 2:
+            # "the one ending 6015": the last digits of a card or an account
+            card = "card" in f"{context} {text}".lower()
+            spans.append(Redaction("CARD" if card else "ACCOUNT", run.start, run.end))
+        elif kind := _classify_code(run, _hint(cues, run.start, asked)):
             spans.append(Redaction(kind, run.start, run.end))
     spans = [_with_corrections(text, span) for span in spans]
     # What an earlier redaction tagged stays as it is, and an answer it already took out is not
