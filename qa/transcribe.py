@@ -60,6 +60,12 @@ class TranscribeOptions:
     batch_size: int = 8
     # Silero VAD speech probability above which a frame counts as speech.
     vad_threshold: float = 0.5
+    # Speech regions this many dB quieter than the channel's loudest are background voices,
+    # not the talker, and are not decoded. None: off. Measured with Whisper base on the
+    # development calls 0, 2, 4, 6: 15 dB helped babble-20 (WER 0.473 -> 0.443, 52 s -> 43 s)
+    # but hurt babble-10 (0.830 -> 0.859; 10 dB: 0.915) and changed nothing on telephone,
+    # noise-10 or a quiet customer, so it stays off.
+    background_gate_db: float | None = None
     # A pause shorter than this stays inside one speech region (one turn).
     min_silence_ms: int = 500
     # Audio kept on each side of a speech region, so word onsets are not clipped (400 ms: WER
@@ -128,7 +134,20 @@ def _speech_regions(audio: np.ndarray, options: TranscribeOptions) -> list[tuple
         speech_pad_ms=options.speech_pad_ms,
         max_speech_duration_s=options.max_window_seconds - 1,
     )
-    return [(r["start"], r["end"]) for r in get_speech_timestamps(audio, vad)]
+    regions = [(r["start"], r["end"]) for r in get_speech_timestamps(audio, vad)]
+    return _loud_enough(audio, regions, options.background_gate_db)
+
+
+def _loud_enough(
+    audio: np.ndarray, regions: list[tuple[int, int]], gate_db: float | None
+) -> list[tuple[int, int]]:
+    """The regions not far quieter than the channel's own talker: a voice more than `gate_db`
+    below the loudest regions is someone in the background (None: every region)."""
+    if gate_db is None or len(regions) < 2:
+        return regions
+    levels = np.array([10 * np.log10(np.mean(audio[a:b] ** 2) + 1e-12) for a, b in regions])
+    talker = np.percentile(levels, 90)
+    return [r for r, level in zip(regions, levels, strict=True) if level >= talker - gate_db]
 
 
 def _window(start: int, end: int) -> dict[str, float]:

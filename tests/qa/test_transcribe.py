@@ -201,3 +201,15 @@ def test_a_few_seconds_of_speech_in_a_long_silence_is_not_a_call(transcriber, tm
     path = write_wav(tmp_path / "mostly-silence.wav", audio, 16000)
     with pytest.raises(AudioError, match=r"^no call: only \d\.\d s of speech found"):
         transcriber.transcribe(path)
+
+
+def test_the_background_gate_drops_only_regions_far_quieter_than_the_talker():
+    from qa.transcribe import _loud_enough
+
+    rate = 16_000
+    audio = np.concatenate(
+        [np.full(rate, 0.3), np.zeros(rate), np.full(rate, 0.003), np.full(rate, 0.25)]
+    ).astype(np.float32)
+    regions = [(0, rate), (2 * rate, 3 * rate), (3 * rate, 4 * rate)]
+    assert _loud_enough(audio, regions, 15.0) == [(0, rate), (3 * rate, 4 * rate)]
+    assert _loud_enough(audio, regions, None) == regions
