@@ -39,7 +39,7 @@ from core.models import Call, CallStatus, Segment, Team, User
 from qa.audio import AudioError, file_sha256, probe_audio
 from qa.metrics import CallMetrics, compute_metrics
 from qa.redact import redact_transcript
-from qa.redacted_audio import ToneOptions, redacted_spans, write_redacted_audio
+from qa.redacted_audio import write_call_audio
 from qa.transcript import Transcript
 
 if TYPE_CHECKING:
@@ -436,8 +436,7 @@ def _store_transcript(
             {"start": s.start, "end": s.end, "text": s.text, "words": [asdict(w) for w in s.words]}
             for s in redacted.segments
         ]
-        target = options.audio_dir / call.sha256[:2] / f"{call.sha256}.mp3"
-        write_redacted_audio(original, target, redacted_spans(stored, ToneOptions()), ToneOptions())
+        target = write_call_audio(original, call.sha256, stored, options.audio_dir)
         call.audio_path = stored_path(target)
         if not options.store_unredacted_audio:
             call.recording_path = call.audio_path

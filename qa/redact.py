@@ -593,6 +593,7 @@ _COPULA = re.compile(
 _FULL_NAME_GIVEN = re.compile(r"\bI(?:'m| am)\s+([A-Z][a-z'-]+\s+[A-Z][a-z'-]+)")
 _CAPITALISED = re.compile(r"[\s,]+((?:[A-Z][\w'-]*\.?\s?){1,3})(?<!\s)")
 _SENTENCE = re.compile(r"[^.?!]+(?:[.?!]+|$)")
+_SENTENCE_END = re.compile(r"[.?!]")
 
 
 def _answer_start(text: str) -> int | None:
@@ -620,7 +621,7 @@ def _answer_start(text: str) -> int | None:
 
 def _asks_back(text: str, at: int) -> bool:
     """Whether the sentence going on at `at` is a question ("Mother's maiden name, is it?")."""
-    stop = re.compile(r"[.?!]").search(text, at)
+    stop = _SENTENCE_END.search(text, at)
     return bool(stop) and stop.group() == "?"
 
 

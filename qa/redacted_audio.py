@@ -19,7 +19,14 @@ import numpy as np
 from qa.audio import probe_audio
 from qa.redact import TAG
 
-__all__ = ["SAMPLE_RATE", "ToneOptions", "redacted_spans", "toned", "write_redacted_audio"]
+__all__ = [
+    "SAMPLE_RATE",
+    "ToneOptions",
+    "redacted_spans",
+    "toned",
+    "write_call_audio",
+    "write_redacted_audio",
+]
 
 SAMPLE_RATE = 16_000
 
@@ -90,3 +97,17 @@ def write_redacted_audio(
     finally:
         Path(scratch).unlink(missing_ok=True)
     return target
+
+
+def write_call_audio(
+    source: Path,
+    sha256: str,
+    segments: Iterable[dict],
+    audio_dir: Path,
+    options: ToneOptions | None = None,
+) -> Path:
+    """A call's redacted audio, `audio_dir/<sha256[:2]>/<sha256>.mp3`: `source` with the
+    redacted stretches of its stored `segments` toned (see write_redacted_audio)."""
+    options = options or ToneOptions()
+    target = audio_dir / sha256[:2] / f"{sha256}.mp3"
+    return write_redacted_audio(source, target, redacted_spans(segments, options), options)

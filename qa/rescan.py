@@ -23,6 +23,7 @@ from core.audit import record_event
 from core.calls import drop_owned_recording, playable_file, recording_file, stored_path
 from core.models import (
     Call,
+    CallStatus,
     CriterionScore,
     LessonExample,
     LiveSession,
@@ -32,7 +33,7 @@ from core.models import (
 )
 from qa.audio import AudioError
 from qa.redact import TAG, redact_text, redact_transcript
-from qa.redacted_audio import ToneOptions, redacted_spans, write_redacted_audio
+from qa.redacted_audio import write_call_audio
 from qa.transcript import Transcript, TranscriptSegment
 
 __all__ = ["RescanReport", "rescan_stored_text"]
@@ -92,7 +93,7 @@ def _calls(
     audio_dir: Path | None,
     dry_run: bool,
     keep: bool,
-    owned_dirs: tuple[Path, ...],
+    replaced: list[Path],
 ) -> None:
     query = select(Call.id).order_by(col(Call.id))
     for call_id in _each(session, query, "calls", progress):
@@ -118,14 +119,12 @@ def _calls(
                 session.add(row)
                 report.segment_ids.append(row.id)
         call = session.get(Call, call_id)
-        if audio_dir is None or call.status != "done":
+        if audio_dir is None or call.status != CallStatus.DONE:
             continue
         if call.audio_path is None or len(report.segment_ids) > changed_before:
             report.changed["audio"] += 1
             if not dry_run:
-                _remake_audio(
-                    call, rows, audio_dir, report, keep_original=keep, owned_dirs=owned_dirs
-                )
+                _remake_audio(call, rows, audio_dir, report, keep_original=keep, replaced=replaced)
 
 
 def _remake_audio(
@@ -135,24 +134,22 @@ def _remake_audio(
     report: RescanReport,
     *,
     keep_original: bool,
-    owned_dirs: tuple[Path, ...],
+    replaced: list[Path],
 ) -> None:
     """Tone the call's audio over its redacted stretches as they are now: the redacted copy
-    toned again, or, for a call stored before copies were made, the recording."""
+    toned again, or, for a call stored before copies were made, the recording. Unless the
+    original is kept, it goes on `replaced`, to be deleted once the call no longer points at it.
+    """
     stored = [{"start": s.start, "end": s.end, "text": s.text, "words": s.words} for s in rows]
-    target = audio_dir / call.sha256[:2] / f"{call.sha256}.mp3"
     try:
-        write_redacted_audio(
-            playable_file(call), target, redacted_spans(stored, ToneOptions()), ToneOptions()
-        )
+        target = write_call_audio(playable_file(call), call.sha256, stored, audio_dir)
     except (AudioError, OSError, ValueError) as exc:
         report.audio_errors.append(f"call #{call.id}: {exc}")
         return
-    original = recording_file(call)
     call.audio_path = stored_path(target)
     if not keep_original:
+        replaced.append(recording_file(call))
         call.recording_path = call.audio_path
-        drop_owned_recording(original, owned_dirs)
 
 
 def _evidence(session: Session, report: RescanReport, progress: Progress | None) -> None:
@@ -206,7 +203,8 @@ def rescan_stored_text(
     The caller re-embeds `report.segment_ids` in the conversation-search index.
     """
     report = RescanReport()
-    _calls(session, report, progress, audio_dir, dry_run, keep_originals, owned_dirs)
+    replaced: list[Path] = []  # originals the calls stopped pointing at
+    _calls(session, report, progress, audio_dir, dry_run, keep_originals, replaced)
     _evidence(session, report, progress)
     _segment_lists(session, report, progress, LiveSession, "live_sessions")
     _segment_lists(session, report, progress, LessonExample, "lesson_examples")
@@ -226,4 +224,6 @@ def rescan_stored_text(
         after=report.to_dict(),
     )
     session.commit()
+    for original in replaced:  # only now: a failed commit leaves every call its recording
+        drop_owned_recording(original, owned_dirs)
     return report

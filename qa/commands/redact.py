@@ -7,6 +7,7 @@ import argparse
 import json
 import sys
 from collections import Counter
+from dataclasses import asdict
 from typing import Any
 
 from sqlalchemy.engine import Engine
@@ -65,10 +66,7 @@ def _as_input(item: dict[str, Any], redacted: Transcript) -> dict[str, Any]:
     for given, segment in zip(item["segments"], redacted.segments, strict=True):
         out = dict(given) | {"text": segment.text}
         if "words" in given and given["words"] is not None:
-            out["words"] = [
-                {"start": w.start, "end": w.end, "word": w.word, "probability": w.probability}
-                for w in segment.words
-            ]
+            out["words"] = [asdict(w) for w in segment.words]
         segments.append(out)
     counts = Counter(tag for s in redacted.segments for tag in TAG.findall(s.text))
     return dict(item) | {"segments": segments, "redactions": dict(sorted(counts.items()))}
