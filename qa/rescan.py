@@ -154,7 +154,10 @@ def _remake_audio(
 
 def _evidence(session: Session, report: RescanReport, progress: Progress | None) -> None:
     for score in _each(session, select(CriterionScore), "scores", progress):
-        quotes = [dict(q) | {"text": redact_text(q.get("text", ""))} for q in score.evidence or []]
+        quotes = [
+            dict(q) | {"text": redact_text(q.get("text", ""), agent=q.get("speaker") == "agent")}
+            for q in score.evidence or []
+        ]
         before = " ".join(q.get("text", "") for q in score.evidence or [])
         if _text_changes(report, "evidence", before, " ".join(q["text"] for q in quotes)):
             score.evidence = quotes

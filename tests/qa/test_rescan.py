@@ -27,6 +27,11 @@ LINES = [
 ]
 
 
+GREETING = (
+    "Good morning, Northwind Energy, my name is Amara, this call may be recorded for training."
+)
+
+
 def _stored_call(session: Session, agent_id: int) -> Call:
     call = Call(recording_path="x.wav", sha256="a" * 64, agent_id=agent_id, status=CallStatus.DONE)
     session.add(call)
@@ -64,7 +69,10 @@ def _stored_call(session: Session, agent_id: int) -> Call:
             criterion_id="verification",
             result="pass",
             confidence=0.9,
-            evidence=[{"start": 2.0, "end": 3.9, "speaker": "customer", "text": LINES[1][1]}],
+            evidence=[
+                {"start": 2.0, "end": 3.9, "speaker": "customer", "text": LINES[1][1]},
+                {"start": 0.0, "end": 1.9, "speaker": "agent", "text": GREETING},
+            ],
         )
     )
     session.add(
@@ -114,6 +122,7 @@ def test_a_rescan_redacts_every_stored_copy_audits_it_and_a_second_finds_nothing
     for said in ("1982", "BS1", "4DJ", "Buttons", "B S one"):
         assert said not in stored
     assert "Thank you, you are verified." in stored  # the agent's words are kept
+    assert GREETING in stored  # and the agent's own name in the evidence of the greeting
     event = session.exec(select(AuditEvent).where(AuditEvent.action == "transcripts.rescan")).one()
     assert (event.actor_id, event.after) == (people["admin"].id, report.to_dict())
     assert len(report.segment_ids) == 2
