@@ -17,7 +17,7 @@ Gaussian mixture of a shared direction, topics and sub-topics ("things said", lo
 sizes) and per-line noise, all drawn with variance falling as 1/(i + 10) along random axes
 (MiniLM's lines spread 90% of their variance over ~150 of the 384 dimensions), each vector
 normalised. On 740 vectors its statistics (printed first) were matched to MiniLM's on the 740
-distinct lines of tests/data/autoqa_transcripts.json: mean pair cosine 0.143 (std 0.112), mean
+distinct lines of tests/data/autoqa/dev.json: mean pair cosine 0.143 (std 0.112), mean
 cosine to the nearest other line 0.642, to the 10th nearest 0.450. How the number of things
 said grows with the corpus decides how close a line's neighbours are at 1M, so two corpora
 are measured there:

@@ -496,12 +496,13 @@ def _resolution(call: PreparedCall, check: Check) -> Verdict:
     best, strength = _best(concrete, agent)
     _, closest_vague = _best(vague, agent)
     if best is None or strength < 0:
-        # Nothing vague was said, but no outcome stood out either: a person should look.
+        # No outcome found is no evidence of one: never a pass by default. Unsure (0.5, below
+        # any scorecard's `review_below`), so a person decides.
         return Verdict(
-            Result.PASS,
-            min(0.55, _confidence(closest_vague)),
+            Result.FAIL,
+            0.5,
             (),
-            "No vague promise, but no clear outcome found either.",
+            "No outcome or next step found (and no vague promise): needs a person to check.",
         )
     return Verdict(
         Result.PASS,

@@ -342,6 +342,9 @@ _NATIONAL_ID = re.compile(r"\b[A-Z]{2}\s?\d{2}\s?\d{2}\s?\d{2}\s?[A-D]\b|\b\d{3}
 _US_PHONE = re.compile(r"\(\d{3}\)\s?\d{3}[\s.-]\d{4}\b|\b\d{3}[.-]\d{3}[.-]\d{4}\b")
 _UK_POSTCODE = re.compile(r"^[A-Z]{1,2}\d[A-Z\d]?\d[A-Z]{2}$")
 _UK_OUTWARD = re.compile(r"^[A-Z]{1,2}\d[A-Z\d]?$")
+# A postcode whose outward digit was heard as a letter ("BS8 3PQ" as "B.S.A. 3PQ"): the inward
+# part (a digit and two letters) after three or four spelled letters.
+_UK_POSTCODE_MISHEARD = re.compile(r"^[A-Z]{3}[A-Z\d]?\d[A-Z]{2}$")
 _NI_NUMBER = re.compile(r"^[A-Z]{2}\d{6}[A-D]$")
 _EXPIRY_SHAPE = re.compile(r"\b(0?[1-9]|1[0-2])\s?/\s?(\d{2}|20\d{2})\b")
 _BIRTH_YEARS = range(1900, 2011)
@@ -462,8 +465,8 @@ def _classify_code(run: CodeRun, hints: list[str]) -> str | None:
     hint = hints[0] if hints else None
     if _NI_NUMBER.match(said):
         return "NATIONAL_ID"
-    if letters and _UK_POSTCODE.match(said):  # as written: "BS1 4DJ", not a model "M404dn"
-        return "POSTCODE"
+    if letters and (_UK_POSTCODE.match(said) or _UK_POSTCODE_MISHEARD.match(said)):
+        return "POSTCODE"  # as written: "BS1 4DJ", not a model "M404dn"
     if hint == "OTHER":  # a model number, meter reading, page: personal only if a card's
         return "CARD" if 13 <= len(chars) <= 19 and chars.isdigit() and luhn_valid(chars) else None
     if digits == len(chars):

@@ -180,13 +180,17 @@ def _pack(
     placements: list[_Placement] = []
     cursor = 0  # samples written so far
     window_start: int | None = None
-    for _channel, start, end, audio, speaker in regions:
+    window_channel: int | None = None
+    for channel, start, end, audio, speaker in regions:
         joined = window_start is not None and cursor > window_start
         needed = (end - start) + (len(gap) if joined else 0)
-        if window_start is None or cursor + needed - window_start > limit:
+        # Per-channel windows never take the next channel's first turn: Whisper stops at an
+        # agent's goodbye, and the customer speech after it in the window was never decoded.
+        other_channel = not options.interleave_speakers and channel != window_channel
+        if window_start is None or other_channel or cursor + needed - window_start > limit:
             if window_start is not None:
                 windows.append(_window(window_start, cursor))
-            window_start = cursor
+            window_start, window_channel = cursor, channel
         elif joined:
             pieces.append(gap)
             cursor += len(gap)

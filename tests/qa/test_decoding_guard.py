@@ -141,3 +141,25 @@ def test_demo_call_13_no_longer_holds_a_loop_and_its_disclosure_is_heard(transcr
     assert all(loop_reason(s.text) is None for s in transcript.segments)
     agent = " ".join(s.text for s in transcript.segments if s.speaker is Speaker.AGENT)
     assert "recorded for training" in agent
+
+
+def test_per_channel_windows_never_mix_the_two_speakers(monkeypatch):
+    # The agent's last turn and the customer's first fit in one 30 s window; Whisper stops at
+    # the agent's goodbye, so a shared window lost the customer's speech after it.
+    import qa.transcribe as module
+
+    rate = module.SAMPLE_RATE
+    regions = {0.1: [(rate * 1, rate * 6)], 0.2: [(rate * 2, rate * 8)]}
+    monkeypatch.setattr(
+        module, "_speech_regions", lambda audio, _o: regions[round(float(audio[0]), 1)]
+    )
+    agent, customer = np.full(rate * 10, 0.1, np.float32), np.full(rate * 10, 0.2, np.float32)
+    channels = [(agent, Speaker.AGENT), (customer, Speaker.CUSTOMER)]
+
+    _, windows, placements = module._pack(channels, TranscribeOptions())
+    assert len(windows) == 2
+    assert [p.speaker for p in placements] == [Speaker.AGENT, Speaker.CUSTOMER]
+    assert windows[1]["start"] == pytest.approx(placements[1].packed_start)
+
+    _, shared, _ = module._pack(channels, TranscribeOptions(interleave_speakers=True))
+    assert len(shared) == 1

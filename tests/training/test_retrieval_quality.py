@@ -1,4 +1,5 @@
-"""Lesson search finds an acceptable lesson for the hand-labelled weak spots."""
+"""Lesson search finds an acceptable lesson for the held-out hand-labelled weak spots (the
+keyword weight was chosen on the development part, tests/data/retrieval/dev.yaml)."""
 
 import shutil
 
@@ -11,7 +12,7 @@ from training.retrieval_quality import LabelledWeakSpot, load_weak_spots, score_
 
 pytestmark = pytest.mark.model
 
-WEAK_SPOTS = load_weak_spots(PROJECT_ROOT / "tests" / "data" / "weak_spots.yaml")
+WEAK_SPOTS = load_weak_spots(PROJECT_ROOT / "tests" / "data" / "retrieval" / "test.yaml")
 
 
 @pytest.fixture
@@ -22,7 +23,7 @@ def index(built_lesson_index, tmp_path, embedder, library) -> LessonIndex:
 
 def test_an_acceptable_lesson_is_in_the_top_three_for_nine_in_ten_weak_spots(index):
     scores = score_rankings(WEAK_SPOTS, index.search_many([s.text for s in WEAK_SPOTS], 10))
-    assert scores.weak_spots >= 60
+    assert scores.weak_spots >= 40
     assert scores.hit_at_3 >= 0.9, scores
 
 
