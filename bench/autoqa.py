@@ -39,7 +39,12 @@ if str(ROOT) not in sys.path:  # `python bench/autoqa.py` puts bench/, not the p
 from bench.telephone import SPLITS, split_calls  # noqa: E402
 from core.config import get_settings  # noqa: E402
 from index.embedder import get_embedder  # noqa: E402
-from qa.agreement import CriterionAgreement, agreement_by_criterion  # noqa: E402
+from qa.agreement import (  # noqa: E402
+    CriterionAgreement,
+    ReliabilityBin,
+    agreement_by_criterion,
+    reliability,
+)
 from qa.commands.score import parse_transcripts  # noqa: E402
 from qa.scorecard import Scorecard, load_scorecard  # noqa: E402
 from qa.scoring import EvaluationResult, SentenceEncoder, evaluate  # noqa: E402
@@ -97,6 +102,17 @@ class Measurement:
     def review_rate(self) -> float:
         """Share of calls auto-QA sends to a person."""
         return sum(e.needs_review for e in self.evaluations) / len(self.evaluations)
+
+    def reliability(self) -> list[ReliabilityBin]:
+        """Confidence bands against agreement with the labels."""
+        return reliability(
+            [
+                (r.confidence, str(r.result) == call.labels[r.criterion_id])
+                for call, evaluation in zip(self.calls, self.evaluations, strict=True)
+                for r in evaluation.criteria
+                if r.criterion_id in call.labels
+            ]
+        )
 
     def confident(self, at_least: float = CONFIDENT) -> tuple[int, float]:
         """Results with confidence at least `at_least`: how many, and the share that agree with
@@ -213,6 +229,12 @@ def _table(title: str, m: Measurement) -> str:
     lines += [
         f"Calls sent to review: {m.review_rate:.0%}. Results with confidence at least "
         f"{CONFIDENT:g}: {confident}, of which {agreeing:.1%} agree with the label.",
+        "Reliability (confidence band: results, agreement): "
+        + ", ".join(
+            f"{b.low:.1f}-{b.high:.1f}: {b.results}, "
+            + ("-" if b.agreement is None else f"{b.agreement:.1%}")
+            for b in m.reliability()
+        ),
         "",
     ]
     return "\n".join(lines)

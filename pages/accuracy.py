@@ -6,7 +6,7 @@ import ui
 from qa.accuracy import auto_qa_accuracy
 from qa.autoqa import DEFAULT_SCORECARD
 from qa.scorecard import available_scorecards
-from ui.charts import agreement_chart
+from ui.charts import agreement_chart, reliability_chart
 
 viewer = ui.guard("accuracy")
 st.title("Auto-QA accuracy")
@@ -45,3 +45,12 @@ st.dataframe(
     ],
     hide_index=True,
 )
+
+st.subheader("Does its confidence mean something?")
+st.caption(
+    "Every criterion result of the reviewed calls, by how sure auto-QA was. Results under the "
+    "scorecard's review threshold go to a person; those above should hold: at least 90% of the "
+    "results auto-QA is 90% or more sure of should agree with people (dashed line). The number "
+    "on a bar is how many results it holds."
+)
+st.altair_chart(reliability_chart(report.reliability), width="stretch")

@@ -13,7 +13,7 @@ from core.access import audit_refusals
 from core.calls import calls_scope
 from core.models import Call, CriterionScore, Evaluation, EvaluationSource, Role, User
 from core.people import require_role
-from qa.agreement import CriterionAgreement, agreement_by_criterion
+from qa.agreement import CriterionAgreement, ReliabilityBin, agreement_by_criterion, reliability
 
 __all__ = ["AccuracyReport", "ReviewedCall", "auto_qa_accuracy", "reviewed_calls"]
 
@@ -26,15 +26,17 @@ class AccuracyReport:
     criteria: list[CriterionAgreement] = field(default_factory=list)
     confusion: dict[str, Counter[tuple[str, str]]] = field(default_factory=dict)
     """Per criterion, how often auto-QA said X when the person said Y: (auto, human) -> n."""
+    reliability: list[ReliabilityBin] = field(default_factory=list)
+    """Auto-QA's confidence against whether the person agreed, over every criterion result."""
 
 
-def _results(session: Session, evaluation_ids: list[int]) -> dict[int, dict[str, str]]:
+def _scores(session: Session, evaluation_ids: list[int]) -> dict[int, dict[str, CriterionScore]]:
     rows = session.exec(
         select(CriterionScore).where(col(CriterionScore.evaluation_id).in_(evaluation_ids))
     )
-    by_evaluation: dict[int, dict[str, str]] = {}
+    by_evaluation: dict[int, dict[str, CriterionScore]] = {}
     for row in rows:
-        by_evaluation.setdefault(row.evaluation_id, {})[row.criterion_id] = row.result
+        by_evaluation.setdefault(row.evaluation_id, {})[row.criterion_id] = row
     return by_evaluation
 
 
@@ -45,6 +47,8 @@ class ReviewedCall:
     auto: dict[str, str]
     human: dict[str, str]
     reviewed_at: datetime
+    confidence: dict[str, float] = field(default_factory=dict)
+    """Auto-QA's confidence in each of its results."""
 
 
 @audit_refusals
@@ -81,9 +85,15 @@ def reviewed_calls(
         and (found := newest.get((call_id, EvaluationSource.AUTO))) is not None
         and (auto := found[1]).scorecard_version == human.scorecard_version
     ]
-    results = _results(session, [e.id for _, auto, human in pairs for e in (auto, human)])
+    scores = _scores(session, [e.id for _, auto, human in pairs for e in (auto, human)])
     found = [
-        ReviewedCall(call, results.get(auto.id, {}), results.get(human.id, {}), human.created_at)
+        ReviewedCall(
+            call,
+            {c: s.result for c, s in scores.get(auto.id, {}).items()},
+            {c: s.result for c, s in scores.get(human.id, {}).items()},
+            human.created_at,
+            {c: s.confidence for c, s in scores.get(auto.id, {}).items()},
+        )
         for call, auto, human in pairs
     ]
     return sorted(found, key=lambda r: (r.reviewed_at, r.call.id))
@@ -117,4 +127,12 @@ def auto_qa_accuracy(
         calls=len(reviewed),
         criteria=agreement_by_criterion(auto_rows, human_rows, shared),
         confusion=confusion,
+        reliability=reliability(
+            [
+                (r.confidence[c], r.auto[c] == r.human[c])
+                for r in reviewed
+                for c in shared
+                if c in r.confidence
+            ]
+        ),
     )

@@ -8,11 +8,13 @@ from dataclasses import dataclass
 
 __all__ = [
     "CriterionAgreement",
+    "ReliabilityBin",
     "agreement_by_criterion",
     "cohen_kappa",
     "fleiss_kappa",
     "majority_agreement",
     "percent_agreement",
+    "reliability",
 ]
 
 
@@ -140,3 +142,39 @@ def agreement_by_criterion(
             )
         )
     return rows
+
+
+# Results whose confidence fell in one band, and how many of them a person agreed with.
+@dataclass(frozen=True)
+class ReliabilityBin:
+    low: float
+    high: float
+    results: int
+    agreed: int
+
+    @property
+    def agreement(self) -> float | None:
+        """Share of the band's results that agree (None when the band is empty)."""
+        return self.agreed / self.results if self.results else None
+
+
+RELIABILITY_EDGES = (0.0, 0.6, 0.7, 0.8, 0.9, 1.0)
+
+
+def reliability(
+    results: Sequence[tuple[float, bool]], edges: Sequence[float] = RELIABILITY_EDGES
+) -> list[ReliabilityBin]:
+    """Confidence against correctness: per confidence band [low, high) (the last one closed),
+    how many results fell in it and how many agreed with the reference. A confidence that
+    means something has agreement rising with the band, and at least 0.9 in the top band.
+
+    Args:
+        results: per result, its confidence (0-1) and whether it agreed.
+        edges: the band edges, ascending, first 0 and last 1.
+    """
+    bins = []
+    for i, (low, high) in enumerate(zip(edges, edges[1:], strict=False)):
+        last = i == len(edges) - 2
+        inside = [ok for c, ok in results if low <= c < high or (last and c == high)]
+        bins.append(ReliabilityBin(low, high, len(inside), sum(inside)))
+    return bins

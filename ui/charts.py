@@ -5,7 +5,7 @@ from __future__ import annotations
 import altair as alt
 
 from core.models import Segment
-from qa.agreement import CriterionAgreement
+from qa.agreement import CriterionAgreement, ReliabilityBin
 
 __all__ = ["SPEAKER_COLOURS", "agreement_chart", "call_timeline"]
 
@@ -54,6 +54,37 @@ def call_timeline(segments: list[Segment], metrics: dict | None) -> alt.Chart:
         )
         .properties(height=40 + 28 * len(lanes))
     )
+
+
+def reliability_chart(bins: list[ReliabilityBin]) -> alt.LayerChart:
+    """Per confidence band of auto-QA, the share of its results people agreed with (bars,
+    with how many results as a label), and the 90% line a confident result should clear."""
+    data = [
+        {
+            "band": f"{b.low:.0%}-{b.high:.0%}",
+            "agreement": b.agreement,
+            "results": b.results,
+        }
+        for b in bins
+        if b.results
+    ]
+    base = alt.Chart(alt.Data(values=data)).encode(
+        x=alt.X("band:N", sort=None, title="auto-QA confidence"),
+    )
+    share = alt.Scale(domain=[0, 1])
+    bars = base.mark_bar(color="#1f6feb", opacity=0.7).encode(
+        y=alt.Y("agreement:Q", scale=share, title="results people agreed with"),
+        tooltip=["band:N", alt.Tooltip("agreement:Q", format=".0%"), "results:Q"],
+    )
+    labels = base.mark_text(dy=-8, color="#57606a").encode(
+        y=alt.Y("agreement:Q", scale=share), text="results:Q"
+    )
+    target = (
+        alt.Chart(alt.Data(values=[{"target": 0.9}]))
+        .mark_rule(color="#d1242f", strokeDash=[4, 4])
+        .encode(y=alt.Y("target:Q", scale=share))
+    )
+    return bars + labels + target
 
 
 def agreement_chart(rows: list[CriterionAgreement]) -> alt.LayerChart:

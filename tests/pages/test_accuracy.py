@@ -28,7 +28,8 @@ def test_the_accuracy_page_shows_agreement_per_criterion(signed_in, session, peo
     table = at.dataframe[0].value.set_index("Criterion")
     assert table.loc["empathy", "Agreement"] == 0.5
     assert table.loc["empathy", "Auto failed, person passed"] == 1
-    assert len(at.get("vega_lite_chart")) == 1  # the agreement chart
+    assert len(at.get("vega_lite_chart")) == 2  # the agreement and the reliability chart
+    assert "how many results it holds" in page  # the reliability chart's caption
 
 
 def test_no_reviews_yet_says_so(signed_in, people):

@@ -39,6 +39,10 @@ def test_agreement_counts_each_reviewed_call_against_its_auto_qa(session, people
     assert rows["greeting"].agreement == 1.0
     assert report.confusion["empathy"][("fail", "pass")] == 1
     assert report.confusion["dead_air"][("pass", "fail")] == 1
+    # Every auto result here is 0.9 sure: all 30 land in the top band, 28 agreed with.
+    top = report.reliability[-1]
+    assert (top.low, top.high, top.results, top.agreed) == (0.9, 1.0, 30, 28)
+    assert sum(b.results for b in report.reliability) == 30
 
     team_a = auto_qa_accuracy(session=session, viewer=people["lead"])
     assert team_a.calls == 2  # the lead's scope: team A's calls only

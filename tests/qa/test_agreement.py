@@ -84,3 +84,17 @@ def test_fleiss_kappa_with_two_raters_is_close_to_cohens():
 def test_fleiss_kappa_refuses_unusable_ratings(ratings, message):
     with pytest.raises(ValueError, match=message):
         fleiss_kappa(ratings)
+
+
+def test_reliability_puts_each_result_in_its_confidence_band():
+    from qa.agreement import reliability
+
+    results = [(0.55, False), (0.6, True), (0.69, False), (0.95, True), (1.0, True), (0.9, False)]
+    bins = reliability(results, edges=(0.0, 0.6, 0.7, 0.9, 1.0))
+    assert [(b.low, b.high, b.results, b.agreed) for b in bins] == [
+        (0.0, 0.6, 1, 0),
+        (0.6, 0.7, 2, 1),
+        (0.7, 0.9, 0, 0),
+        (0.9, 1.0, 3, 2),  # the last band includes 1.0
+    ]
+    assert bins[2].agreement is None and bins[3].agreement == 2 / 3
