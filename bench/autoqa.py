@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import random
 import sys
 import time
 from collections.abc import Sequence
@@ -46,8 +47,16 @@ from qa.agreement import (  # noqa: E402
     reliability,
 )
 from qa.commands.score import parse_transcripts  # noqa: E402
+from qa.judge import Judge, get_judge  # noqa: E402
+from qa.learning import ReviewedResult, learn, recalibrate  # noqa: E402
 from qa.scorecard import Scorecard, load_scorecard  # noqa: E402
-from qa.scoring import EvaluationResult, SentenceEncoder, evaluate  # noqa: E402
+from qa.scoring import (  # noqa: E402
+    EvaluationResult,
+    JudgePolicy,
+    Result,
+    SentenceEncoder,
+    evaluate,
+)
 from qa.transcript import Transcript  # noqa: E402
 
 __all__ = [
@@ -113,6 +122,17 @@ class Measurement:
                 if r.criterion_id in call.labels
             ]
         )
+
+    def errors_caught(self) -> float:
+        """Share of the results that disagree with the label whose call goes to review (1 when
+        there are none): review lands where auto-QA is wrong."""
+        wrong = [
+            evaluation.needs_review
+            for call, evaluation in zip(self.calls, self.evaluations, strict=True)
+            for r in evaluation.criteria
+            if r.criterion_id in call.labels and str(r.result) != call.labels[r.criterion_id]
+        ]
+        return sum(wrong) / len(wrong) if wrong else 1.0
 
     def confident(self, at_least: float = CONFIDENT) -> tuple[int, float]:
         """Results with confidence at least `at_least`: how many, and the share that agree with
@@ -184,29 +204,113 @@ def transcribe_demo_calls(references: Sequence[LabelledCall]) -> list[LabelledCa
 
 
 def measure(
-    calls: Sequence[LabelledCall], scorecard: Scorecard, embedder: SentenceEncoder
+    calls: Sequence[LabelledCall],
+    scorecard: Scorecard,
+    embedder: SentenceEncoder,
+    judge: Judge | None = None,
+    policy: JudgePolicy | None = None,
 ) -> Measurement:
-    """Score every call and compare each criterion's result with the labels."""
-    without_disclosure = replace(
-        scorecard, criteria=[c for c in scorecard.criteria if c.id != "recording_disclosure"]
-    )
+    """Score every call (by the rules, or with the language-model judge's second opinion) and
+    compare each criterion's result with the labels."""
     started = time.perf_counter()
     evaluations = [
         evaluate(
             c.transcript,
-            scorecard if c.disclosure_required else without_disclosure,
+            _scorecard_of(c, scorecard),
             embedder=embedder,
+            judge=judge,
+            policy=policy or JudgePolicy(),
         )
         for c in calls
     ]
-    seconds = time.perf_counter() - started
+    return compare(calls, evaluations, scorecard, time.perf_counter() - started)
+
+
+def _scorecard_of(call: LabelledCall, scorecard: Scorecard) -> Scorecard:
+    if call.disclosure_required:
+        return scorecard
+    return replace(
+        scorecard, criteria=[c for c in scorecard.criteria if c.id != "recording_disclosure"]
+    )
+
+
+def compare(
+    calls: Sequence[LabelledCall],
+    evaluations: Sequence[EvaluationResult],
+    scorecard: Scorecard,
+    seconds: float = 0.0,
+) -> Measurement:
+    """Each criterion's results against the labels, over the calls whose scorecard has it."""
     auto = [{r.criterion_id: str(r.result) for r in e.criteria} for e in evaluations]
     rows = []
     for criterion in scorecard.criteria:  # over the calls whose scorecard has the criterion
         pairs = [(a, c.labels) for a, c in zip(auto, calls, strict=True) if criterion.id in a]
         if pairs:
             rows += agreement_by_criterion(*zip(*pairs, strict=True), [criterion.id])
-    return Measurement(rows, evaluations, list(calls), seconds)
+    return Measurement(rows, list(evaluations), list(calls), seconds)
+
+
+# Reviewed calls the learning curve feeds the scorer, from the development part.
+LEARNING_SIZES = (0, 10, 25, 50)
+_LEARNING_SEED = 16
+
+
+def _learned_from(reviewed: Measurement, chosen: Sequence[int]):
+    examples = [
+        ReviewedResult(r.criterion_id, r.result, r.confidence, Result(label))
+        for i in chosen
+        for r in reviewed.evaluations[i].criteria
+        if (label := reviewed.calls[i].labels.get(r.criterion_id)) is not None
+    ]
+    return learn(examples, len(chosen))
+
+
+def _shuffled(count: int) -> list[int]:
+    order = list(range(count))
+    random.Random(_LEARNING_SEED).shuffle(order)
+    return order
+
+
+def learning_curve(
+    reviewed: Measurement, held_out: Measurement, scorecard: Scorecard
+) -> list[tuple[int, Measurement]]:
+    """Held-out figures after learning from 0, 10, 25 and 50 reviewed calls: development calls
+    (in a fixed shuffled order) with their labels standing in for reviewers' verdicts."""
+    order = _shuffled(len(reviewed.calls))
+    curve = []
+    for size in LEARNING_SIZES:
+        learned = _learned_from(reviewed, order[:size])
+        evaluations = [
+            recalibrate(e, learned, _scorecard_of(c, scorecard))
+            for c, e in zip(held_out.calls, held_out.evaluations, strict=True)
+        ]
+        curve.append((min(size, len(order)), compare(held_out.calls, evaluations, scorecard)))
+    return curve
+
+
+def cross_fitted_curve(
+    held_out: Measurement, scorecard: Scorecard, folds: int = 3
+) -> list[tuple[int, Measurement]]:
+    """The learning curve as production sees it, where reviewed calls are calls the scorer was
+    never tuned on: the held-out calls in `folds` folds, each scored after learning from up to
+    n calls of the other folds, so no call is judged by what was learned from itself."""
+    order = _shuffled(len(held_out.calls))
+    fold_of = {i: k % folds for k, i in enumerate(order)}
+    curve = []
+    for size in LEARNING_SIZES:
+        evaluations = list(held_out.evaluations)
+        used = 0
+        for fold in range(folds):
+            others = [i for i in order if fold_of[i] != fold][:size]
+            used = max(used, len(others))
+            learned = _learned_from(held_out, others)
+            for i in (i for i in order if fold_of[i] == fold):
+                call = held_out.calls[i]
+                evaluations[i] = recalibrate(
+                    held_out.evaluations[i], learned, _scorecard_of(call, scorecard)
+                )
+        curve.append((used, compare(held_out.calls, evaluations, scorecard)))
+    return curve
 
 
 def _table(title: str, m: Measurement) -> str:
@@ -240,6 +344,32 @@ def _table(title: str, m: Measurement) -> str:
     return "\n".join(lines)
 
 
+def _joined(parts: Sequence[Measurement], scorecard: Scorecard) -> Measurement:
+    calls = [c for m in parts for c in m.calls]
+    return compare(calls, [e for m in parts for e in m.evaluations], scorecard)
+
+
+def _curve(mode: str, source: str, curve: list[tuple[int, Measurement]]) -> str:
+    lines = [
+        f"## Learning from reviewers, {mode}: held-out figures (both sets) after n reviewed calls "
+        f"from the {source}",
+        "",
+        "| reviewed calls | agreement | mean kappa | lowest criterion kappa | sent to review |"
+        " wrong results in calls sent to review | confidence >= 0.9: agree | mean kappa |",
+        "|---:|---:|---:|---:|---:|---:|---:|---|",
+    ]
+    for size, m in curve:
+        lowest = min(m.rows, key=lambda r: r.kappa)
+        bar = "#" * round(max(0.0, m.mean_kappa) * 40)
+        confident, agreeing = m.confident()
+        lines.append(
+            f"| {size} | {m.overall_agreement:.3f} | {m.mean_kappa:.3f} | "
+            f"{lowest.kappa:.3f} ({lowest.criterion_id}) | {m.review_rate:.0%} | "
+            f"{m.errors_caught():.0%} | {agreeing:.1%} of {confident} | `{bar}` |"
+        )
+    return "\n".join(lines) + "\n"
+
+
 def _disagreements(m: Measurement) -> str:
     lines = []
     for call, evaluation in zip(m.calls, m.evaluations, strict=True):
@@ -262,13 +392,25 @@ def main(argv: list[str] | None = None) -> int:
         default="test",
         help="which part to score: test (held out, the default), dev (tuning) or all",
     )
+    parser.add_argument(
+        "--judge",
+        choices=("rules", "hybrid", "both"),
+        default="both",
+        help="score by the rules, with the language-model judge (QA_JUDGE=hybrid), or both "
+        "side by side (the default; the judge's opinions are cached in MODEL_CACHE_DIR)",
+    )
     parser.add_argument("-v", "--verbose", action="store_true", help="list every disagreement")
     parser.add_argument(
         "--asr", action="store_true", help="also score the demo recordings as transcribed"
     )
     args = parser.parse_args(argv)
     scorecard = load_scorecard(args.scorecard)
-    embedder = get_embedder(get_settings().embedding_model)
+    settings = get_settings()
+    embedder = get_embedder(settings.embedding_model)
+    modes = ["rules", "hybrid"] if args.judge == "both" else [args.judge]
+    judge = None
+    if "hybrid" in modes:
+        judge = get_judge(settings.judge_model, settings.model_cache_dir, settings.cpu_threads)
     embedder.encode(["warm-up"])  # model load time is not scoring time
     part = {"test": "held-out test part", "dev": "development part", "all": "both parts"}
     print(
@@ -286,11 +428,35 @@ def main(argv: list[str] | None = None) -> int:
         sets.append(
             (f"Demo recordings, Whisper + redaction ({DEMO_CALLS.relative_to(ROOT)})", calls)
         )
-    for title, calls in sets:
-        measurement = measure(calls, scorecard, embedder)
-        print(_table(title, measurement))
-        if args.verbose:
-            print("Disagreements:\n" + _disagreements(measurement) + "\n")
+    held_out: dict[str, list[Measurement]] = {mode: [] for mode in modes}
+    for title, calls in sets[:2] if args.asr else sets:
+        for mode in modes:
+            spent = judge.seconds if judge else 0.0
+            measurement = measure(calls, scorecard, embedder, judge if mode == "hybrid" else None)
+            named = f"{title}, {mode}"
+            if mode == "hybrid" and judge is not None:
+                named += f" (judge answering: {judge.seconds - spent:.0f} s; 0 when cached)"
+            print(_table(named, measurement))
+            held_out[mode].append(measurement)
+            if args.verbose:
+                print("Disagreements:\n" + _disagreements(measurement) + "\n")
+    if args.split == "test":
+        reviewed = load_labelled("dev") + load_demo_references("dev")
+        for mode in modes:
+            scorer = judge if mode == "hybrid" else None
+            development = measure(reviewed, scorecard, embedder, scorer)
+            test = _joined(held_out[mode], scorecard)
+            curve = learning_curve(development, test, scorecard)
+            title = f"development part ({len(reviewed)} calls, fixed shuffled order)"
+            print(_curve(mode, title, curve))
+            title = "held-out calls of the other folds (3 folds; each call scored by what was "
+            title += "learned from other calls only)"
+            print(_curve(mode, title, cross_fitted_curve(test, scorecard)))
+    if args.asr:
+        title, calls = sets[2]
+        for mode in modes:
+            measurement = measure(calls, scorecard, embedder, judge if mode == "hybrid" else None)
+            print(_table(f"{title}, {mode}", measurement))
     return 0
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -49,6 +50,23 @@ class Settings(BaseSettings):
     model_cache_dir: Path = Field(
         default=Path.home() / ".cache" / "callcoach",
         description="Where models assembled from packages are kept (outside the repository).",
+    )
+    qa_judge: Literal["rules", "hybrid"] = Field(
+        default="rules",
+        description="Auto-QA: 'rules' (scorecard rules and exemplar phrases only) or 'hybrid' "
+        "(a local language model also judges open-ended criteria the rules are unsure of; "
+        "README Benchmarks has the held-out figures and the cost).",
+    )
+    learn_from_reviews: bool = Field(
+        default=True,
+        description="Auto-QA recalibrates each criterion's confidence on the calls people have "
+        "reviewed (reviews, accepted disputes, closed calibrations) once a scorecard has 10; "
+        "read when an import starts.",
+    )
+    judge_model: str = Field(
+        default="qwen2.5-coder-1.5b",
+        description="The hybrid judge's model: 'qwen2.5-coder-1.5b' (assembled from its packages "
+        "into MODEL_CACHE_DIR) or the path of a GGUF chat model.",
     )
     embedding_model: str = Field(
         default="bundled",

@@ -24,7 +24,7 @@ def main() -> int:
 
 def _load(settings: Settings, engine: Engine) -> int:
     migrate(engine)
-    pipeline = build_pipeline(settings)
+    pipeline = build_pipeline(settings, engine=engine)
     if pipeline.warning:
         print(f"warning: {pipeline.warning}", file=sys.stderr)
     bar: ProgressBar | None = None

@@ -6,14 +6,15 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import ColumnElement
-from sqlmodel import Session, col, select
+from sqlalchemy import ColumnElement, and_
+from sqlmodel import Session
 
 from core.access import audit_refusals
 from core.calls import calls_scope
-from core.models import Call, CriterionScore, Evaluation, EvaluationSource, Role, User
+from core.models import Call, Role, User
 from core.people import require_role
 from qa.agreement import CriterionAgreement, ReliabilityBin, agreement_by_criterion, reliability
+from qa.evaluations import reviewed_pairs, scores_by_evaluation
 
 __all__ = ["AccuracyReport", "ReviewedCall", "auto_qa_accuracy", "reviewed_calls"]
 
@@ -28,16 +29,6 @@ class AccuracyReport:
     """Per criterion, how often auto-QA said X when the person said Y: (auto, human) -> n."""
     reliability: list[ReliabilityBin] = field(default_factory=list)
     """Auto-QA's confidence against whether the person agreed, over every criterion result."""
-
-
-def _scores(session: Session, evaluation_ids: list[int]) -> dict[int, dict[str, CriterionScore]]:
-    rows = session.exec(
-        select(CriterionScore).where(col(CriterionScore.evaluation_id).in_(evaluation_ids))
-    )
-    by_evaluation: dict[int, dict[str, CriterionScore]] = {}
-    for row in rows:
-        by_evaluation.setdefault(row.evaluation_id, {})[row.criterion_id] = row
-    return by_evaluation
 
 
 # A call a person has scored, with auto-QA's and the person's result of each criterion.
@@ -67,25 +58,10 @@ def reviewed_calls(
         NotAllowed: the viewer is not a reviewer, lead or admin.
     """
     require_role(viewer, Role.REVIEWER, Role.LEAD, Role.ADMIN)
-    query = (
-        select(Call, Evaluation)
-        .join(Evaluation, col(Evaluation.call_id) == col(Call.id))
-        .where(calls_scope(viewer), Evaluation.scorecard == scorecard)
-        .order_by(col(Evaluation.id))
-    )
-    if where is not None:
-        query = query.where(where)
-    newest: dict[tuple[int, str], tuple[Call, Evaluation]] = {}
-    for call, evaluation in session.exec(query):
-        newest[(call.id, evaluation.source)] = (call, evaluation)
-    pairs = [
-        (call, auto, human)
-        for (call_id, source), (call, human) in newest.items()
-        if source == EvaluationSource.HUMAN
-        and (found := newest.get((call_id, EvaluationSource.AUTO))) is not None
-        and (auto := found[1]).scorecard_version == human.scorecard_version
-    ]
-    scores = _scores(session, [e.id for _, auto, human in pairs for e in (auto, human)])
+    scope = calls_scope(viewer) if where is None else and_(calls_scope(viewer), where)
+    pairs = reviewed_pairs(session=session, scorecard=scorecard, where=scope)
+    ids = [e.id for _, auto, human in pairs for e in (auto, human)]
+    scores = scores_by_evaluation(session=session, evaluation_ids=ids)
     found = [
         ReviewedCall(
             call,

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+from sqlalchemy import ColumnElement
 from sqlmodel import Session, col, select
 
 from core.access import audit_refusals
@@ -23,6 +24,8 @@ __all__ = [
     "latest_auto_evaluation",
     "latest_evaluation",
     "official_scores",
+    "reviewed_pairs",
+    "scores_by_evaluation",
 ]
 
 
@@ -93,6 +96,46 @@ def latest_auto_evaluation(*, session: Session, call_id: int) -> Evaluation | No
         .order_by(col(Evaluation.id).desc())
     )
     return session.exec(query).first()
+
+
+def scores_by_evaluation(
+    *, session: Session, evaluation_ids: Sequence[int]
+) -> dict[int, dict[str, CriterionScore]]:
+    """The per-criterion results of evaluations the caller already obtained in scope, by
+    evaluation id and criterion."""
+    rows = session.exec(
+        select(CriterionScore).where(col(CriterionScore.evaluation_id).in_(evaluation_ids))
+    )
+    by_evaluation: dict[int, dict[str, CriterionScore]] = {}
+    for row in rows:
+        by_evaluation.setdefault(row.evaluation_id, {})[row.criterion_id] = row
+    return by_evaluation
+
+
+def reviewed_pairs(
+    *, session: Session, scorecard: str, where: ColumnElement[bool] | None = None
+) -> list[tuple[Call, Evaluation, Evaluation]]:
+    """Each call a person has scored on one scorecard (and `where`, a condition on `Call` the
+    caller scopes with): the call, its newest auto-QA evaluation and its newest human one (a
+    review or an accepted dispute's rescoring) of the same scorecard version."""
+    query = (
+        select(Call, Evaluation)
+        .join(Evaluation, col(Evaluation.call_id) == col(Call.id))
+        .where(Evaluation.scorecard == scorecard)
+        .order_by(col(Evaluation.id))
+    )
+    if where is not None:
+        query = query.where(where)
+    newest: dict[tuple[int, str], tuple[Call, Evaluation]] = {}
+    for call, evaluation in session.exec(query):
+        newest[(call.id, evaluation.source)] = (call, evaluation)
+    return [
+        (call, auto, human)
+        for (call_id, source), (call, human) in newest.items()
+        if source == EvaluationSource.HUMAN
+        and (found := newest.get((call_id, EvaluationSource.AUTO))) is not None
+        and (auto := found[1]).scorecard_version == human.scorecard_version
+    ]
 
 
 def criterion_scores(*, session: Session, evaluation: Evaluation) -> list[CriterionScore]:

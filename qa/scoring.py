@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from core.clock import clock
 from core.models import Speaker
 from qa.checks import RULES, Result
+from qa.judge import JUDGED_RULES, Judge, Opinion
 from qa.metrics import CallMetrics, compute_metrics
 from qa.prepared_call import PreparedCall, SentenceEncoder
 from qa.scorecard import Criterion, Scorecard
@@ -18,6 +19,7 @@ __all__ = [
     "CriterionResult",
     "EvaluationResult",
     "Evidence",
+    "JudgePolicy",
     "Result",
     "SentenceEncoder",
     "evaluate",
@@ -159,12 +161,93 @@ def overall_score(results: Mapping[str, Result], scorecard: Scorecard) -> tuple[
     return score, auto_fail
 
 
+# How the judge's opinion and a rule's verdict are combined (qa.judge). Chosen on the development
+# part: there, overruling the rules never helped (the judge answers "pass" to most questions),
+# and asking only about results headed for review cost nothing in agreement.
+@dataclass(frozen=True)
+class JudgePolicy:
+    ask_below: float = 0.6
+    """The judge is asked about a call when a criterion it knows is less sure than this (the
+    default: only results that would send the call to review)."""
+    agree_confidence: float = 0.8
+    """When the judge agrees with the rule and is at least this sure, the result is kept with
+    the judge's confidence (if higher)."""
+    overrule_above: float | None = None
+    """When the judge disagrees and is at least this sure, its answer replaces the rule's, at a
+    confidence below review (a person confirms); None: it never replaces the rule's answer. A
+    disagreement always leaves the result below review."""
+
+
+def _second_opinion(
+    result: CriterionResult, opinion: Opinion, transcript: Transcript, policy: JudgePolicy
+) -> CriterionResult:
+    quote = (
+        (Evidence.of(transcript.segments[opinion.segment]),) if opinion.segment is not None else ()
+    )
+    evidence = tuple(dict.fromkeys(result.evidence + quote))
+    said = f" ({opinion.quote!r})" if opinion.quote else ""
+    if opinion.result is result.result:
+        if opinion.confidence < policy.agree_confidence:
+            return result
+        return replace(
+            result,
+            confidence=round(max(result.confidence, opinion.confidence), 3),
+            evidence=evidence,
+            reason=f"{result.reason} The language-model judge agrees{said}.",
+        )
+    unsure = round(min(result.confidence, opinion.confidence, 0.5), 3)
+    if policy.overrule_above is not None and opinion.confidence >= policy.overrule_above:
+        return replace(
+            result,
+            result=opinion.result,
+            confidence=unsure,
+            evidence=evidence,
+            reason=f"The language-model judge says {opinion.result}{said}, against the rules: "
+            f"{result.reason}",
+        )
+    return replace(
+        result,
+        confidence=unsure,
+        evidence=evidence,
+        reason=f"{result.reason} The language-model judge disagrees ({opinion.result}){said}.",
+    )
+
+
+def _with_judge(
+    results: tuple[CriterionResult, ...],
+    call: PreparedCall,
+    scorecard: Scorecard,
+    judge: Judge,
+    policy: JudgePolicy,
+) -> tuple[CriterionResult, ...]:
+    rules = {c.id: c.check.rule for c in scorecard.criteria}
+    unsure = [
+        r
+        for r in results
+        if rules[r.criterion_id] in JUDGED_RULES
+        and r.confidence < policy.ask_below
+        # NA at confidence 0: left for a reviewer because the agent's speech was unclear.
+        and not (r.result is Result.NA and r.confidence == 0.0)
+    ]
+    if not unsure or not call.speakers_known:
+        return results
+    opinions = judge.opinions(call.transcript, scorecard.criteria, scorecard.version_tag)
+    return tuple(
+        _second_opinion(r, opinions[r.criterion_id], call.transcript, policy)
+        if r in unsure and r.criterion_id in opinions
+        else r
+        for r in results
+    )
+
+
 def evaluate(
     transcript: Transcript,
     scorecard: Scorecard,
     *,
     embedder: SentenceEncoder,
     metrics: CallMetrics | None = None,
+    judge: Judge | None = None,
+    policy: JudgePolicy = JudgePolicy(),
 ) -> EvaluationResult:
     """Judge one call against a scorecard.
 
@@ -176,6 +259,9 @@ def evaluate(
             once per embedder and process.
         metrics: the call's speech metrics (silences and overlaps come from them); computed
             from the transcript when None.
+        judge: a second opinion on open-ended criteria (`qa.judge`), asked once per call when
+            the rules are unsure of one; None scores by the rules alone.
+        policy: how the judge's opinion and the rules' verdict combine.
 
     Returns:
         Per criterion pass, fail or na with a confidence and the segments that decided it; the
@@ -186,6 +272,8 @@ def evaluate(
         metrics = compute_metrics(transcript)
     call = PreparedCall(transcript, scorecard, embedder, metrics)
     results = tuple(_judge(call, criterion) for criterion in scorecard.criteria)
+    if judge is not None:
+        results = _with_judge(results, call, scorecard, judge, policy)
     score, auto_fail = overall_score({r.criterion_id: r.result for r in results}, scorecard)
     nothing_applies = all(r.result is Result.NA for r in results)
     needs_review = nothing_applies or any(r.confidence < scorecard.review_below for r in results)

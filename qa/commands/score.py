@@ -12,6 +12,9 @@ from typing import Any
 from core.config import ConfigError, get_settings
 from core.models import Speaker
 from index.embedder import get_embedder
+from qa.autoqa import configured_judge
+from qa.judge import JudgeError
+from qa.packages import ModelError
 from qa.scorecard import ScorecardError, load_scorecard
 from qa.scoring import evaluate
 from qa.transcript import Transcript, TranscriptSegment
@@ -140,9 +143,13 @@ def run(args: argparse.Namespace) -> int:
         settings = get_settings()
     except (ScorecardError, ConfigError) as exc:
         return fail(str(exc))
+    try:
+        judge = configured_judge(settings)
+    except (ModelError, JudgeError) as exc:
+        return fail(f"the auto-QA judge (QA_JUDGE=hybrid) cannot be loaded: {exc}")
     embedder = get_embedder(settings.embedding_model)
     for ident, transcript in transcripts:
-        result = evaluate(transcript, scorecard, embedder=embedder)
+        result = evaluate(transcript, scorecard, embedder=embedder, judge=judge)
         line = {
             "id": ident,
             "score": result.score,

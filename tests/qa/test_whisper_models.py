@@ -52,6 +52,10 @@ def test_the_models_command_lists_both_and_marks_the_chosen_ones(tmp_path, monke
     lines = capsys.readouterr().out.splitlines()
     assert lines[0].startswith(f"{TINY_EN}: ") and lines[0].endswith("/model (LIVE_WHISPER_MODEL)")
     assert lines[1] == f"{BASE}: {tmp_path / 'whisper-base-ct2'} (WHISPER_MODEL)"
+    gguf = tmp_path / "judge-qwen2.5-coder-1.5b-q4km" / "model.gguf"
+    assert lines[2].startswith(f"judge qwen2.5-coder-1.5b: {gguf} (QA_JUDGE=")
+    with gguf.open("rb") as model:
+        assert model.read(4) == b"GGUF"
 
 
 @pytest.mark.model
