@@ -5,9 +5,10 @@ whole pipeline (transcription, PII redaction, metrics, auto-QA, lesson assignmen
 run on this machine. The peer is the local engine (`qa ingest`, one process, `CPU_THREADS`
 Whisper threads); Ray runs `--workers N` actors on a local cluster, the node's threads shared
 among them. "Startup" is loading the models (and, for Ray, starting the cluster and its
-actors); throughput is given with and without it.
+actors); throughput is given with and without it. `--hybrid` adds a local import with the
+language-model judge (QA_JUDGE=hybrid) beside the local peer.
 
-    .venv/bin/python bench/ingest.py [--limit N] [--workers 1,2]
+    .venv/bin/python bench/ingest.py [--limit N] [--workers 1,2] [--hybrid]
 """
 
 from __future__ import annotations
@@ -85,7 +86,14 @@ def _ray(files: list[Path], settings: Settings, workers: int) -> tuple[float, In
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--limit", type=int, help="only the first N demo calls (all 16)")
-    parser.add_argument("--workers", default="1,2", help="Ray worker counts to try (1,2)")
+    parser.add_argument(
+        "--workers", default="1,2", help="Ray worker counts to try (1,2; '' for none)"
+    )
+    parser.add_argument(
+        "--hybrid",
+        action="store_true",
+        help="also import locally with QA_JUDGE=hybrid (the language-model judge), to compare",
+    )
     args = parser.parse_args()
     files = collect_audio_files([DEMO_CALLS])[: args.limit]
     from qa.audio import probe_audio
@@ -99,7 +107,13 @@ def main() -> None:
         folder.mkdir()
         startup, work, summary = _local(files, _fresh_settings(folder, index))
         rows.append(("local (1 process)", startup, work, summary))
-        for count in (int(w) for w in args.workers.split(",")):
+        if args.hybrid:
+            folder = Path(tmp) / "local-hybrid"
+            folder.mkdir()
+            hybrid = _fresh_settings(folder, index).model_copy(update={"qa_judge": "hybrid"})
+            startup, work, summary = _local(files, hybrid)
+            rows.append(("local, QA_JUDGE=hybrid", startup, work, summary))
+        for count in (int(w) for w in args.workers.split(",") if w.strip()):
             folder = Path(tmp) / f"ray-{count}"
             folder.mkdir()
             # Ray's wall time includes starting the cluster and its actors' model loading.

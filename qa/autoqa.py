@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Mapping
 
 from core.config import Settings
@@ -57,6 +58,13 @@ class AutoQA:
         self.judge = judge
         self.recalibrations = dict(recalibrations or {})
         self._scorecards: dict[str, Scorecard] = {}
+
+    def with_recalibrations(self, recalibrations: Mapping[str, Recalibration]) -> AutoQA:
+        """This scorer (its models and scorecards shared) with confidences learned anew from
+        reviewed calls (`qa.learning.learned_recalibrations`)."""
+        clone = copy.copy(self)
+        clone.recalibrations = dict(recalibrations)
+        return clone
 
     def scorecard_for(self, team_scorecard: str | None) -> Scorecard:
         """The scorecard a call of a team using `team_scorecard` is scored against.

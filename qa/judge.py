@@ -17,8 +17,10 @@ import functools
 import hashlib
 import json
 import math
+import os
 import re
 import threading
+import time
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -285,8 +287,6 @@ class LlamaJudge:
         return self.cache_dir / f"{hashlib.sha256(key.encode()).hexdigest()}.json"
 
     def _ask(self, messages: list[dict[str, str]], criteria: Sequence[Criterion]) -> dict:
-        import time
-
         request = {
             "messages": messages,
             "max_tokens": 60 * len(criteria) + 40,
@@ -297,7 +297,10 @@ class LlamaJudge:
         }
         started = time.perf_counter()
         with self._lock:
-            reply = self._server.handle_chat_completions(request)
+            try:
+                reply = self._server.handle_chat_completions(request)
+            except (RuntimeError, ValueError) as error:  # e.g. more tokens than the context
+                raise JudgeError(f"the judge's model failed: {error}") from error
         self.seconds += time.perf_counter() - started
         if isinstance(reply, str):
             reply = json.loads(reply)
@@ -324,13 +327,17 @@ class LlamaJudge:
             return {}
         messages = prompt_for(transcript, asked)
         cache = self._cache_file(messages, scorecard_version)
+        raw = None
         if cache is not None and cache.is_file():
-            raw = json.loads(cache.read_text())
-        else:
+            try:
+                raw = json.loads(cache.read_text())
+            except (OSError, json.JSONDecodeError):
+                raw = None  # a damaged cache entry is asked again
+        if raw is None:
             raw = self._ask(messages, asked)
             if cache is not None:
                 cache.parent.mkdir(parents=True, exist_ok=True)
-                temporary = cache.with_suffix(".tmp")
+                temporary = cache.with_suffix(f".{os.getpid()}.tmp")
                 temporary.write_text(json.dumps(raw))
                 temporary.replace(cache)
         return {c.id: _opinion(c, raw, transcript) for c in asked}

@@ -49,7 +49,8 @@ class ReviewedResult:
     label: Result
 
 
-# How reviewed examples move confidence (chosen on the development part: bench/autoqa.py).
+# How reviewed examples move confidence (set before any measurement and kept; bench/autoqa.py
+# prints the learning curve they give).
 @dataclass(frozen=True)
 class LearningOptions:
     bands: tuple[float, ...] = (0.6, 0.7, 0.8, 0.9)

@@ -9,7 +9,7 @@ from typing import Any
 from core.clock import clock
 from core.models import Speaker
 from qa.checks import RULES, Result
-from qa.judge import JUDGED_RULES, Judge, Opinion
+from qa.judge import JUDGED_RULES, Judge, JudgeError, Opinion
 from qa.metrics import CallMetrics, compute_metrics
 from qa.prepared_call import PreparedCall, SentenceEncoder
 from qa.scorecard import Criterion, Scorecard
@@ -231,7 +231,12 @@ def _with_judge(
     ]
     if not unsure or not call.speakers_known:
         return results
-    opinions = judge.opinions(call.transcript, scorecard.criteria, scorecard.version_tag)
+    try:
+        opinions = judge.opinions(call.transcript, scorecard.criteria, scorecard.version_tag)
+    except JudgeError:
+        # A call too long for the model's context, or a reply it could not finish: the rules'
+        # unsure results stand, and the call goes to review as it would without a judge.
+        return results
     return tuple(
         _second_opinion(r, opinions[r.criterion_id], call.transcript, policy)
         if r in unsure and r.criterion_id in opinions

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import streamlit as st
+from sqlmodel import Session
 
 from qa.autoqa import AutoQA, configured_judge
+from qa.learning import learned_recalibrations
 from qa.transcribe import TranscribeOptions, Transcriber, get_transcriber
-from ui.resources import app_settings
+from ui.resources import app_settings, db_engine
 
 __all__ = ["auto_qa", "transcriber"]
 
@@ -31,6 +33,11 @@ def _auto_qa(embedding_model: str, qa_judge: str) -> AutoQA:
 
 def auto_qa() -> AutoQA:
     """The auto-QA scorer (each call against its team's scorecard), with the configured
-    embedding model and judge (QA_JUDGE)."""
+    embedding model and judge (QA_JUDGE), and confidences learned from the calls reviewed so
+    far (LEARN_FROM_REVIEWS)."""
     settings = app_settings()
-    return _auto_qa(settings.embedding_model, settings.qa_judge)
+    scorer = _auto_qa(settings.embedding_model, settings.qa_judge)
+    if not settings.learn_from_reviews:
+        return scorer
+    with Session(db_engine()) as session:
+        return scorer.with_recalibrations(learned_recalibrations(session=session))

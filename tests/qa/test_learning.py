@@ -2,6 +2,7 @@
 
 from datetime import UTC, datetime
 
+import pytest
 from sqlmodel import select
 
 from core.calls import register_call
@@ -137,3 +138,23 @@ def test_reviews_and_closed_calibrations_are_the_examples_and_ten_calls_are_need
     assert after.result("closing").confidence > 0.7  # nine reviews confirmed the pass
     assert len(session.exec(select(Evaluation)).all()) == 19  # learning reads, never writes
     assert LearningOptions().min_calls == 10
+
+
+@pytest.mark.model
+def test_the_import_scorer_applies_what_reviewers_taught_it_to_calls_of_that_scorecard():
+    from qa.autoqa import AutoQA
+    from qa.metrics import compute_metrics
+    from tests.qa.test_scoring import GOOD_CALL, call
+
+    transcript = call(GOOD_CALL)
+    scorer = AutoQA()
+    before = scorer(transcript, compute_metrics(transcript)).result("closing")
+    overturned = Result.FAIL if before.result is Result.PASS else Result.PASS
+    examples = [ReviewedResult("closing", before.result, before.confidence, overturned)] * 10
+    taught = scorer.with_recalibrations({CARD.name: learn(examples, calls=10)})
+
+    after = taught(transcript, compute_metrics(transcript))
+    assert after.result("closing").result is overturned
+    other_team = taught(transcript, compute_metrics(transcript), "complaints")
+    assert other_team.result("closing").result is before.result  # learned for "default" only
+    assert scorer(transcript, compute_metrics(transcript)).result("closing") == before
