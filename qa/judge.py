@@ -22,7 +22,7 @@ import re
 import threading
 import time
 from collections.abc import Mapping, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -378,8 +378,3 @@ def _opinion(criterion: Criterion, raw: Mapping[str, Any], transcript: Transcrip
         segment=segment,
         verified=verified,
     )
-
-
-def opinion_dict(opinion: Opinion) -> dict[str, Any]:
-    """The JSON form of an opinion (benches, debugging)."""
-    return {**asdict(opinion), "result": str(opinion.result)}

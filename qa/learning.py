@@ -27,7 +27,7 @@ from core.models import (
 )
 from qa.evaluations import reviewed_pairs, scores_by_evaluation
 from qa.scorecard import Scorecard
-from qa.scoring import CriterionResult, EvaluationResult, Result, overall_score
+from qa.scoring import CriterionResult, EvaluationResult, Result, evaluation_of
 
 __all__ = [
     "LearningOptions",
@@ -72,6 +72,7 @@ class Recalibration:
     """Reviewed calls learned from."""
 
     def band(self, confidence: float) -> int:
+        """The confidence band a result of this confidence is grouped in."""
         return bisect.bisect_right(self.options.bands, confidence)
 
     def adjust(self, result: CriterionResult) -> CriterionResult:
@@ -103,13 +104,11 @@ def learn(
     examples: Iterable[ReviewedResult], calls: int, options: LearningOptions | None = None
 ) -> Recalibration:
     """A recalibration from reviewed results (`calls` reviewed calls gave them)."""
-    options = options or LearningOptions()
-    groups: dict[tuple[str, str, int], Counter[str]] = {}
+    learned = Recalibration(options or LearningOptions(), {}, calls)
     for example in examples:
-        band = bisect.bisect_right(options.bands, example.confidence)
-        key = (example.criterion_id, str(example.auto), band)
-        groups.setdefault(key, Counter())[str(example.label)] += 1
-    return Recalibration(options, groups, calls)
+        key = (example.criterion_id, str(example.auto), learned.band(example.confidence))
+        learned.groups.setdefault(key, Counter())[str(example.label)] += 1
+    return learned
 
 
 def recalibrate(
@@ -118,17 +117,9 @@ def recalibrate(
     """The evaluation with every criterion adjusted, its score and review flag recomputed."""
     if not recalibration.groups:
         return evaluation
-    criteria = tuple(recalibration.adjust(r) for r in evaluation.criteria)
-    score, auto_fail = overall_score({r.criterion_id: r.result for r in criteria}, scorecard)
-    nothing_applies = all(r.result is Result.NA for r in criteria)
-    needs_review = nothing_applies or any(r.confidence < scorecard.review_below for r in criteria)
-    return replace(
-        evaluation,
-        score=score,
-        auto_fail=auto_fail,
-        needs_review=needs_review,
-        criteria=criteria,
-    )
+    adjusted = evaluation_of(tuple(map(recalibration.adjust, evaluation.criteria)), scorecard)
+    # The version it was scored with stays, whatever the scorecard object says now.
+    return replace(adjusted, scorecard_version=evaluation.scorecard_version)
 
 
 def _pairs(auto: Mapping[str, CriterionScore], label: Mapping[str, str]) -> list[ReviewedResult]:
@@ -152,7 +143,7 @@ def reviewed_results(*, session: Session, scorecard: str) -> tuple[list[Reviewed
         select(CalibrationSession).where(
             CalibrationSession.scorecard == scorecard,
             col(CalibrationSession.closed_at).is_not(None),
-            col(CalibrationSession.call_id).not_in([call.id for call, _, _ in reviewed] or [-1]),
+            col(CalibrationSession.call_id).not_in([call.id for call, _, _ in reviewed]),
         )
     ).all()
     ids = [e.id for _, auto, human in reviewed for e in (auto, human)]
@@ -162,21 +153,22 @@ def reviewed_results(*, session: Session, scorecard: str) -> tuple[list[Reviewed
     for _, auto, human in reviewed:
         label = {cid: s.result for cid, s in scores.get(human.id, {}).items()}
         examples += _pairs(scores.get(auto.id, {}), label)
-    for calibration in calibrated:
-        votes: dict[str, Counter[str]] = {}
-        ratings = session.exec(
-            select(CalibrationRating)
-            .join(CalibrationRater, col(CalibrationRater.id) == col(CalibrationRating.rater_id))
-            .where(
-                CalibrationRater.calibration_id == calibration.id,
-                col(CalibrationRater.submitted_at).is_not(None),
-            )
+    votes: dict[int, dict[str, Counter[str]]] = {}
+    ratings = session.exec(
+        select(CalibrationRater.calibration_id, CalibrationRating)
+        .join(CalibrationRater, col(CalibrationRater.id) == col(CalibrationRating.rater_id))
+        .where(
+            col(CalibrationRater.calibration_id).in_([c.id for c in calibrated]),
+            col(CalibrationRater.submitted_at).is_not(None),
         )
-        for rating in ratings:
-            votes.setdefault(rating.criterion_id, Counter())[rating.result] += 1
+    )
+    for calibration_id, rating in ratings:  # one query for every calibration's ratings
+        by_criterion = votes.setdefault(calibration_id, {})
+        by_criterion.setdefault(rating.criterion_id, Counter())[rating.result] += 1
+    for calibration in calibrated:
         label = {
             cid: top[0][0]
-            for cid, counts in votes.items()
+            for cid, counts in votes.get(calibration.id, {}).items()
             if len(top := counts.most_common(2)) == 1 or top[0][1] > top[1][1]
         }
         examples += _pairs(scores.get(calibration.auto_evaluation_id, {}), label)

@@ -23,6 +23,7 @@ __all__ = [
     "Result",
     "SentenceEncoder",
     "evaluate",
+    "evaluation_of",
     "overall_score",
 ]
 
@@ -279,6 +280,12 @@ def evaluate(
     results = tuple(_judge(call, criterion) for criterion in scorecard.criteria)
     if judge is not None:
         results = _with_judge(results, call, scorecard, judge, policy)
+    return evaluation_of(results, scorecard)
+
+
+def evaluation_of(results: tuple[CriterionResult, ...], scorecard: Scorecard) -> EvaluationResult:
+    """The evaluation that per-criterion results make: the score, auto-fail and whether the call
+    needs review (some confidence under the scorecard's `review_below`, or nothing applies)."""
     score, auto_fail = overall_score({r.criterion_id: r.result for r in results}, scorecard)
     nothing_applies = all(r.result is Result.NA for r in results)
     needs_review = nothing_applies or any(r.confidence < scorecard.review_below for r in results)
