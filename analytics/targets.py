@@ -53,6 +53,15 @@ class Kpi:
             return f"{value:.0%}"
         return f"{value:.2f}" if self.high <= 10 else f"{value:.1f}"
 
+    def problem_with(self, value: float) -> str | None:
+        """Why `value` cannot be this KPI's target (stored units), or None when it can."""
+        if isinstance(value, bool) or not isinstance(value, int | float) or math.isnan(value):
+            return f"The {self.title} target must be a number."
+        if not self.low <= value <= self.high:
+            shown = (self.show(self.low), self.show(self.high))
+            return f"The {self.title} target must be between {shown[0]} and {shown[1]}."
+        return None
+
     def show_gap(self, value: float, *, short: bool = False) -> str:
         """A difference of two values: percentage points for shares ("5 points", or "5 pts"
         where space is short)."""
@@ -121,7 +130,8 @@ class TargetCheck:
         """E.g. "78.0 against a target of 80.0 (2.0 short)"."""
         word = "at most " if not self.kpi.higher_is_better else ""
         size = self.kpi.show_gap(abs(self.gap))
-        state = "on target" if self.met else f"{size} short"
+        miss = "short" if self.kpi.higher_is_better else "over"
+        state = "on target" if self.met else f"{size} {miss}"
         shown = self.kpi.show(self.figure), self.kpi.show(self.target)
         return f"{shown[0]} against a target of {word}{shown[1]} ({state})"
 
@@ -192,11 +202,8 @@ def set_target(
     spec = KPIS[KPI(kpi)]
     if criterion_id and spec.key != KPI.PASS_RATE:
         raise InvalidInput("Only the pass rate has per-criterion targets.")
-    if not isinstance(value, int | float) or math.isnan(value):
-        raise InvalidInput(f"The {spec.title} target must be a number.")
-    if not spec.low <= value <= spec.high:
-        shown = (spec.show(spec.low), spec.show(spec.high))
-        raise InvalidInput(f"The {spec.title} target must be between {shown[0]} and {shown[1]}.")
+    if problem := spec.problem_with(value):
+        raise InvalidInput(problem)
     row = _find(session, spec.key, criterion_id)
     before = None if row is None else {"value": row.value}
     if row is None:

@@ -5,7 +5,7 @@ import streamlit as st
 import ui
 from core.models import utcnow
 from training.progress import feedback_for
-from training.reviews import answer_card, due_cards
+from training.reviews import answer_card, due_cards, next_due
 from training.srs import Feel, describe_interval
 from ui.learning import feedback_box, lesson_book, quiz_buttons
 
@@ -23,7 +23,13 @@ with ui.db_session() as session:
         if card.lesson_id in lessons and card.question < len(lessons[card.lesson_id].quiz)
     ]
     if not due:
-        st.success("All done: nothing to review right now. Come back tomorrow.")
+        now = utcnow()
+        upcoming = next_due(session=session, agent=viewer, now=now)
+        if upcoming is None:
+            st.success("Nothing to review yet: finish a lesson and its questions come back here.")
+        else:
+            when = describe_interval(upcoming - now)
+            st.success(f"All done for now. Your next review is due {when}.")
         st.stop()
     card = due[0]
     lesson = lessons[card.lesson_id]

@@ -25,6 +25,13 @@ def _typed(kpi: KPI, value: float | None) -> float | None:
     return None if value is None else round(value * 100, 1) if KPIS[kpi].percent else float(value)
 
 
+def _stored(pair: tuple[KPI, str | None], value: float | None, removed: list) -> float | None:
+    """The target to store for a box as typed (percentages as shares); None for no target."""
+    if pair in removed or value is None:
+        return None
+    return value / 100 if KPIS[pair[0]].percent else value
+
+
 criteria = criteria_of(available_scorecards())
 
 
@@ -43,8 +50,6 @@ with st.form("targets_form"):
         word = "at most" if not spec.higher_is_better else "at least"
         typed[(kpi, None)] = st.number_input(
             f"{spec.title}{unit}: {word}",
-            min_value=float(spec.low * (100 if spec.percent else 1)),
-            max_value=float(spec.high * (100 if spec.percent else 1)),
             value=_typed(kpi, targets.overall.get(kpi)),
             help=spec.help,
             key=f"target_{kpi}",
@@ -53,8 +58,6 @@ with st.form("targets_form"):
         for cid, focus in criteria.items():
             typed[(KPI.PASS_RATE, cid)] = st.number_input(
                 f"{focus.title} (%)",
-                min_value=0.0,
-                max_value=100.0,
                 value=_typed(KPI.PASS_RATE, targets.criteria.get(cid)),
                 placeholder="the all-criteria target",
                 key=f"target_pass_rate_{cid}",
@@ -72,13 +75,22 @@ with st.form("targets_form"):
     saved = st.form_submit_button("Save targets", type="primary")
 
 if saved:
+    # Everything typed is checked before anything is written: one bad box saves nothing, and
+    # says which box (the browser's own range check left an earlier "Saved" on screen).
+    wanted = {pair: _stored(pair, value, removed) for pair, value in typed.items()}
+    problems = [
+        f"{_title(kpi, cid)}: {problem}"
+        for (kpi, cid), new in wanted.items()
+        if new is not None and (problem := KPIS[kpi].problem_with(new))
+    ]
+    if problems:
+        st.error("Nothing saved. " + " ".join(problems))
+        st.stop()
     now, changed = utcnow(), 0
     with ui.db_session() as session:
         try:
-            for (kpi, cid), value in typed.items():
+            for (kpi, cid), new in wanted.items():
                 old = targets.get(kpi, cid) if cid is None or cid in targets.criteria else None
-                new = None if value is None else value / 100 if KPIS[kpi].percent else value
-                new = None if (kpi, cid) in removed else new
                 if new is None and old is not None:
                     changed += clear_target(
                         session=session, actor=viewer, kpi=kpi, criterion_id=cid, now=now

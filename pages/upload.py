@@ -1,12 +1,15 @@
 """Upload calls (reviewers, leads, admins): several recordings at once, transcribed on import."""
 
+from datetime import UTC, datetime
+
 import streamlit as st
 
 import ui
 from core.errors import InvalidInput
 from core.people import list_agents
-from qa.ingest import AUDIO_SUFFIXES, FileOutcome
+from qa.ingest import AUDIO_SUFFIXES, CallMetadata, FileOutcome
 from qa.uploads import check_upload, store_upload
+from training.streaks import time_zone
 from ui.imports import import_recordings
 
 viewer = ui.guard("upload")
@@ -42,8 +45,34 @@ channel = st.radio(
     horizontal=True,
     key="upload_channel",
 )
+when_box, time_box, csat_box = st.columns(3)
+call_day = when_box.date_input(
+    "Call date", value=None, format="YYYY-MM-DD", key="upload_date", help="Empty: today."
+)
+call_time = time_box.time_input(
+    "Call time", value=None, key="upload_time", help=f"Your time zone, {viewer.time_zone}."
+)
+csat = csat_box.selectbox(
+    "CSAT",
+    [None, 1, 2, 3, 4, 5],
+    format_func=lambda score: "Not known" if score is None else f"{score} of 5",
+    key="upload_csat",
+    help="The customer's satisfaction score from the post-call survey, if there is one.",
+)
+st.caption(
+    "Date, time and CSAT apply to every file of this import; for many calls with their own "
+    "values, use `python -m workflow ingest --metadata calls.csv`."
+)
 
 if st.button("Import", type="primary", disabled=not files, key="upload_go"):
+    started_at = None
+    if call_day is not None or call_time is not None:
+        day = call_day or datetime.now(time_zone(viewer.time_zone)).date()
+        moment = datetime.combine(day, call_time or datetime.min.time())
+        started_at = moment.replace(tzinfo=time_zone(viewer.time_zone)).astimezone(UTC)
+        if started_at > datetime.now(UTC):
+            st.error("The call date and time are in the future: nothing imported.")
+            st.stop()
     folder = settings.data_dir / "uploads"
     paths = []
     for upload in files:
@@ -56,6 +85,7 @@ if st.button("Import", type="primary", disabled=not files, key="upload_go"):
         paths.append(store_upload(data=data, filename=upload.name, folder=folder))
     if not paths:
         st.stop()
+    details = CallMetadata(started_at=started_at, csat=csat)
     bar = st.progress(0.0, text="Starting...")
 
     def progress(outcome: FileOutcome, done: int, total: int) -> None:
@@ -70,5 +100,11 @@ if st.button("Import", type="primary", disabled=not files, key="upload_go"):
         else:
             st.error(f"{name}: {outcome.error}")
 
-    import_recordings(paths, progress=progress, agent_email=agent, agent_channel=channel)
+    import_recordings(
+        paths,
+        progress=progress,
+        agent_email=agent,
+        agent_channel=channel,
+        metadata={path.name: details for path in paths},
+    )
     st.page_link("pages/calls.py", label="Open the calls", icon=":material/call:")

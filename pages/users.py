@@ -47,8 +47,11 @@ with ui.db_session() as session:
         name = st.text_input("Full name", key="add_user_name")
         email = st.text_input("Email", key="add_user_email")
         role = st.selectbox("Role", list(Role), key="add_user_role")
+        # Most people added are agents of a team: the admin's own team, else the first one,
+        # with "No team" last.
+        choices = sorted(teams, key=lambda t: (t != viewer.team_id, teams[t].lower())) + [None]
         team_id = st.selectbox(
-            "Team", team_ids, format_func=lambda t: teams.get(t, "No team"), key="add_user_team"
+            "Team", choices, format_func=lambda t: teams.get(t, "No team"), key="add_user_team"
         )
         password = st.text_input("First password", type="password", key="add_user_password")
         if st.form_submit_button("Add user", type="primary"):

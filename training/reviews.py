@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 
 from sqlmodel import Session, col, func, select
 
@@ -19,6 +19,7 @@ __all__ = [
     "due_cards",
     "due_count",
     "learning_activity",
+    "next_due",
     "skill_mastery",
 ]
 
@@ -41,6 +42,17 @@ def due_count(*, session: Session, agent: User, now: datetime) -> int:
         ReviewCard.agent_id == agent.id, col(ReviewCard.due_at) <= now
     )
     return session.exec(query).one()
+
+
+@audit_refusals
+def next_due(*, session: Session, agent: User, now: datetime) -> datetime | None:
+    """When the agent's next review card falls due after `now` (aware UTC); None when none is."""
+    query = select(func.min(ReviewCard.due_at)).where(
+        ReviewCard.agent_id == agent.id, col(ReviewCard.due_at) > now
+    )
+    upcoming = session.exec(query).one()
+    # SQLite hands back naive datetimes; they were stored as UTC.
+    return upcoming if upcoming is None or upcoming.tzinfo else upcoming.replace(tzinfo=UTC)
 
 
 @audit_refusals
@@ -109,11 +121,15 @@ def skill_mastery(
 
 @audit_refusals
 def learning_activity(*, session: Session, agent: User) -> list[datetime]:
-    """When the agent learned: every review answered and every lesson step or completion."""
+    """When the agent learned: every review answered and every lesson completed.
+
+    Opening a lesson, or stepping through part of it, is not learning done: it never keeps a
+    streak alive.
+    """
     reviews = session.exec(select(ReviewLog.reviewed_at).where(ReviewLog.agent_id == agent.id))
-    lessons = session.exec(
-        select(LessonAttempt.started_at, LessonAttempt.last_active_at).where(
-            LessonAttempt.agent_id == agent.id
+    completed = session.exec(
+        select(LessonAttempt.completed_at).where(
+            LessonAttempt.agent_id == agent.id, col(LessonAttempt.completed_at).is_not(None)
         )
     )
-    return [*reviews, *(moment for pair in lessons for moment in pair)]
+    return [*reviews, *completed]

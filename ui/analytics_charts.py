@@ -71,7 +71,14 @@ def pass_rate_heatmap(rates: Sequence[PassRate], titles: Mapping[str, str]) -> a
         [TEAM] if any(r.agent == TEAM for r in rates) else []
     )
     base = alt.Chart(alt.Data(values=data)).encode(
-        x=alt.X("agent:N", sort=agents, title=None, axis=alt.Axis(labelAngle=-30)),
+        # Every agent named: Vega-Lite drops labels it thinks overlap, which at 1280 px left
+        # every other agent unnamed; slanted labels fit side by side.
+        x=alt.X(
+            "agent:N",
+            sort=agents,
+            title=None,
+            axis=alt.Axis(labelAngle=-40, labelOverlap=False, labelLimit=160),
+        ),
         y=alt.Y("criterion:N", title=None),
     )
     cells = base.mark_rect().encode(

@@ -11,7 +11,7 @@ from sqlmodel import Session
 from core.calls import delete_failed_import, retry_failed_import
 from core.errors import InvalidInput, NotAllowed, NotFound
 from core.models import Call, Role, User, utcnow
-from qa.ingest import FileOutcome, IngestOptions, IngestSummary, ingest
+from qa.ingest import CallMetadata, FileOutcome, IngestOptions, IngestSummary, ingest
 from ui.actions import attempt
 from ui.lessons import auto_assigner
 from ui.models import auto_qa, transcriber
@@ -27,9 +27,11 @@ def import_recordings(
     progress: Callable[[FileOutcome, int, int], None],
     agent_email: str | None = None,
     agent_channel: int | None = None,
+    metadata: dict[str, CallMetadata] | None = None,
 ) -> IngestSummary:
     """Transcribe, score and store `paths` (lessons assigned for failed criteria), then index
-    the new calls for conversation search. A failed file is reported through `progress`."""
+    the new calls for conversation search. A failed file is reported through `progress`;
+    `metadata` gives a file's call time, CSAT or agent by its name."""
     settings = app_settings()
     model = transcriber()
     channel = settings.agent_channel if agent_channel is None else agent_channel
@@ -41,6 +43,7 @@ def import_recordings(
             settings, agent_email=agent_email, agent_channel=channel
         ),
         now=utcnow,
+        metadata=metadata,
         score=auto_qa(),
         on_evaluated=auto_assigner(),
         progress=progress,

@@ -63,7 +63,12 @@ def streak_chart(agents: Sequence[AgentLearning]) -> alt.Chart:
         alt.Chart(alt.Data(values=data), height=alt.Step(14))
         .mark_bar()
         .encode(
-            x=alt.X("days:Q", title="days in a row with a lesson or review"),
+            # Whole days only: a short streak must not put 0.5 days on the axis.
+            x=alt.X(
+                "days:Q",
+                title="days in a row with a lesson or review",
+                axis=alt.Axis(tickMinStep=1, format="d"),
+            ),
             y=_agent_axis(agents),
             yOffset=alt.YOffset("streak:N", sort=["current", "best"]),
             color=alt.Color(

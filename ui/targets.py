@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from analytics.targets import KPI, KPIS, Targets
+from analytics.targets import KPI, KPIS, TargetCheck, Targets
 
-__all__ = ["target_metric", "targets_caption"]
+__all__ = ["target_delta", "target_metric", "targets_caption"]
 
 
 def target_metric(
@@ -22,15 +22,27 @@ def target_metric(
     if check is None:
         box.metric(label, spec.show(figure), help=f"{help} No target set.".strip())
         return
-    sign = "+" if check.gap >= 0 else "-"
-    gap = spec.show_gap(abs(check.gap), short=True)
     box.metric(
         label,
         spec.show(figure),
-        delta=f"{sign}{gap} vs target {spec.show(check.target)}",
-        delta_color="normal",  # the gap is signed so that short of target is negative
+        delta=target_delta(check),
+        # A floor: above it is good (green, up). A ceiling: above it is bad (red, up).
+        delta_color="normal" if spec.higher_is_better else "inverse",
         help=f"{help} {check.reading}.".strip(),
     )
+
+
+def target_delta(check: TargetCheck) -> str:
+    """The metric's delta: the figure minus the target, signed as it is, so its arrow points the
+    way the figure lies from the target ("+0.46 over the 1.50 ceiling", "-2.0 vs target 80.0")."""
+    difference = check.figure - check.target
+    sign = "+" if difference >= 0 else "-"
+    gap = check.kpi.show_gap(abs(difference), short=True)
+    target = check.kpi.show(check.target)
+    if check.kpi.higher_is_better:
+        return f"{sign}{gap} vs target {target}"
+    side = "over" if difference > 0 else "under"
+    return f"{sign}{gap} {side} the {target} ceiling"
 
 
 def targets_caption(targets: Targets) -> None:

@@ -115,12 +115,20 @@ def read_transcript_file(file: str) -> tuple[list[Any], list[tuple[str | None, T
     """
     try:
         text = sys.stdin.read() if file == "-" else Path(file).read_text("utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
+    except UnicodeDecodeError:
+        # Audio, a spreadsheet, a zip: say what the command wants, not the codec's complaint.
+        raise _BadInput(
+            f"{file} is not a transcript JSON file (it is not text); to score a recording, "
+            "transcribe it first with `python -m qa transcribe`"
+        ) from None
+    except OSError as exc:
         raise _BadInput(f"cannot read {file}: {exc}") from None
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise _BadInput(f"{file} is not valid JSON: {exc}") from None
+        raise _BadInput(
+            f"{file} is not a transcript JSON file: it is not valid JSON ({exc})"
+        ) from None
     try:
         return (data if isinstance(data, list) else [data]), parse_transcripts(data)
     except _BadInput as exc:

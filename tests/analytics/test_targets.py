@@ -83,7 +83,8 @@ def test_a_figure_reads_against_its_target_whichever_way_is_better():
     assert score.reading == "78.0 against a target of 85.0 (7.0 short)"
     talk = targets.check(KPI.TALK_TO_LISTEN, 1.2)  # less talk than the ceiling: on target
     assert talk.met and talk.reading == "1.20 against a target of at most 1.50 (on target)"
-    assert not targets.check(KPI.TALK_TO_LISTEN, 1.8).met
+    over = targets.check(KPI.TALK_TO_LISTEN, 1.96)  # more talk than the ceiling allows
+    assert not over.met and over.reading == "1.96 against a target of at most 1.50 (0.46 over)"
     completion = targets.check(KPI.LESSON_COMPLETION, 0.65)
     assert completion.reading == "65% against a target of 80% (15 points short)"
     assert targets.check(KPI.CSAT, 4.2) is None  # no target set

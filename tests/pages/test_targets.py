@@ -36,3 +36,14 @@ def test_an_admin_sets_targets_as_percentages_and_numbers(signed_in, session, pe
 def test_a_lead_cannot_open_the_targets_page(signed_in, people):
     at = signed_in("lead").switch_page("pages/targets.py").run()
     assert "Not allowed" in texts(at) and not at.number_input
+
+
+def test_an_out_of_range_box_saves_nothing_and_says_which(signed_in, session, people):
+    at = signed_in("admin").switch_page("pages/targets.py").run()
+    at.number_input(key="target_qa_score").set_value(82.5)
+    at.number_input(key="target_csat").set_value(7)  # CSAT runs 1-5
+    at.button(key="FormSubmitter:targets_form-Save targets").click().run()
+    assert "Nothing saved. CSAT: The CSAT target must be between" in texts(at)
+    assert "Saved:" not in texts(at)
+    session.expire_all()
+    assert load_targets(session=session).overall == {}  # the good box was not written either

@@ -1,3 +1,5 @@
+from datetime import date, datetime, time, timedelta
+
 import pytest
 from sqlmodel import select
 
@@ -30,6 +32,9 @@ def test_a_lead_uploads_calls_and_sees_each_files_outcome(
     )
     at.run()
     at.selectbox(key="upload_agent").select(people["a1"].email)
+    at.date_input(key="upload_date").set_value(date(2026, 3, 2))
+    at.time_input(key="upload_time").set_value(time(9, 30))
+    at.selectbox(key="upload_csat").select(4)
     at.button(key="upload_go").click().run(timeout=IMPORT_TIMEOUT)
     shown = texts(at)
     assert f"{SHORT_CALL.name}: imported as call #" in shown
@@ -37,6 +42,9 @@ def test_a_lead_uploads_calls_and_sees_each_files_outcome(
     session.expire_all()
     stored = session.exec(select(Call).where(Call.status == CallStatus.DONE)).one()
     assert stored.agent_id == people["a1"].id
+    # 09:30 in the uploader's time zone (Europe/London, GMT in March) and the survey score.
+    assert stored.started_at.replace(tzinfo=None) == datetime(2026, 3, 2, 9, 30)
+    assert stored.csat == 4
     assert ".." not in stored.recording_path
 
     at.button(key="upload_go").click().run(timeout=IMPORT_TIMEOUT)
@@ -52,3 +60,15 @@ def test_a_lead_can_only_pick_agents_of_their_team(signed_in, people):
     at = _upload_page(signed_in)
     options = at.selectbox(key="upload_agent").options
     assert "B1 Person" not in options and "A1 Person" in options
+
+
+def test_a_call_date_in_the_future_imports_nothing(signed_in, session):
+    at = _upload_page(signed_in)
+    at.file_uploader(key="upload_files").set_value(
+        [(SHORT_CALL.name, SHORT_CALL.read_bytes(), "audio/ogg")]
+    )
+    at.run()
+    at.date_input(key="upload_date").set_value(date.today() + timedelta(days=2))
+    at.button(key="upload_go").click().run()
+    assert "in the future: nothing imported" in texts(at)
+    assert session.exec(select(Call)).all() == []

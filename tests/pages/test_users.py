@@ -25,6 +25,9 @@ def test_the_admin_adds_a_user_who_can_then_sign_in(signed_in, session):
     assert "Nia Clarke can now sign in" in texts(at)
     assert "nia.clarke@example.com" in set(at.dataframe[0].value["Email"])
     assert authenticate(session=session, email="nia.clarke@example.com", password="nia-first-pass")
+    # The team was left at its default: a team, not "No team".
+    nia = session.exec(select(User).where(User.email == "nia.clarke@example.com")).one()
+    assert session.get(Team, nia.team_id).name == "Team A"
     assert "Hello, Nia" in texts(sign_in("nia.clarke@example.com", "nia-first-pass"))
 
 

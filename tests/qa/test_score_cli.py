@@ -113,6 +113,14 @@ def test_malformed_input_is_one_line_on_stderr_and_exit_code_2(tmp_path, capsys,
     assert message in err
 
 
+def test_a_file_that_is_not_text_is_named_as_not_a_transcript(tmp_path, capsys):
+    recording = tmp_path / "call.opus"
+    recording.write_bytes(b"OggS\x00\x02" + bytes(range(128, 256)) * 4)
+    assert main(["score", str(recording)]) == 2
+    err = capsys.readouterr().err
+    assert "is not a transcript JSON file" in err and "codec" not in err
+
+
 def test_an_unknown_scorecard_or_missing_file_exits_with_code_2(tmp_path, capsys):
     code, _, err = run(tmp_path, capsys, {"segments": SHORT_CALL}, "--scorecard", "nope")
     assert code == 2

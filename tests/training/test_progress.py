@@ -74,6 +74,15 @@ def test_a_lesson_resumes_where_the_agent_left_it(session, people):
         )
 
 
+def test_only_a_finished_lesson_counts_as_learning_done(session, people):
+    agent = people["a1"]
+    attempt = start_lesson(session=session, agent=agent, lesson=LESSON, now=NOW)
+    move_to(session=session, agent=agent, attempt=attempt, lesson=LESSON, step=2, now=_at(2))
+    assert learning_activity(session=session, agent=agent) == []  # opened, not done
+    _do_lesson(session, agent)
+    assert learning_activity(session=session, agent=agent) == [_at(15)]
+
+
 def test_a_long_break_does_not_count_as_time_spent(session, people):
     attempt = start_lesson(session=session, agent=people["a1"], lesson=LESSON, now=NOW)
     move_to(
