@@ -1,11 +1,16 @@
 """Callcoach: the Streamlit entry point. Builds the signed-in role's navigation and runs it."""
 
+from pathlib import Path
+
 import streamlit as st
 
 import ui
 from ui.learning import menu_badges
 
-st.set_page_config(page_title="Callcoach", page_icon=":material/headset_mic:", layout="centered")
+# The icon is a file of the app: a Material icon name here makes every browser fetch it from
+# Google's font service, which an offline site cannot reach.
+ICON = Path(__file__).parent / "ui" / "assets" / "icon.png"
+st.set_page_config(page_title="Callcoach", page_icon=str(ICON), layout="centered")
 
 ui.app_settings()  # a malformed setting stops here with a clear message
 user = ui.signed_in_user()

@@ -23,6 +23,7 @@ from ui.learning import (
     quiz_buttons,
     tip_form,
 )
+from ui.plain import plain
 
 viewer = ui.guard("learn")
 lessons = {lesson.id: lesson for lesson in lesson_book().lessons}
@@ -84,7 +85,9 @@ with ui.db_session() as session:
         st.markdown(section.body.replace("\n", "  \n"))
         if step == prose - 1:
             for tip, author in approved_tips(session=session, lesson_id=lesson.id):
-                st.info(f"**Tip from {author}:** {tip.text}", icon=":material/lightbulb:")
+                st.info(
+                    f"**Tip from {plain(author)}:** {plain(tip.text)}", icon=":material/lightbulb:"
+                )
             lesson_examples(session=session, lesson_id=lesson.id)
         back, forward = st.columns(2)
         if step > 0 and back.button("Back", width="stretch", key="learn_prev"):

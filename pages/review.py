@@ -15,6 +15,7 @@ from qa.scorecard import ScorecardError, load_scorecard
 from qa.scoring import Result
 from ui.call_view import player_and_transcript
 from ui.lessons import auto_assigner
+from ui.plain import plain
 
 viewer = ui.guard("review")
 settings = ui.app_settings()
@@ -80,7 +81,7 @@ with ui.db_session() as session:
                 f"{score.result} ({score.confidence:.0%})"
             )
             for line in score.evidence:
-                st.caption(f"{line['start']:.0f}s {line['speaker']}: {line['text']}")
+                st.caption(f"{line['start']:.0f}s {line['speaker']}: {plain(line['text'])}")
             result = st.radio(
                 "Your verdict",
                 [r.value for r in Result],

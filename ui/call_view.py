@@ -9,6 +9,7 @@ import streamlit as st
 from core.clock import clock
 from core.models import Call, CallStatus, CriterionScore, Evaluation, Segment
 from ui.charts import call_timeline
+from ui.plain import plain
 
 __all__ = [
     "call_label",
@@ -176,6 +177,6 @@ def evaluation_panel(evaluation: Evaluation | None, scores: list[CriterionScore]
         label = f"{icon} **{score.criterion_id.replace('_', ' ')}** · {score.result}"
         with st.expander(f"{label} · confidence {score.confidence:.0%}"):
             if score.reason:
-                st.write(score.reason)
+                st.write(plain(score.reason))
             for item in score.evidence:
-                st.caption(f"`{clock(item['start'])}` {item['speaker']}: {item['text']}")
+                st.caption(f"`{clock(item['start'])}` {item['speaker']}: {plain(item['text'])}")

@@ -35,6 +35,7 @@ from training.matcher import MatchOptions, recommend_lessons
 from ui.actions import attempt, show_flash
 from ui.learning import STATE_BADGES
 from ui.lessons import skill_titles
+from ui.plain import plain
 
 __all__ = [
     "KIND_BADGES",
@@ -171,7 +172,7 @@ def note_list(
                 + (f"**{criterion}** · " if criterion else "")
                 + f"{note.created_at:%d %b %Y}"
             )
-            st.write(note.text)
+            st.write(plain(note.text))
             if note.call_id is not None:
                 moment_link(note.call_id, note.at_seconds)
             if session is None or viewer is None:
@@ -205,7 +206,7 @@ def assignment_list(items: Sequence[AssignmentItem], titles: Mapping[str, str]) 
         a = item.assignment
         st.markdown(
             f"{STATE_BADGES[item.state]} **{titles.get(a.lesson_id, a.lesson_id)}** · "
-            f"due {a.due_at:%d %b} · {a.reason}"
+            f"due {a.due_at:%d %b} · {plain(a.reason)}"
         )
 
 
@@ -256,7 +257,7 @@ def agenda_list(items: Sequence[AgendaItem], titles: Mapping[str, str]) -> None:
     for item in items:
         criterion = _title(item.criterion_id, titles)
         about = f" · {criterion}" if criterion and item.kind != AgendaKind.WEAK_SPOT else ""
-        st.markdown(f"{KIND_BADGES[item.kind]} {item.text}{about}")
+        st.markdown(f"{KIND_BADGES[item.kind]} {plain(item.text)}{about}")
         if item.call_id is not None:
             moment_link(item.call_id, item.at_seconds)
 
@@ -416,9 +417,9 @@ def session_card(
         )
         agenda_list(item.agenda, titles)
         if c.commitments:
-            st.markdown("**Agreed:**\n" + "\n".join(f"- {line}" for line in c.commitments))
+            st.markdown("**Agreed:**\n" + "\n".join(f"- {plain(line)}" for line in c.commitments))
         if c.summary:
-            st.caption(c.summary)
+            st.caption(plain(c.summary))
         if result is not None:
             follow_up_panel(result)
 

@@ -10,6 +10,7 @@ from sqlmodel import Session
 from core.models import Call, CriterionScore, Evaluation, User, utcnow
 from qa.disputes import DisputeItem, list_disputes, raise_dispute
 from ui.actions import attempt, show_flash
+from ui.plain import plain
 
 __all__ = ["STATUS_BADGES", "dispute_card", "dispute_form"]
 
@@ -31,15 +32,15 @@ def dispute_card(item: DisputeItem, *, link: bool = True) -> None:
     if item.decided_by is not None:
         with st.expander("What the scoring saw"):
             if item.decided_by.reason:
-                st.write(item.decided_by.reason)
+                st.write(plain(item.decided_by.reason))
             for line in item.decided_by.evidence:
-                st.caption(f"{line['start']:.0f}s {line['speaker']}: {line['text']}")
-    st.write(f"“{d.reason}”")
+                st.caption(f"{line['start']:.0f}s {line['speaker']}: {plain(line['text'])}")
+    st.write(f"“{plain(d.reason)}”")
     if d.status != "open":
         outcome = f"now {d.new_result}" if d.new_result else "result stands"
         st.caption(f"{item.resolver_name} · {d.resolved_at:%d %b %Y} · {outcome}")
         if d.reply:
-            st.write(f"Reply: {d.reply}")
+            st.write(f"Reply: {plain(d.reply)}")
     if not link:
         return
     st.page_link(

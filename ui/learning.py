@@ -18,6 +18,7 @@ from training.progress import AnswerFeedback
 from training.reviews import due_count
 from training.tips import MAX_TIP_CHARS, add_tip
 from ui.actions import attempt, show_flash
+from ui.plain import plain
 from ui.resources import app_settings, db_session
 
 __all__ = [
@@ -54,7 +55,7 @@ def assignment_card(item: AssignmentItem, lessons: Mapping[str, Lesson], *, key:
         title = lesson.title if lesson else a.lesson_id
         st.markdown(f"{STATE_BADGES[item.state]} **{title}**")
         minutes = f"{lesson.minutes} min · " if lesson else ""
-        st.caption(f"{minutes}due {a.due_at:%a %d %b} · {a.reason}")
+        st.caption(f"{minutes}due {a.due_at:%a %d %b} · {plain(a.reason)}")
         if lesson and item.state != AssignmentState.COMPLETED:
             label = "Resume" if a.started_at else "Start"
             if st.button(label, key=key, type="primary", width="stretch"):

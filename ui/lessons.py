@@ -18,6 +18,7 @@ from training.lesson_index import LESSON_INDEX_FOLDER, IndexOptions, LessonIndex
 from training.lessons import Lesson, LibraryLoad, load_library, save_lesson
 from training.tips import decide_tip, pending_tips
 from ui.actions import attempt, show_flash
+from ui.plain import plain
 from ui.resources import app_settings, db_session
 
 __all__ = [
@@ -127,8 +128,8 @@ def tips_for_approval(titles: Mapping[str, str], *, lead: User) -> None:
             if not waiting:
                 st.caption("None waiting.")
             for tip, author in waiting:
-                st.markdown(f"**{titles.get(tip.lesson_id, tip.lesson_id)}** · {author}")
-                st.write(tip.text)
+                st.markdown(f"**{titles.get(tip.lesson_id, tip.lesson_id)}** · {plain(author)}")
+                st.write(plain(tip.text))
                 approve, reject = st.columns(2)
                 for column, label, ok in ((approve, "Approve", True), (reject, "Turn down", False)):
                     if column.button(label, key=f"tip_{tip.id}_{ok}"):

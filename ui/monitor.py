@@ -24,6 +24,7 @@ from qa.ingest import CallMetadata, FileOutcome, IngestOptions, ingest
 from ui.actions import attempt, show_flash
 from ui.lessons import auto_assigner
 from ui.models import auto_qa, transcriber
+from ui.plain import plain
 from ui.resources import app_settings, db_engine, db_session
 from ui.search import segment_index
 
@@ -149,7 +150,7 @@ def live_transcript(live: LiveSession, *, last: int | None = None) -> None:
         return
     for start, speaker, text, _end in lines[-last:] if last else lines:
         colour = _COLOURS.get(speaker, "gray")
-        st.markdown(f"`{clock(start)}` :{colour}[**{speaker.title()}**] {text}")
+        st.markdown(f"`{clock(start)}` :{colour}[**{speaker.title()}**] {plain(text)}")
 
 
 def flag_list(flags: list[dict]) -> None:
@@ -172,7 +173,7 @@ def note_line(
     """One note: its time (a link that plays the call from there once it is recorded), kind,
     tag and text."""
     tag = criteria.get(note.criterion_id or "") or skills.get(note.skill or "") or ""
-    text = f"{_KIND_BADGES[note.kind]} {f'**{tag}** · ' if tag else ''}{note.text}"
+    text = f"{_KIND_BADGES[note.kind]} {f'**{tag}** · ' if tag else ''}{plain(note.text)}"
     if note.shared:
         text += " · :material/share: shared"
     if call_id is not None:

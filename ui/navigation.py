@@ -187,9 +187,25 @@ def guard(page_key: str) -> User:
     return user
 
 
+# On a phone the sidebar covers the page, and Streamlit leaves it open after a page is picked:
+# close it when a menu link is tapped below Streamlit's 768 px breakpoint. One listener per
+# browser tab, on the document, so it outlives the sidebar being drawn again.
+_CLOSE_MENU_ON_PHONES = """<script>
+if (!window.__callcoachMenuCloser) {
+  window.__callcoachMenuCloser = true;
+  document.addEventListener("click", (event) => {
+    if (window.innerWidth >= 768) return;
+    if (!event.target.closest('[data-testid="stSidebarNav"] a')) return;
+    setTimeout(() => document.querySelector('[data-testid="stSidebarHeader"] button')?.click(), 0);
+  }, true);
+}
+</script>"""
+
+
 def account_box(user: User) -> None:
     """Who is signed in, with a sign-out button, at the top of the sidebar."""
     with st.sidebar:
+        st.html(_CLOSE_MENU_ON_PHONES, unsafe_allow_javascript=True)
         st.caption(f"Signed in as **{user.name}** ({user.role})")
         if st.button("Sign out", key="sign_out", icon=":material/logout:"):
             sign_out()

@@ -23,6 +23,7 @@ from monitoring import (
 from ui.actions import show_flash
 from ui.call_view import play_from
 from ui.learning import lesson_book
+from ui.plain import plain
 from ui.resources import app_settings
 
 __all__ = ["NOTE_BADGES", "call_notes", "parse_clock"]
@@ -59,10 +60,10 @@ def _note_label(note: MonitoringNote, author: str, *, coach: bool) -> str:
     parts = [f"{when} {NOTE_BADGES.get(note.kind, NOTE_BADGES[NoteKind.NOTE])}"]
     if about:
         parts.append(f"**{about.replace('_', ' ')}**")
-    parts.append(author)
+    parts.append(plain(author))
     if coach:
         parts.append(":blue[shared with agent]" if note.shared else ":gray[private]")
-    return " · ".join(parts) + f": {note.text}"
+    return " · ".join(parts) + f": {plain(note.text)}"
 
 
 def _notes_list(

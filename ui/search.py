@@ -16,6 +16,7 @@ from index.embedder import get_embedder
 from index.segment_index import SEGMENT_INDEX_FOLDER, SegmentIndex, SegmentIndexOptions
 from ui.coaching import criterion_titles
 from ui.dashboards import date_range, download_table
+from ui.plain import plain
 from ui.resources import app_settings, db_session
 
 __all__ = ["index_new_segments", "search_filters", "search_results", "segment_index"]
@@ -111,7 +112,7 @@ def search_results(hits: list[SegmentHit], *, key: str) -> None:
     for hit in hits:
         with st.container(border=True):
             at = hit.to_row()["at"]
-            st.markdown(f"**{hit.speaker.title()}** · {hit.text}")
+            st.markdown(f"**{hit.speaker.title()}** · {plain(hit.text)}")
             st.caption(f"{hit.agent_name} · {hit.call_date:%d %b %Y %H:%M} · call #{hit.call_id}")
             st.page_link(
                 "pages/calls.py",

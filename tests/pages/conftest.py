@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from collections.abc import Callable
 from datetime import date
@@ -66,7 +67,12 @@ def texts(at: AppTest) -> str:
         for e in getattr(at, kind)
     ]
     parts += [str(m.value) for m in at.metric] + [m.label for m in at.metric]
-    return "\n".join(str(p) for p in parts)
+    return as_read("\n".join(str(p) for p in parts))
+
+
+def as_read(markdown: str) -> str:
+    """Markdown source as it reads where people's words were escaped by `ui.plain.plain`."""
+    return re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", markdown.replace("\u2060", ""))
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ from sqlmodel import select
 from core.config import PROJECT_ROOT
 from core.models import Assignment, AssignmentSource, LessonTip, ReviewCard, TipStatus
 from tests.conftest import NOW
-from tests.pages.conftest import texts
+from tests.pages.conftest import as_read, texts
 from training.lessons import load_library
 
 LESSON = next(
@@ -111,7 +111,7 @@ def test_approved_tips_show_in_the_lesson_with_the_authors_name(signed_in, sessi
     at = _open_lesson(signed_in("a1"))
     for _ in range(len(LESSON.sections) - 1):
         _button(at, "Next").click().run()
-    tips = [i.value for i in at.info]
+    tips = [as_read(i.value) for i in at.info]
     assert tips == ["**Tip from A2 Person:** Name the wait: two minutes."]
 
 
