@@ -2,6 +2,10 @@
 
 from pathlib import Path
 
+# Imported whole before any page runs: Altair reads pandas from sys.modules without importing
+# it, and a chart drawn while another session was still importing pandas failed with
+# "partially initialized module 'pandas' has no attribute 'Timestamp'".
+import pandas  # noqa: F401
 import streamlit as st
 
 import ui

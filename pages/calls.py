@@ -108,6 +108,6 @@ with ui.db_session() as session:
         moment=moment,
     )
     transcript_lines(segments, key=player)
-    evaluation_panel(evaluation, scores)
+    evaluation_panel(evaluation, scores, staff=coach)
     dispute_form(session=session, viewer=viewer, call=call, evaluation=evaluation, scores=scores)
     metrics_panel(segments, call.metrics)

@@ -6,7 +6,8 @@ import ui
 from coaching import follow_up, list_coaching_sessions
 from core.models import utcnow
 from monitoring.notes import list_notes
-from ui.coaching import criterion_titles, note_list, session_card
+from ui.coaching import note_list, session_card
+from ui.labels import criterion_titles
 
 viewer = ui.guard("my_coaching")
 st.title("My coaching")

@@ -9,6 +9,7 @@ import streamlit as st
 from core.clock import clock
 from core.models import Call, CallStatus, CriterionScore, Evaluation, Segment
 from ui.charts import call_timeline
+from ui.labels import criterion_title, result_label
 from ui.plain import plain
 
 __all__ = [
@@ -154,8 +155,13 @@ def metrics_panel(segments: list[Segment], metrics: dict | None) -> None:
 _RESULT_ICONS = {"pass": ":green[:material/check_circle:]", "fail": ":red[:material/cancel:]"}
 
 
-def evaluation_panel(evaluation: Evaluation | None, scores: list[CriterionScore]) -> None:
-    """The call's QA score and, per criterion, the result with the lines that decided it."""
+def evaluation_panel(
+    evaluation: Evaluation | None, scores: list[CriterionScore], *, staff: bool
+) -> None:
+    """The call's QA score and, per criterion, the result with the lines that decided it.
+
+    Staff (`staff`) also see the scorecard version and the auto-QA's confidence; agents see
+    criterion titles and results in words."""
     st.subheader("QA score")
     if evaluation is None:
         st.info("Not scored yet.")
@@ -166,16 +172,21 @@ def evaluation_panel(evaluation: Evaluation | None, scores: list[CriterionScore]
         flags.append(":red-badge[Auto-fail: a critical criterion failed]")
     if evaluation.needs_review:
         flags.append(":orange-badge[Needs human review]")
+    version = f" ({evaluation.scorecard} v{evaluation.scorecard_version})" if staff else ""
+    scored_by = "scored automatically" if evaluation.source == "auto" else "scored by a reviewer"
     st.metric(
-        f"{who} score ({evaluation.scorecard} v{evaluation.scorecard_version})",
+        f"{who} score{version}" if staff else f"QA score, {scored_by}",
         f"{evaluation.score:.0f} / 100",
     )
     if flags:
         st.markdown(" ".join(flags))
     for score in scores:
         icon = _RESULT_ICONS.get(score.result, ":gray[:material/remove_circle:]")
-        label = f"{icon} **{score.criterion_id.replace('_', ' ')}** · {score.result}"
-        with st.expander(f"{label} · confidence {score.confidence:.0%}"):
+        title = criterion_title(score.criterion_id)
+        label = f"{icon} **{title}** · {result_label(score.result)}"
+        if staff:
+            label += f" · confidence {score.confidence:.0%}"
+        with st.expander(label):
             if score.reason:
                 st.write(plain(score.reason))
             for item in score.evidence:

@@ -22,13 +22,11 @@ from coaching import (
     TrendPeriod,
     TrendPoint,
     create_coaching_session,
-    criteria_of,
     update_commitments,
 )
 from core.clock import clock
 from core.models import MonitoringNote, User, utcnow
 from monitoring.notes import set_note_shared
-from qa.scorecard import available_scorecards
 from training.assignments import AssignmentItem, Recommender, assign_lesson
 from training.lesson_index import LessonIndex
 from training.matcher import MatchOptions, recommend_lessons
@@ -42,7 +40,6 @@ __all__ = [
     "agenda_list",
     "assignment_list",
     "commitments_form",
-    "criterion_titles",
     "follow_up_chart",
     "follow_up_panel",
     "lesson_recommender",
@@ -62,12 +59,6 @@ KIND_BADGES = {
     AgendaKind.PRAISE: ":green-badge[Praise]",
     AgendaKind.TOPIC: ":blue-badge[Topic]",
 }
-
-
-@st.cache_data(show_spinner=False)
-def criterion_titles() -> dict[str, str]:
-    """Each criterion's title by id, across the bundled scorecards."""
-    return {cid: focus.title for cid, focus in criteria_of(available_scorecards()).items()}
 
 
 def _title(criterion_id: str | None, titles: Mapping[str, str]) -> str:

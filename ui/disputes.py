@@ -10,6 +10,7 @@ from sqlmodel import Session
 from core.models import Call, CriterionScore, Evaluation, User, utcnow
 from qa.disputes import DisputeItem, list_disputes, raise_dispute
 from ui.actions import attempt, show_flash
+from ui.labels import criterion_title, result_label
 from ui.plain import plain
 
 __all__ = ["STATUS_BADGES", "dispute_card", "dispute_form"]
@@ -26,7 +27,7 @@ def dispute_card(item: DisputeItem, *, link: bool = True) -> None:
     link to the call."""
     d = item.dispute
     st.markdown(
-        f"{STATUS_BADGES[d.status]} **{d.criterion_id.replace('_', ' ')}** on call "
+        f"{STATUS_BADGES[d.status]} **{criterion_title(d.criterion_id)}** on call "
         f"#{d.call_id} · {item.agent_name} · {d.created_at:%d %b %Y}"
     )
     if item.decided_by is not None:
@@ -37,7 +38,7 @@ def dispute_card(item: DisputeItem, *, link: bool = True) -> None:
                 st.caption(f"{line['start']:.0f}s {line['speaker']}: {plain(line['text'])}")
     st.write(f"“{plain(d.reason)}”")
     if d.status != "open":
-        outcome = f"now {d.new_result}" if d.new_result else "result stands"
+        outcome = f"now {result_label(d.new_result)}" if d.new_result else "result stands"
         st.caption(f"{item.resolver_name} · {d.resolved_at:%d %b %Y} · {outcome}")
         if d.reply:
             st.write(f"Reply: {plain(d.reply)}")
@@ -82,7 +83,7 @@ def dispute_form(
         criterion = st.selectbox(
             "Dispute a failed criterion",
             failed,
-            format_func=lambda c: c.replace("_", " "),
+            format_func=criterion_title,
             key=f"dispute_criterion_{call.id}",
         )
         reason = st.text_area(

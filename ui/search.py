@@ -14,8 +14,8 @@ from core.models import Role, Speaker, User
 from core.people import list_agents
 from index.embedder import get_embedder
 from index.segment_index import SEGMENT_INDEX_FOLDER, SegmentIndex, SegmentIndexOptions
-from ui.coaching import criterion_titles
 from ui.dashboards import date_range, download_table
+from ui.labels import criterion_titles
 from ui.plain import plain
 from ui.resources import app_settings, db_session
 

@@ -143,10 +143,15 @@ def test_the_call_shows_its_qa_score_with_evidence(signed_in, session, calls):
     )
     session.commit()
     at = _open_calls(signed_in("a1"))
-    score = next(m for m in at.metric if m.label.startswith("Auto-QA score"))
-    assert score.value == "0 / 100"
+    # The agent reads titles and words, not the scorecard's version, ids or confidence.
+    score = next(m for m in at.metric if m.label.startswith("QA score"))
+    assert score.value == "0 / 100" and score.label == "QA score, scored automatically"
     assert "Auto-fail" in texts(at)
-    assert "recording disclosure" in at.expander[0].label
+    assert "**Recording disclosure** · Fail" in at.expander[0].label
+    assert "confidence" not in at.expander[0].label
+    staff = _open_calls(signed_in("lead"), calls["a1"].id)
+    assert any(m.label.startswith("Auto-QA score (") for m in staff.metric)  # version shown
+    assert "confidence 80%" in staff.expander[0].label
     assert "No recording notice in the first 60 s." in texts(at)
 
 

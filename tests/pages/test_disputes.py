@@ -16,7 +16,7 @@ def test_an_agent_disputes_a_criterion_and_the_lead_accepts_it(signed_in, sessio
     agent.query_params["call"] = str(call.id)
     agent.switch_page("pages/calls.py").run()
     assert "90 / 100" in texts(agent)
-    assert agent.selectbox(key=f"dispute_criterion_{call.id}").options == ["closing"]
+    assert agent.selectbox(key=f"dispute_criterion_{call.id}").options == ["Closing"]
     agent.text_area(key=f"dispute_reason_{call.id}").input("I asked if there was anything else")
     _button(agent, "Send dispute").click().run()
     assert "Dispute sent." in texts(agent)
@@ -32,7 +32,7 @@ def test_an_agent_disputes_a_criterion_and_the_lead_accepts_it(signed_in, sessio
 
     agent = signed_in("a1").switch_page("pages/disputes.py").run()
     page = texts(agent)
-    assert "Accepted" in page and "Agreed, you did at 4:02" in page and "now pass" in page
+    assert "Accepted" in page and "Agreed, you did at 4:02" in page and "now Pass" in page
     agent.query_params["call"] = str(call.id)
     agent.switch_page("pages/calls.py").run()
     assert "100 / 100" in texts(agent)
