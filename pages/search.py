@@ -61,4 +61,4 @@ except OSError as exc:  # the embedding model's files cannot be read
     st.error(f"Search by meaning is unavailable: {exc}")
     st.stop()
 
-search_results(hits, key="search")
+search_results(hits, mode=SearchMode(mode), key="search")

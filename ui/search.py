@@ -8,7 +8,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from analytics.conversation_search import RESULTS, SegmentFilter, SegmentHit
+from analytics.conversation_search import RESULTS, SearchMode, SegmentFilter, SegmentHit
 from analytics.facts import default_filter
 from core.models import Role, Speaker, User
 from core.people import list_agents
@@ -102,22 +102,40 @@ def search_filters(viewer: User, *, key: str) -> SegmentFilter:
     )
 
 
-def search_results(hits: list[SegmentHit], *, key: str) -> None:
-    """Each hit with who said it when, and a link playing the call from that line; the
-    table of them as CSV."""
+def search_results(hits: list[SegmentHit], *, mode: SearchMode, key: str) -> None:
+    """The hits grouped by call (calls in the order of their best hit), each line with who
+    said it, its similarity to the query (a meaning search) and a link playing the call from
+    there; the table of them as CSV."""
     if not hits:
-        st.info("No lines match. Try other words, or widen the filters.")
+        advice = (
+            "Nothing close enough in meaning. Try other words, Exact words, or wider filters."
+            if mode == SearchMode.MEANING
+            else "No lines match. Try other words, or widen the filters."
+        )
+        st.info(advice)
         return
-    st.caption(f"{len(hits)} lines found.")
+    by_call: dict[int, list[SegmentHit]] = {}
     for hit in hits:
+        by_call.setdefault(hit.call_id, []).append(hit)
+    lines = f"{len(hits)} line{'s' if len(hits) != 1 else ''}"
+    st.caption(f"{lines} found in {len(by_call)} call{'s' if len(by_call) != 1 else ''}.")
+    for call_id, found in by_call.items():
+        first = found[0]
         with st.container(border=True):
-            at = hit.to_row()["at"]
-            st.markdown(f"**{hit.speaker.title()}** · {plain(hit.text)}")
-            st.caption(f"{hit.agent_name} · {hit.call_date:%d %b %Y %H:%M} · call #{hit.call_id}")
-            st.page_link(
-                "pages/calls.py",
-                label=f"Open call #{hit.call_id} at {at}",
-                icon=":material/play_arrow:",
-                query_params=hit.link_params,
+            st.markdown(
+                f"**Call #{call_id}** · {plain(first.agent_name)} · "
+                f"{first.call_date:%d %b %Y %H:%M}"
             )
+            for hit in sorted(found, key=lambda h: h.start):
+                at = hit.to_row()["at"]
+                text, link = st.columns([5, 2], vertical_alignment="center")
+                text.markdown(f"**{hit.speaker.title()}** · {plain(hit.text)}")
+                if mode == SearchMode.MEANING:
+                    text.caption(f"similarity {hit.score:.2f}")
+                link.page_link(
+                    "pages/calls.py",
+                    label=f"Play call #{call_id} from {at}",
+                    icon=":material/play_arrow:",
+                    query_params=hit.link_params,
+                )
     download_table([hit.to_row() for hit in hits], name="conversation-search", key=f"{key}_csv")

@@ -222,7 +222,7 @@ def test_a_meaning_search_never_returns_another_agents_lines(session, people, ca
     # a2's and b1's lines are as close to the query as a1's: they still never come back.
     hits = meaning(session, people["a1"], "get me a supervisor please", segment_index)
 
-    assert {hit.call_id for hit in hits} == {calls["a1"].id, calls["a1_old"].id}
+    assert hits and {hit.call_id for hit in hits} <= {calls["a1"].id, calls["a1_old"].id}
     everyone = meaning(session, people["admin"], "get me a supervisor please", segment_index)
     assert everyone[0].call_id == calls["a2"].id  # the same words, for someone who may see it
     assert segment_index.size == 6  # new calls were indexed by the search
@@ -253,6 +253,8 @@ def test_a_meaning_search_finds_what_the_customer_meant_in_other_words(
         (Speaker.CUSTOMER, "I've had enough, please close my account, I'm switching supplier."),
         (Speaker.AGENT, "Let me read your meter readings back to you."),
         (Speaker.CUSTOMER, "The weather has been lovely this week."),
+        (Speaker.CUSTOMER, "Hello?"),
+        (Speaker.AGENT, "Thank you for calling Northwind Energy, have a lovely day."),
     )
     index = SegmentIndex(tmp_path / "segments", embedder=embedder)
 
@@ -264,3 +266,6 @@ def test_a_meaning_search_finds_what_the_customer_meant_in_other_words(
     assert meaning(session, people["a1"], "customer wants to cancel", index, speaker="agent") == []
     (meter, *_) = meaning(session, people["a1"], "checking the meter", index, speaker="agent")
     assert meter.text == "Let me read your meter readings back to you."
+    # Nonsense finds nothing, and a one-word line is close to everything, so never a hit.
+    assert meaning(session, people["a1"], "xyzzy qwerty", index) == []
+    assert "Hello?" not in [hit.text for hit in meaning(session, people["a1"], "hello", index)]

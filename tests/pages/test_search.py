@@ -39,7 +39,8 @@ def test_an_agent_finds_their_own_line_by_its_words_with_a_link_to_that_moment(s
     assert "I want to speak to a supervisor about my bill." in shown
     assert "Put me through" not in shown  # a colleague's call
     call_id = calls["a1"].id
-    assert _links(at) == [(f"Open call #{call_id} at 0:12", f"call={call_id}&t=12")]
+    assert _links(at) == [(f"Play call #{call_id} from 0:12", f"call={call_id}&t=12")]
+    assert "1 line found in 1 call." in shown
     assert at.get("download_button")[0].proto.label == "Download CSV"
     assert "search_agent" not in [box.key for box in at.selectbox]  # only their own calls
 
@@ -58,7 +59,8 @@ def test_a_lead_finds_a_line_by_meaning_across_the_team(signed_in, calls, embedd
     assert "search_agent" in [box.key for box in at.selectbox]
     links = _links(at)
     assert links[:2] == [
-        (f"Open call #{calls['a2'].id} at 0:02", f"call={calls['a2'].id}&t=2"),
-        (f"Open call #{calls['a1'].id} at 0:12", f"call={calls['a1'].id}&t=12"),
+        (f"Play call #{calls['a2'].id} from 0:02", f"call={calls['a2'].id}&t=2"),
+        (f"Play call #{calls['a1'].id} from 0:12", f"call={calls['a1'].id}&t=12"),
     ]
+    assert "similarity 0." in texts(at)  # each hit's similarity to the query
     assert "Thanks for calling" not in texts(at)
