@@ -4,7 +4,9 @@ Flags are raised from what the live pipeline hears and commits (`monitoring.stre
 
 - **dead air**: neither side has made a sound for longer than the silence threshold (the same
   `SILENCE_THRESHOLD_SECONDS` the call metrics use); raised once per silence, as it passes the
-  threshold.
+  threshold. A silence the agent announced as a hold ("bear with me while I check", "I'll put
+  you on hold") is not dead air: it is flagged only as a **long hold** once it passes the
+  check-back time without the agent coming back to the customer.
 - **no recording disclosure**: 60 s into the call the agent has not said the call is recorded.
 - **customer frustration**: the customer uses negative language ("this is ridiculous").
 - **keyword**: anyone says a word from the configurable list (`LIVE_KEYWORDS`: cancel,
@@ -31,6 +33,15 @@ _DISCLOSURE = re.compile(
     r"|\brecorded (?:for|and)\b|\bcall recording\b|\bmonitored (?:for|and)\b",
     re.IGNORECASE,
 )
+# Said when the agent announces a hold or a wait while they look something up.
+_HOLD_ANNOUNCEMENT = re.compile(
+    r"\b(?:put|place|pop|putting|placing|popping)\s+you\s+on\s+(?:a\s+)?(?:\w+\s+)?hold\b"
+    r"|\bbear with me\b|\b(?:please\s+)?hold (?:on|the line)\b|\bplease hold\b"
+    r"|\b(?:one|a|just a)\s+(?:moment|minute|second|sec)\b"
+    r"|\bgive me\s+(?:a|one|two|a few)\s+(?:moment|minute|second|sec)s?\b"
+    r"|\bwhile I\s+(?:check|look|find|pull|have a look|go and|speak|ask)\b",
+    re.IGNORECASE,
+)
 # Negative language from a caller: the phrases QA reviewers mark as frustration.
 _FRUSTRATION = re.compile(
     r"\b(?:ridiculous|unacceptable|useless|disgusting|disgrace(?:ful)?|pathetic|outrageous|"
@@ -46,6 +57,10 @@ _FRUSTRATION = re.compile(
 class FlagRules:
     # Silence of both sides longer than this is dead air (SILENCE_THRESHOLD_SECONDS).
     silence_threshold: float = 10.0
+    # A hold announced by the agent at most this long before the silence began covers it.
+    hold_announced_within: float = 15.0
+    # An announced hold is flagged once it lasts this long without the agent checking back.
+    hold_check_back: float = 60.0
     # The agent must have disclosed recording by this call time.
     disclosure_by: float = 60.0
     # Words that raise a keyword flag (LIVE_KEYWORDS), matched as whole words or their
@@ -56,7 +71,7 @@ class FlagRules:
 # One live flag: what happened, where in the call (`at`), and when it was raised (`raised_at`).
 @dataclass(frozen=True)
 class LiveFlag:
-    kind: str  # dead_air | no_disclosure | frustration | keyword
+    kind: str  # dead_air | long_hold | no_disclosure | frustration | keyword
     at: float
     raised_at: float
     message: str
@@ -78,6 +93,7 @@ class LiveFlagger:
         ]
         self._quiet_since: float | None = 0.0
         self._dead_air_raised = False
+        self._hold_announced_at: float | None = None  # end of the agent's last hold announcement
         self._disclosed = False
         self._disclosure_checked = False
         self._agent_seen = False
@@ -103,18 +119,10 @@ class LiveFlagger:
         if (
             self._quiet_since is not None
             and not self._dead_air_raised
-            and event.until - self._quiet_since > self.rules.silence_threshold
+            and event.until - self._quiet_since > self._quiet_allowed()
         ):
             self._dead_air_raised = True
-            flags.append(
-                LiveFlag(
-                    kind="dead_air",
-                    at=round(self._quiet_since, 1),
-                    raised_at=event.clock,
-                    message=f"Dead air: no one has spoken for over "
-                    f"{self.rules.silence_threshold:g} s",
-                )
-            )
+            flags.append(self._silence_flag(self._quiet_since, event))
         if (
             not self._disclosure_checked
             and event.until >= self.rules.disclosure_by
@@ -132,10 +140,43 @@ class LiveFlagger:
             )
         return flags
 
+    def _on_announced_hold(self) -> bool:
+        """Whether the current silence began soon after the agent announced a hold (the
+        announcement may be committed a few seconds into the silence)."""
+        return (
+            self._quiet_since is not None
+            and self._hold_announced_at is not None
+            and self._hold_announced_at >= self._quiet_since - self.rules.hold_announced_within
+        )
+
+    def _quiet_allowed(self) -> float:
+        if self._on_announced_hold():
+            return self.rules.hold_check_back
+        return self.rules.silence_threshold
+
+    def _silence_flag(self, since: float, event: Heard) -> LiveFlag:
+        if self._on_announced_hold():
+            return LiveFlag(
+                kind="long_hold",
+                at=round(since, 1),
+                raised_at=event.clock,
+                message=f"Long hold: over {self.rules.hold_check_back:g} s without checking "
+                "back with the customer",
+                speaker=str(Speaker.AGENT),
+            )
+        return LiveFlag(
+            kind="dead_air",
+            at=round(since, 1),
+            raised_at=event.clock,
+            message=f"Dead air: no one has spoken for over {self.rules.silence_threshold:g} s",
+        )
+
     def _said(self, segment: CommittedSegment) -> list[LiveFlag]:
         flags = []
         text = segment.text
         by_agent = segment.speaker in (Speaker.AGENT, Speaker.UNKNOWN)
+        if by_agent and _HOLD_ANNOUNCEMENT.search(text):
+            self._hold_announced_at = segment.end
         if by_agent and segment.start <= self.rules.disclosure_by and _DISCLOSURE.search(text):
             self._disclosed = True
         by_customer = segment.speaker in (Speaker.CUSTOMER, Speaker.UNKNOWN)

@@ -51,6 +51,7 @@ _KIND_BADGES = {
 }
 _FLAG_ICONS = {
     "dead_air": ":material/volume_off:",
+    "long_hold": ":material/pause_circle:",
     "no_disclosure": ":material/policy:",
     "frustration": ":material/sentiment_dissatisfied:",
     "keyword": ":material/key:",

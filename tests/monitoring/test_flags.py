@@ -58,3 +58,35 @@ def test_customer_frustration_and_keywords_carry_the_time_of_the_word():
 def test_the_agent_saying_a_negative_word_is_not_customer_frustration():
     flagger = LiveFlagger(FlagRules(keywords=()))
     assert flagger.observe(_said(Speaker.AGENT, 5.0, "I know, that is frustrating.", 7.0)) == []
+
+
+def _silence_after(flagger: LiveFlagger, announcement: str | None, quiet_for: float) -> list:
+    """Sound until 10 s (the agent speaking, maybe announcing a hold at 8 s, committed 3 s into
+    the silence), then `quiet_for` seconds of silence; the silence flags raised."""
+    fired = []
+    for step in range(1, int((10 + quiet_for) * 2) + 1):
+        t = step * 0.5
+        if announcement and t == 13.0:
+            fired += flagger.observe(_said(Speaker.AGENT, 8.0, announcement, committed_at=13.0))
+        fired += _heard(flagger, t, sound=t <= 10)
+    return [(f.kind, f.at, f.raised_at) for f in fired if f.kind in ("dead_air", "long_hold")]
+
+
+def test_a_hold_the_agent_announced_is_not_dead_air_until_it_runs_past_the_check_back_time():
+    rules = FlagRules(silence_threshold=10.0, hold_check_back=60.0)
+    for said in (
+        "Bear with me while I check that for you.",
+        "Can I put you on a brief hold?",
+        "Let me look into that, one moment please.",
+    ):
+        assert _silence_after(LiveFlagger(rules), said, quiet_for=40) == [], said
+        assert _silence_after(LiveFlagger(rules), said, quiet_for=75) == [
+            ("long_hold", 10.0, 70.6)
+        ], said
+
+
+def test_a_silence_nobody_announced_is_still_dead_air():
+    rules = FlagRules(silence_threshold=10.0)
+    assert _silence_after(LiveFlagger(rules), None, quiet_for=40) == [("dead_air", 10.0, 20.6)]
+    said = "Your balance is forty pounds."
+    assert _silence_after(LiveFlagger(rules), said, quiet_for=40) == [("dead_air", 10.0, 20.6)]
