@@ -91,9 +91,9 @@ def _when() -> ColumnElement:
 
 def filter_condition(viewer: User, filters: DashboardFilter) -> ColumnElement[bool]:
     """The SQL condition on `Call` (joined with its agent's `User` row when a team is asked for)
-    selecting the calls in the viewer's scope that pass the filters."""
+    selecting the calls in the viewer's scope that pass the filters; practice calls never."""
     filters = scoped_filter(viewer, filters)
-    conditions = [calls_scope(viewer)]
+    conditions = [calls_scope(viewer), col(Call.practice).is_(False)]
     if filters.agent_id is not None:
         conditions.append(Call.agent_id == filters.agent_id)
     if filters.team_id is not None:

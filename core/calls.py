@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
@@ -12,7 +13,7 @@ from core.access import audit_refusals
 from core.audit import record_event
 from core.config import PROJECT_ROOT
 from core.errors import InvalidInput, NotAllowed, NotFound
-from core.models import Call, CallStatus, Role, Segment, User
+from core.models import Call, CallStatus, Evaluation, EvaluationSource, Role, Segment, User
 from core.people import list_agents, require_role
 
 __all__ = [
@@ -24,6 +25,7 @@ __all__ = [
     "recording_file",
     "retry_failed_import",
     "get_call",
+    "keep_as_real_call",
     "list_calls",
     "list_segments",
     "register_call",
@@ -106,6 +108,7 @@ def register_call(
     duration: float | None = None,
     channels: int | None = None,
     csat: int | None = None,
+    practice: bool = False,
 ) -> Call:
     """Store a new call, waiting to be transcribed; the caller commits."""
     call = Call(
@@ -116,6 +119,7 @@ def register_call(
         duration=duration,
         channels=channels,
         csat=csat,
+        practice=practice,
         status=CallStatus.PENDING,
         created_at=now,
     )
@@ -152,6 +156,51 @@ def assign_call(
         before={"agent_id": before},
         after={"agent_id": agent_id},
     )
+    session.commit()
+    return call
+
+
+@audit_refusals
+def keep_as_real_call(
+    *,
+    session: Session,
+    actor: User,
+    call_id: int,
+    now: datetime,
+    on_kept: Callable[[Session, Evaluation, datetime], object] | None = None,
+) -> Call:
+    """A lead keeps a practice call as a real call of its agent: from now on it counts in
+    scores, dashboards, the review queue and search; `on_kept` (e.g. the lesson auto-assigner)
+    is called with its newest auto-QA evaluation in the same transaction. Audited.
+
+    Raises:
+        NotAllowed: the actor is not a lead or admin, or the call is outside their scope.
+        NotFound: no such call.
+        InvalidInput: the call is not a practice call.
+    """
+    require_role(actor, Role.LEAD, Role.ADMIN)
+    call = get_call(session=session, viewer=actor, call_id=call_id)
+    if not call.practice:
+        raise InvalidInput(f"Call #{call.id} is already a real call.")
+    call.practice = False
+    session.add(call)
+    record_event(
+        session=session,
+        actor=actor,
+        action="keep_as_real",
+        entity="call",
+        entity_id=call.id,
+        now=now,
+        before={"practice": True},
+        after={"practice": False},
+    )
+    evaluation = session.exec(
+        select(Evaluation)
+        .where(Evaluation.call_id == call.id, Evaluation.source == EvaluationSource.AUTO)
+        .order_by(col(Evaluation.id).desc())
+    ).first()
+    if on_kept is not None and evaluation is not None:
+        on_kept(session, evaluation, now)
     session.commit()
     return call
 

@@ -120,6 +120,10 @@ class Call(SQLModel, table=True):
     speaker_note: str | None = Field(default=None, max_length=200)
     error: str | None = Field(default=None, max_length=2000)
     csat: int | None = Field(default=None, ge=1, le=5)
+    # A practice or demo call (a simulated or microphone live call): scored and kept for the
+    # people who took it, but never counted in scores, dashboards, lesson assignments, the
+    # review queue or search, unless a lead keeps it as a real call.
+    practice: bool = Field(default=False, index=True, sa_column_kwargs={"server_default": "0"})
     created_at: datetime = Field(default_factory=utcnow)
     language: str | None = Field(default=None, max_length=8)
     transcribed_at: datetime | None = None

@@ -27,6 +27,7 @@ from monitoring.streaming import CommittedSegment
 from qa.ingest import CallMetadata, FileOutcome
 
 __all__ = [
+    "PRACTICE_SOURCES",
     "ImportRecording",
     "end_live_session",
     "finish_live_session",
@@ -36,6 +37,10 @@ __all__ = [
     "record_live_progress",
     "start_live_session",
 ]
+
+# Live calls that are not customers' calls: a demo recording played as if live, and a lead's
+# microphone. Their calls are stored as practice calls (Call.practice).
+PRACTICE_SOURCES = frozenset({"simulator", "microphone"})
 
 # Imports one recording as a call: (path, metadata) -> what happened (see qa.ingest.ingest).
 ImportRecording = Callable[[Path, CallMetadata], FileOutcome]
@@ -175,7 +180,9 @@ def finish_live_session(
             raise NotFound(f"There is no live call #{live_id}.")
         agent = session.get(User, live.agent_id)
         metadata = CallMetadata(
-            agent_email=agent.email if agent else None, started_at=live.started_at
+            agent_email=agent.email if agent else None,
+            started_at=live.started_at,
+            practice=live.source in PRACTICE_SOURCES,
         )
         recording = Path(live.recording_path or "")
     outcome = import_recording(recording, metadata)

@@ -22,7 +22,7 @@ from ui.call_view import (
     transcript_lines,
 )
 from ui.disputes import dispute_form
-from ui.imports import failed_import_panel
+from ui.imports import failed_import_panel, practice_call_panel
 from ui.notes import call_notes, parse_clock
 from ui.speakers import inferred_speakers_panel
 
@@ -83,6 +83,8 @@ with ui.db_session() as session:
     if call.status == CallStatus.FAILED:
         failed_import_panel(session=session, viewer=viewer, call=call)
         st.stop()
+    if call.practice:
+        practice_call_panel(session=session, viewer=viewer, call=call)
 
     if call.agent_id is None and viewer.role in (Role.LEAD, Role.ADMIN):
         agents = {a.id: a.name for a in list_agents(session=session, viewer=viewer)}

@@ -211,11 +211,11 @@ def official_scores(
     *, session: Session, viewer: User, agent_id: int
 ) -> list[tuple[Call, Evaluation]]:
     """Each scored call of an agent in the viewer's scope with its official evaluation (the
-    newest human one, else the newest auto-QA one), oldest call first."""
+    newest human one, else the newest auto-QA one), oldest call first; practice calls never."""
     query = (
         select(Call, Evaluation)
         .join(Evaluation, col(Evaluation.call_id) == col(Call.id))
-        .where(calls_scope(viewer), Call.agent_id == agent_id)
+        .where(calls_scope(viewer), Call.agent_id == agent_id, col(Call.practice).is_(False))
         .order_by(col(Evaluation.id))
     )
     best: dict[int, tuple[Call, Evaluation]] = {}

@@ -81,6 +81,7 @@ class CallMetadata:
     agent_email: str | None = None
     started_at: datetime | None = None
     csat: int | None = None
+    practice: bool = False  # a practice or demo call: assigns no lessons (see Call.practice)
 
 
 # How a batch is imported.
@@ -347,6 +348,7 @@ def _claim_call(
             duration=duration,
             channels=channels,
             csat=metadata.csat,
+            practice=metadata.practice,
         )
         call.original_name = path.name
         if error:
@@ -411,7 +413,7 @@ def _store_transcript(
         from qa.evaluations import add_auto_evaluation
 
         evaluation = add_auto_evaluation(session=session, call_id=call.id, result=result, now=now)
-        if on_evaluated is not None:
+        if on_evaluated is not None and not call.practice:
             on_evaluated(session, evaluation, now)
     session.exec(delete(Segment).where(Segment.call_id == call.id))
     for original, segment in zip(transcript.segments, redacted.segments, strict=True):

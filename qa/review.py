@@ -64,6 +64,7 @@ def review_queue(
         select(Call, Evaluation)
         .join(Evaluation, col(Evaluation.call_id) == col(Call.id))
         .where(calls_scope(viewer), Call.status == CallStatus.DONE)
+        .where(col(Call.practice).is_(False))  # a practice call is no one's quality
         .where(col(Call.id).not_in(reviewed))
         .where(Evaluation.source == EvaluationSource.AUTO)
         .order_by(col(Call.started_at).desc(), col(Evaluation.id).desc())

@@ -29,7 +29,8 @@ def call_label(call: Call) -> str:
     when = call.started_at.strftime("%d %b %Y %H:%M") if call.started_at else "date unknown"
     who = call.agent.name if call.agent else "unassigned"
     status = "" if call.status == CallStatus.DONE else f" · {call.status}"
-    return f"#{call.id} · {who} · {when}{status}"
+    practice = " · practice" if call.practice else ""
+    return f"#{call.id} · {who} · {when}{status}{practice}"
 
 
 # How a stretch of speech that could not be transcribed reads in the transcript.

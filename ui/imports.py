@@ -8,7 +8,7 @@ from pathlib import Path
 import streamlit as st
 from sqlmodel import Session
 
-from core.calls import delete_failed_import, retry_failed_import
+from core.calls import delete_failed_import, keep_as_real_call, retry_failed_import
 from core.errors import InvalidInput, NotAllowed, NotFound
 from core.models import Call, Role, User, utcnow
 from qa.ingest import CallMetadata, FileOutcome, IngestOptions, IngestSummary, ingest
@@ -18,7 +18,7 @@ from ui.models import auto_qa, transcriber
 from ui.resources import app_settings, db_engine
 from ui.search import index_new_segments, segment_index
 
-__all__ = ["failed_import_panel", "import_recordings"]
+__all__ = ["failed_import_panel", "import_recordings", "practice_call_panel"]
 
 
 def import_recordings(
@@ -50,6 +50,31 @@ def import_recordings(
     )
     index_new_segments(segment_index())  # the new calls become searchable by meaning
     return summary
+
+
+def practice_call_panel(*, session: Session, viewer: User, call: Call) -> None:
+    """A practice call says so; a lead or admin may keep it as a real call of its agent, which
+    also assigns the lessons its failed criteria call for."""
+    st.info(
+        "Practice call (a demo or microphone live call): it is not counted in scores, "
+        "dashboards, lesson assignments, the review queue or search.",
+        icon=":material/school:",
+    )
+    if viewer.role not in (Role.LEAD, Role.ADMIN):
+        return
+    if st.button("Keep as a real call", key=f"keep_real_{call.id}"):
+        attempt(
+            session,
+            lambda: keep_as_real_call(
+                session=session,
+                actor=viewer,
+                call_id=call.id,
+                now=utcnow(),
+                on_kept=auto_assigner(),
+            ),
+            success=f"Call #{call.id} now counts as a real call of its agent.",
+            flash_key="calls_flash",
+        )
 
 
 def failed_import_panel(*, session: Session, viewer: User, call: Call) -> None:

@@ -85,6 +85,7 @@ def test_a_live_call_ends_as_a_normal_call_with_its_notes(engine, session, peopl
     assert live.status == LiveStatus.DONE and live.error is None
     call = session.get(Call, live.call_id)
     assert call.agent_id == people["a1"].id and call.started_at == NOW
+    assert call.practice  # a demo recording played live is practice, not the agent's real call
     assert probe_audio(tmp_path / "live" / f"{live.id}.wav").duration == pytest.approx(6.0, 0.01)
     text = " ".join(s["text"] for s in live.segments)
     assert text.split() == [w.word.strip() for w in SCRIPT]

@@ -167,3 +167,25 @@ def test_speech_that_could_not_be_transcribed_is_marked_in_the_transcript(
     at = _open_calls(signed_in("a1"))
     lines = [b.label for b in at.button if b.key.startswith("lines_")]
     assert lines[1] == "`0:04` :blue[**Agent**] :gray[*speech here could not be transcribed*]"
+
+
+@pytest.mark.model
+def test_a_practice_call_says_so_and_a_lead_keeps_it_as_a_real_call(
+    signed_in, session, calls, lessons_dir
+):
+    call = calls["a1"]
+    call.practice = True
+    session.add(call)
+    session.commit()
+    agent = _open_calls(signed_in("a1"), call.id)
+    assert "Practice call" in texts(agent)
+    assert any(o.endswith("· practice") for o in agent.selectbox(key="calls_pick").options)
+    assert not [b for b in agent.button if b.label == "Keep as a real call"]  # agents cannot
+
+    lead = _open_calls(signed_in("lead"), call.id)
+    # Keeping it runs the lesson auto-assigner (the lesson index loads on first use).
+    next(b for b in lead.button if b.label == "Keep as a real call").click().run(timeout=180)
+    assert f"Call #{call.id} now counts as a real call of its agent." in texts(lead)
+    assert "Practice call" not in texts(lead)
+    session.refresh(call)
+    assert not call.practice
