@@ -120,6 +120,6 @@ def test_an_agent_does_an_assigned_lesson_and_a_due_review_on_a_phone(
     page.get_by_role("button", name=question.answer.text).click()
     page.get_by_text("Right:").first.wait_for(timeout=20_000)
     page.get_by_role("button", name="Easy").click()
-    page.get_by_text("nothing to review right now").wait_for(timeout=20_000)
+    page.get_by_text("All done for now. Your next review is due in").wait_for(timeout=20_000)
     _fits(page, "learn-07-reviews-done")
     context.close()
