@@ -79,7 +79,7 @@ def pass_rate_heatmap(rates: Sequence[PassRate], titles: Mapping[str, str]) -> a
             title=None,
             axis=alt.Axis(labelAngle=-40, labelOverlap=False, labelLimit=160),
         ),
-        y=alt.Y("criterion:N", title=None),
+        y=alt.Y("criterion:N", title=None, axis=alt.Axis(labelLimit=220)),  # whole titles
     )
     cells = base.mark_rect().encode(
         color=alt.Color(
