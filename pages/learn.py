@@ -4,7 +4,7 @@ import streamlit as st
 
 import ui
 from core.models import utcnow
-from training.assignments import AssignmentState, list_assignments
+from training.assignments import AssignmentState, assignment_moment, list_assignments
 from training.progress import (
     answer_question,
     complete_lesson,
@@ -22,6 +22,7 @@ from ui.learning import (
     lesson_examples,
     quiz_buttons,
     tip_form,
+    why_this_lesson,
 )
 from ui.plain import plain
 
@@ -70,8 +71,14 @@ with ui.db_session() as session:
     attempt = start_lesson(session=session, agent=viewer, lesson=lesson, now=utcnow())
     screens, prose = lesson_screens(lesson), len(lesson.sections)
     step = attempt.step
+    # A button, not a link: a link to this same page would keep ?lesson= and stay here.
+    if st.button("My lessons", icon=":material/arrow_back:", type="tertiary", key="learn_list"):
+        st.query_params.clear()
+        st.rerun()
     st.caption(f"{lesson.title} · {lesson.minutes} min")
     st.progress((step + 1) / screens, text=f"Step {step + 1} of {screens}")
+    if moment := assignment_moment(session=session, agent=viewer, lesson=lesson):
+        why_this_lesson(session=session, viewer=viewer, moment=moment, open_at_first=step == 0)
 
     def go(to: int) -> None:
         move_to(

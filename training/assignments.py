@@ -27,6 +27,7 @@ from core.models import (
 from core.people import require_role
 from qa.scorecard import ScorecardError, load_scorecard
 from training.lesson_index import LessonIndex
+from training.lessons import Lesson
 from training.matcher import LessonRecommendation, MatchOptions, WeakSpot, recommend_lessons
 
 __all__ = [
@@ -34,10 +35,12 @@ __all__ = [
     "AssignmentItem",
     "AssignmentState",
     "AutoAssigner",
+    "CallMoment",
     "CriterionFocus",
     "Recommender",
     "assign_from_evaluation",
     "assign_lesson",
+    "assignment_moment",
     "assignment_state",
     "list_assignments",
     "open_assignment_count",
@@ -264,6 +267,53 @@ def list_assignments(
     todo.sort(key=lambda r: (r.assignment.due_at, r.assignment.id))
     done.sort(key=lambda r: r.assignment.completed_at, reverse=True)
     return todo + done
+
+
+# The moment of a call that led to a lesson being assigned: where the failed criterion's
+# evidence is (the start of the call when it has none).
+@dataclass(frozen=True)
+class CallMoment:
+    call_id: int
+    start: float
+    end: float | None
+    criterion_id: str
+    reason: str
+
+
+@audit_refusals
+def assignment_moment(*, session: Session, agent: User, lesson: Lesson) -> CallMoment | None:
+    """Why the agent has `lesson`: the call moment of their newest assignment of it that came
+    from a failed criterion (open ones first); None when no call led to it."""
+    query = (
+        select(Assignment)
+        .where(
+            Assignment.agent_id == agent.id,
+            Assignment.lesson_id == lesson.id,
+            col(Assignment.evaluation_id).is_not(None),
+            col(Assignment.criterion_id).is_not(None),
+        )
+        .order_by(col(Assignment.completed_at).is_not(None), col(Assignment.created_at).desc())
+    )
+    assignment = session.exec(query).first()
+    if assignment is None:
+        return None
+    evaluation = session.get(Evaluation, assignment.evaluation_id)
+    if evaluation is None:
+        return None
+    score = session.exec(
+        select(CriterionScore).where(
+            CriterionScore.evaluation_id == evaluation.id,
+            CriterionScore.criterion_id == assignment.criterion_id,
+        )
+    ).first()
+    evidence = score.evidence[0] if score is not None and score.evidence else {}
+    return CallMoment(
+        call_id=evaluation.call_id,
+        start=float(evidence.get("start", 0.0)),
+        end=float(evidence["end"]) if "end" in evidence else None,
+        criterion_id=assignment.criterion_id,
+        reason=assignment.reason,
+    )
 
 
 @audit_refusals

@@ -9,10 +9,17 @@ import altair as alt
 import streamlit as st
 from sqlmodel import Session
 
+from core.calls import get_call, playable_file
 from core.clock import clock
+from core.errors import NotAllowed, NotFound
 from core.models import Call, Evaluation, User, utcnow
 from monitoring import list_lesson_examples
-from training.assignments import AssignmentItem, AssignmentState, open_assignment_count
+from training.assignments import (
+    AssignmentItem,
+    AssignmentState,
+    CallMoment,
+    open_assignment_count,
+)
 from training.lessons import Lesson, LibraryLoad, QuizQuestion, load_library
 from training.progress import AnswerFeedback
 from training.reviews import due_count
@@ -32,6 +39,7 @@ __all__ = [
     "quiz_buttons",
     "score_trend_chart",
     "tip_form",
+    "why_this_lesson",
 ]
 
 STATE_BADGES = {
@@ -45,6 +53,31 @@ STATE_BADGES = {
 def lesson_book() -> LibraryLoad:
     """The lesson library as it is on disk now (a few dozen small files: cheap to re-read)."""
     return load_library(app_settings().lessons_dir)
+
+
+def why_this_lesson(
+    *, session: Session, viewer: User, moment: CallMoment, open_at_first: bool
+) -> None:
+    """Why the lesson was assigned, with the moment of the call that led to it playing from
+    the evidence (open on the first screen, folded after)."""
+    with st.expander("Why this lesson", expanded=open_at_first, icon=":material/call:"):
+        st.caption(plain(moment.reason))
+        try:
+            call = get_call(session=session, viewer=viewer, call_id=moment.call_id)
+        except (NotFound, NotAllowed):
+            return  # the call was deleted, or reassigned to a colleague
+        recording = playable_file(call)
+        if recording.is_file():
+            # The clip: from a second before the evidence to a few seconds after it.
+            start = max(0, int(moment.start) - 1)
+            end = int(moment.end) + 3 if moment.end is not None else None
+            st.audio(str(recording), start_time=start, end_time=end)
+        st.page_link(
+            "pages/calls.py",
+            label=f"Open call #{call.id} at {clock(moment.start)}",
+            icon=":material/play_arrow:",
+            query_params={"call": str(call.id), "t": str(int(moment.start))},
+        )
 
 
 def assignment_card(item: AssignmentItem, lessons: Mapping[str, Lesson], *, key: str) -> None:

@@ -10,6 +10,7 @@ import pytest
 from sqlmodel import Session, select
 
 from analytics.targets import KPI, set_target
+from core.calls import stored_path
 from core.config import PROJECT_ROOT
 from core.db import create_db_engine
 from core.models import (
@@ -26,7 +27,7 @@ from core.models import (
 from qa.metrics import compute_metrics
 from tests.coaching.conftest import call_on
 from tests.e2e.conftest import screenshot, sign_in
-from tests.qa.conftest import fake_transcript
+from tests.qa.conftest import DEMO_CALLS, fake_transcript
 from training.lessons import load_library
 
 pytestmark = pytest.mark.e2e
@@ -313,4 +314,46 @@ def test_the_browser_fetches_nothing_from_outside_the_app(
         page.locator("[data-testid=stMain]").wait_for(timeout=30_000)
         page.wait_for_timeout(2_000)
     assert outside == []
+    context.close()
+
+
+def test_a_lesson_shows_the_call_moment_behind_it_and_the_way_back_on_a_phone(
+    browser, app_url, e2e_database_url
+):
+    lesson = load_library(PROJECT_ROOT / "training" / "lessons").lessons[1]
+    engine = create_db_engine(e2e_database_url)
+    with Session(engine) as session:
+        diego = session.exec(select(User).where(User.email == "diego.ramirez@example.com")).one()
+        call = call_on(session, diego, utcnow() - timedelta(days=1), failed=["empathy"], at=20.0)
+        call.recording_path = stored_path(DEMO_CALLS[0])
+        session.add(call)
+        evaluation = session.exec(select(Evaluation).where(Evaluation.call_id == call.id)).one()
+        session.add(
+            Assignment(
+                agent_id=diego.id,
+                lesson_id=lesson.id,
+                source=AssignmentSource.AUTO,
+                reason=f"Empathy failed on call #{call.id}",
+                evaluation_id=evaluation.id,
+                criterion_id="empathy",
+                created_at=utcnow(),
+                due_at=utcnow() + timedelta(days=7),
+            )
+        )
+        session.commit()
+        call_id = call.id
+    engine.dispose()
+    context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
+    page = context.new_page()
+    sign_in(page, app_url, "diego.ramirez@example.com")
+    page.goto(f"{app_url}/learn?lesson={lesson.id}")
+    page.get_by_text("Why this lesson").wait_for(timeout=30_000)
+    page.get_by_text(f"Empathy failed on call #{call_id}").wait_for()
+    page.locator("[data-testid=stAudio]").wait_for()  # the clip, from the evidence
+    page.get_by_role("link", name=f"Open call #{call_id} at 0:20").wait_for()
+    screenshot(page, "screens-05-lesson-why-phone")
+    page.get_by_role("button", name="My lessons").click()
+    page.get_by_role("heading", name="My lessons").wait_for(timeout=30_000)
+    page.wait_for_url(lambda url: "lesson=" not in url, timeout=10_000)
+    page.get_by_text(lesson.title).first.wait_for()  # its card in the list
     context.close()

@@ -3,8 +3,10 @@ from datetime import timedelta
 import pytest
 from sqlmodel import select
 
+from core.config import PROJECT_ROOT
 from core.errors import InvalidInput, NotAllowed
-from core.models import Assignment, AssignmentSource, AuditEvent, LessonAttempt
+from core.models import Assignment, AssignmentSource, AuditEvent, Evaluation, LessonAttempt
+from tests.coaching.conftest import call_on, days_ago
 from tests.conftest import NOW
 from tests.qa.conftest import scored_call
 from training.assignments import (
@@ -12,10 +14,12 @@ from training.assignments import (
     CriterionFocus,
     assign_from_evaluation,
     assign_lesson,
+    assignment_moment,
     assignment_state,
     list_assignments,
     open_assignment_count,
 )
+from training.lessons import load_library
 from training.matcher import LessonRecommendation
 
 CRITERIA = {
@@ -174,3 +178,29 @@ def test_a_lead_assigns_by_hand_within_their_team_and_it_is_audited(session, peo
     assert list_assignments(session=session, viewer=people["a2"], now=NOW) == []
     assert list_assignments(session=session, viewer=people["lead_b"], now=NOW) == []
     assert len(list_assignments(session=session, viewer=people["lead"], now=NOW)) == 1
+
+
+def test_an_assigned_lesson_knows_the_call_moment_that_caused_it(session, people):
+    lesson = load_library(PROJECT_ROOT / "training" / "lessons").lessons[0]
+    agent = people["a1"]
+    call = call_on(session, agent, days_ago(2), failed=["hold_etiquette"], at=42.0)
+    evaluation = session.exec(select(Evaluation).where(Evaluation.call_id == call.id)).one()
+    assert assignment_moment(session=session, agent=agent, lesson=lesson) is None
+    session.add(
+        Assignment(
+            agent_id=agent.id,
+            lesson_id=lesson.id,
+            source=AssignmentSource.AUTO,
+            reason="Hold etiquette failed on your call",
+            evaluation_id=evaluation.id,
+            criterion_id="hold_etiquette",
+            created_at=NOW,
+            due_at=NOW + timedelta(days=7),
+        )
+    )
+    session.commit()
+    moment = assignment_moment(session=session, agent=agent, lesson=lesson)
+    assert (moment.call_id, moment.start, moment.end) == (call.id, 42.0, 45.0)
+    assert moment.criterion_id == "hold_etiquette"
+    # Another agent with the same lesson gets nothing of a1's call.
+    assert assignment_moment(session=session, agent=people["a2"], lesson=lesson) is None
