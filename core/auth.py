@@ -1,4 +1,5 @@
-"""Passwords (argon2 hashes), signing in, and the per-account limit on failed sign-ins."""
+"""Passwords (argon2 hashes), signing in, a person changing their own password, and the
+per-account limit on failed sign-ins."""
 
 from __future__ import annotations
 
@@ -9,17 +10,19 @@ from datetime import datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlmodel import Session, col, delete, func, select
+from sqlmodel import Session, col, delete, func, select, update
 
+from core.access import audit_refusals
 from core.audit import record_event
 from core.config import Settings
-from core.errors import InvalidInput, SignInFailed
+from core.errors import InvalidInput, NotAllowed, SignInFailed
 from core.models import FailedSignIn, SignInSession, User, utcnow
 
 __all__ = [
     "MIN_PASSWORD_LENGTH",
     "SignInLimit",
     "authenticate",
+    "change_password",
     "check_password_rules",
     "end_session",
     "hash_password",
@@ -104,37 +107,14 @@ def authenticate(
     now = now or utcnow()
     limit = limit or SignInLimit()
     normalised = email.strip().lower()
-    since = now - limit.window
-    session.exec(
-        delete(FailedSignIn).where(FailedSignIn.email == normalised, col(FailedSignIn.at) <= since)
-    )
-    failures = session.exec(
-        select(FailedSignIn.at)
-        .where(FailedSignIn.email == normalised, col(FailedSignIn.at) > since)
-        .order_by(col(FailedSignIn.at).desc())
-    ).all()
+    failures = _recent_failures(session, normalised, now, limit)
     if len(failures) >= limit.max_failures:
         session.commit()
-        opens_at = failures[limit.max_failures - 1] + limit.window
-        minutes = max(1, -int(-(opens_at - now).total_seconds() // 60))
-        raise SignInFailed(
-            f"Too many failed sign-ins for this account. Try again in {minutes} minute"
-            f"{'s' if minutes != 1 else ''}, or ask your admin to reset your password."
-        )
+        raise SignInFailed(_locked_out(failures, now, limit))
     user = session.exec(select(User).where(func.lower(User.email) == normalised)).first()
     matches = verify_password(user.password_hash if user else _DUMMY_HASH, password)
     if user is None or not matches:
-        session.add(FailedSignIn(email=normalised, at=now))
-        if len(failures) + 1 == limit.max_failures:
-            record_event(
-                session=session,
-                actor=None,
-                action="sign_in.locked",
-                entity="user",
-                entity_id=user.id if user else None,
-                now=now,
-                after={"email": normalised, "failures": limit.max_failures},
-            )
+        _count_failure(session, normalised, user, failures, now, limit)
         session.commit()
         raise SignInFailed(_NO_MATCH)
     session.exec(delete(FailedSignIn).where(FailedSignIn.email == normalised))
@@ -142,6 +122,115 @@ def authenticate(
     if not user.active:
         raise SignInFailed("This account is deactivated. Ask your admin to reactivate it.")
     return user
+
+
+def _recent_failures(
+    session: Session, email: str, now: datetime, limit: SignInLimit
+) -> list[datetime]:
+    """When sign-ins with `email` failed within the limit's window, newest first; older ones
+    are deleted."""
+    since = now - limit.window
+    session.exec(
+        delete(FailedSignIn).where(FailedSignIn.email == email, col(FailedSignIn.at) <= since)
+    )
+    return list(
+        session.exec(
+            select(FailedSignIn.at)
+            .where(FailedSignIn.email == email, col(FailedSignIn.at) > since)
+            .order_by(col(FailedSignIn.at).desc())
+        )
+    )
+
+
+def _locked_out(failures: list[datetime], now: datetime, limit: SignInLimit) -> str:
+    opens_at = failures[limit.max_failures - 1] + limit.window
+    minutes = max(1, -int(-(opens_at - now).total_seconds() // 60))
+    return (
+        f"Too many failed sign-ins for this account. Try again in {minutes} minute"
+        f"{'s' if minutes != 1 else ''}, or ask your admin to reset your password."
+    )
+
+
+def _count_failure(
+    session: Session,
+    email: str,
+    user: User | None,
+    failures: list[datetime],
+    now: datetime,
+    limit: SignInLimit,
+) -> None:
+    """Add one failed sign-in; the one that reaches the limit is an audit event."""
+    session.add(FailedSignIn(email=email, at=now))
+    if len(failures) + 1 == limit.max_failures:
+        record_event(
+            session=session,
+            actor=None,
+            action="sign_in.locked",
+            entity="user",
+            entity_id=user.id if user else None,
+            now=now,
+            after={"email": email, "failures": limit.max_failures},
+        )
+
+
+@audit_refusals
+def change_password(
+    *,
+    session: Session,
+    user: User,
+    current: str,
+    new: str,
+    repeated: str,
+    now: datetime,
+    limit: SignInLimit | None = None,
+) -> None:
+    """A person changes their own password, proving who they are with the current one.
+
+    A wrong current password counts as a failed sign-in of the account, so the form cannot be
+    used to guess it past the sign-in limit. Every sign-in session of the person ends, so a
+    browser someone else left signed in is signed out; the caller opens a new session for the
+    browser the change was made in. The audit event records that it happened, never a value.
+
+    Raises:
+        NotAllowed: the account is deactivated.
+        InvalidInput: the current password is missing or wrong, there were too many failed
+            sign-ins lately, the new password and its repeat differ, or the new one breaks the
+            password rules. Nothing is changed.
+    """
+    limit = limit or SignInLimit()
+    person = session.get(User, user.id)
+    if person is None or not person.active:
+        raise NotAllowed("You are not allowed to do this.")
+    if not current:
+        raise InvalidInput("Enter your current password.")
+    email = person.email.strip().lower()
+    failures = _recent_failures(session, email, now, limit)
+    if len(failures) >= limit.max_failures:
+        session.commit()
+        raise InvalidInput(_locked_out(failures, now, limit))
+    if not verify_password(person.password_hash, current):
+        _count_failure(session, email, person, failures, now, limit)
+        session.commit()
+        raise InvalidInput("That is not your current password. Your password is unchanged.")
+    if new != repeated:
+        raise InvalidInput("The new password and its repeat differ. Your password is unchanged.")
+    person.password_hash = hash_password(new)
+    session.add(person)
+    session.exec(delete(FailedSignIn).where(FailedSignIn.email == email))
+    session.exec(
+        update(SignInSession)
+        .where(col(SignInSession.user_id) == person.id, col(SignInSession.ended_at).is_(None))
+        .values(ended_at=now)
+    )
+    record_event(
+        session=session,
+        actor=person,
+        action="change_password",
+        entity="user",
+        entity_id=person.id,
+        now=now,
+    )
+    session.commit()
 
 
 def session_expired(*, last_activity: datetime, now: datetime, idle_minutes: int) -> bool:

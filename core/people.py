@@ -1,4 +1,5 @@
-"""Teams and users: who works here, in which role and team. Changes are admin-only and audited."""
+"""Teams and users: who works here, in which role and team. Changes are audited; only admins
+change other people, everyone their own profile."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from datetime import datetime
 
 from sqlmodel import Session, col, func, select
 
+from core import time_zones
 from core.access import audit_refusals
 from core.audit import record_event
 from core.auth import hash_password
@@ -25,8 +27,8 @@ __all__ = [
     "list_users",
     "require_role",
     "reset_password",
-    "set_reminders",
     "set_team_scorecard",
+    "update_profile",
     "update_user",
 ]
 
@@ -123,29 +125,47 @@ def set_team_scorecard(
 
 
 @audit_refusals
-def set_reminders(*, session: Session, user: User, on: bool, now: datetime) -> User:
-    """A person turns their own email reminders on or off. Audited.
+def update_profile(
+    *,
+    session: Session,
+    user: User,
+    now: datetime,
+    time_zone: str | None = None,
+    reminders: bool | None = None,
+) -> User:
+    """A person changes their own time zone or email reminders; arguments left out stay as they
+    are. There is no user id to pass: only the signed-in person's own profile can change.
+    Audited with the values before and after.
 
     Raises:
         NotAllowed: the account is deactivated.
+        InvalidInput: `time_zone` is not an IANA time zone name.
     """
-    if not user.active:
-        raise NotAllowed("You are not allowed to do this.")
     person = session.get(User, user.id)
-    if person.reminders != on:
-        record_event(
-            session=session,
-            actor=person,
-            action="update",
-            entity="user",
-            entity_id=person.id,
-            now=now,
-            before={"reminders": person.reminders},
-            after={"reminders": on},
-        )
-        person.reminders = on
-        session.add(person)
-        session.commit()
+    if person is None or not person.active:
+        raise NotAllowed("You are not allowed to do this.")
+    changes = {}
+    if time_zone is not None and time_zone != person.time_zone:
+        time_zones.time_zone(time_zone)  # refuses a name that is not a time zone
+        changes["time_zone"] = time_zone
+    if reminders is not None and reminders != person.reminders:
+        changes["reminders"] = reminders
+    if not changes:
+        return person
+    record_event(
+        session=session,
+        actor=person,
+        action="update",
+        entity="user",
+        entity_id=person.id,
+        now=now,
+        before={key: getattr(person, key) for key in changes},
+        after=changes,
+    )
+    for key, value in changes.items():
+        setattr(person, key, value)
+    session.add(person)
+    session.commit()
     return person
 
 

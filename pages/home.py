@@ -8,7 +8,7 @@ import streamlit as st
 import ui
 from core.calls import list_calls
 from core.models import CallStatus, Role, utcnow
-from core.people import set_reminders
+from core.people import update_profile
 from qa.evaluations import official_scores
 from training.assignments import AssignmentState, list_assignments
 from training.reviews import due_count, learning_activity, skill_mastery
@@ -78,7 +78,7 @@ if viewer.role == Role.AGENT:
             help="A short daily email when reviews are due or a lesson is overdue.",
         )
         if wants != viewer.reminders:
-            set_reminders(session=session, user=viewer, on=wants, now=now)
+            update_profile(session=session, user=viewer, reminders=wants, now=now)
             st.toast("Reminders on." if wants else "Reminders off.")
     st.stop()
 

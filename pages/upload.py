@@ -7,9 +7,9 @@ import streamlit as st
 import ui
 from core.errors import InvalidInput
 from core.people import list_agents
+from core.time_zones import time_zone
 from qa.ingest import AUDIO_SUFFIXES, CallMetadata, FileOutcome
 from qa.uploads import check_upload, store_upload
-from training.streaks import time_zone
 from ui.imports import import_recordings
 
 viewer = ui.guard("upload")

@@ -38,11 +38,13 @@ from coaching import (
     update_commitments,
 )
 from core.access import REFUSED
-from core.audit import list_events
+from core.audit import audit_choices, count_events, list_events
+from core.auth import change_password
 from core.calls import (
     assign_call,
     delete_failed_import,
     get_call,
+    keep_as_real_call,
     list_calls,
     list_segments,
     retry_failed_import,
@@ -75,8 +77,8 @@ from core.people import (
     list_reviewers,
     list_users,
     reset_password,
-    set_reminders,
     set_team_scorecard,
+    update_profile,
     update_user,
 )
 from index.segment_index import SegmentIndex
@@ -117,7 +119,12 @@ from tests.pages.conftest import sign_in, texts
 from tests.qa.conftest import DEFAULT_CRITERIA
 from tests.test_architecture import NOT_SCOPED, _scoped_functions
 from tests.training.test_progress import LESSON
-from training.assignments import assign_lesson, list_assignments, open_assignment_count
+from training.assignments import (
+    assign_lesson,
+    assignment_moment,
+    list_assignments,
+    open_assignment_count,
+)
 from training.progress import (
     answer_question,
     complete_lesson,
@@ -125,7 +132,14 @@ from training.progress import (
     move_to,
     start_lesson,
 )
-from training.reviews import answer_card, due_cards, due_count, learning_activity, skill_mastery
+from training.reviews import (
+    answer_card,
+    due_cards,
+    due_count,
+    learning_activity,
+    next_due,
+    skill_mastery,
+)
 from training.srs import new_card_state
 from training.tips import add_tip, decide_tip, pending_tips
 from ui.navigation import PAGES
@@ -449,6 +463,8 @@ REFUSALS = [
     # core
     Refusal(list_events, "lead", "the audit trail", lambda w: {}),
     Refusal(list_events, "a1", "the audit trail", lambda w: {}),
+    Refusal(count_events, "reviewer", "the audit trail", lambda w: {"actions": ["update"]}),
+    Refusal(audit_choices, "lead", "the audit trail's people and actions", lambda w: {}),
     Refusal(
         assign_call,
         "a1",
@@ -460,6 +476,24 @@ REFUSALS = [
         "lead_b",
         "team A's call",
         lambda w: {"call_id": w.calls["a1"].id, "agent_id": w.people["b1"].id, "now": NOW},
+    ),
+    Refusal(
+        keep_as_real_call,
+        "a1",
+        "their own practice call",
+        lambda w: {"call_id": w.calls["a1"].id, "now": NOW},
+    ),
+    Refusal(
+        keep_as_real_call,
+        "reviewer",
+        "a practice call",
+        lambda w: {"call_id": w.calls["a1"].id, "now": NOW},
+    ),
+    Refusal(
+        keep_as_real_call,
+        "lead_b",
+        "team A's practice call",
+        lambda w: {"call_id": w.calls["a1"].id, "now": NOW},
     ),
     *(
         Refusal(
@@ -512,7 +546,21 @@ REFUSALS = [
         lambda w: {"user_id": w.people["a1"].id, "new_password": "another-horse-2", "now": NOW},
     ),
     Refusal(
-        set_reminders, "gone", "their deactivated account", lambda w: {"on": False, "now": NOW}
+        update_profile,
+        "gone",
+        "their deactivated account",
+        lambda w: {"time_zone": "Asia/Tokyo", "reminders": False, "now": NOW},
+    ),
+    Refusal(
+        change_password,
+        "gone",
+        "their deactivated account",
+        lambda w: {
+            "current": PASSWORD,
+            "new": "another-horse-2",
+            "repeated": "another-horse-2",
+            "now": NOW,
+        },
     ),
     Refusal(
         set_team_scorecard,
@@ -1171,6 +1219,8 @@ def test_auto_qa_accuracy_counts_only_the_reviewed_calls_in_the_viewers_team(ses
 OWN_RECORDS_ONLY = [
     open_assignment_count,  # the agent's own open lessons (menu badge)
     due_count,  # the agent's own due review cards (menu badge)
+    next_due,  # when the agent's own next review card falls due (Reviews page)
+    assignment_moment,  # the call moment behind the agent's own assignment of a lesson
     learning_activity,  # the agent's own reviews and lesson steps (streaks)
     skill_mastery,  # the agent's own review cards, per skill
 ]

@@ -42,7 +42,7 @@ from training.srs import (
     recall_probability,
     review,
 )
-from training.streaks import Streak, learning_streak, time_zone
+from training.streaks import Streak, learning_streak
 
 __all__ = [
     "LESSON_TEMPLATE",
@@ -88,6 +88,5 @@ __all__ = [
     "review",
     "save_lesson",
     "send_digests",
-    "time_zone",
     "validate_lesson_text",
 ]

@@ -10,8 +10,8 @@ from sqlmodel import Session, col, func, select
 
 from core.errors import InvalidInput
 from core.models import Assignment, ReviewCard, Role, User
+from core.time_zones import time_zone
 from training.reminders import Digest, OverdueAssignment
-from training.streaks import time_zone
 
 __all__ = ["build_digests"]
 

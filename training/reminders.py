@@ -145,7 +145,7 @@ def compose_digest(digest: Digest) -> EmailMessage | None:
     lines += [
         f"Open Callcoach: {digest.app_url}",
         "",
-        "You can turn these reminders off in Callcoach.",
+        "You can turn these reminders off on your Profile page in Callcoach.",
     ]
     subject = []
     if digest.reviews_due:

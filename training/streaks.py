@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from core.errors import InvalidInput
+from core.time_zones import time_zone
 
-__all__ = ["Streak", "learning_streak", "time_zone"]
+__all__ = ["Streak", "learning_streak"]
 
 
 # An agent's learning streak as of one moment; `current` is 0 once a whole day was missed.
@@ -18,22 +18,6 @@ class Streak:
     current: int  # consecutive active days ending today, or yesterday while today is still open
     best: int  # the longest run of consecutive active days ever
     active_today: bool  # whether today already counts
-
-
-def time_zone(name: str) -> ZoneInfo:
-    """The IANA time zone called `name`, e.g. "Europe/London".
-
-    Raises:
-        InvalidInput: no time zone has that name.
-    """
-    try:
-        return ZoneInfo(name)
-    except (ValueError, LookupError, OSError):
-        # ZoneInfoNotFoundError is a KeyError; malformed keys raise ValueError; a folder
-        # such as "Europe" raises IsADirectoryError.
-        raise InvalidInput(
-            f"{name!r} is not a time zone; use a name like Europe/London or America/New_York"
-        ) from None
 
 
 def learning_streak(*, activity: Iterable[datetime], now: datetime, tz: str) -> Streak:

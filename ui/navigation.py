@@ -122,6 +122,7 @@ PAGES: dict[str, PageSpec] = {
     "audit": PageSpec(
         "pages/audit.py", "Audit trail", ":material/history:", frozenset({Role.ADMIN}), "Admin"
     ),
+    "profile": PageSpec("pages/profile.py", "Profile", ":material/person:", _EVERYONE, "Account"),
 }
 
 

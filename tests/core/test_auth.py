@@ -168,3 +168,83 @@ def test_a_successful_sign_in_clears_the_failures(session, people):
         authenticate(
             session=session, email="a1@example.com", password="nope-nope", now=NOW, limit=limit
         )
+
+
+def _change(session, user, *, current=PASSWORD, new="brand-new-horse", repeated=None, limit=None):
+    """`user` changes their password on the profile form; `repeated` defaults to `new`."""
+    from core.auth import change_password
+
+    change_password(
+        session=session,
+        user=user,
+        current=current,
+        new=new,
+        repeated=new if repeated is None else repeated,
+        now=NOW,
+        limit=limit,
+    )
+
+
+def test_a_person_changes_their_password_and_signs_in_with_the_new_one_only(session, people):
+    from core.auth import resume_session, start_session
+
+    elsewhere = start_session(session=session, user=people["a1"], now=NOW)
+    _change(session, people["a1"])
+
+    assert authenticate(session=session, email="a1@example.com", password="brand-new-horse")
+    with pytest.raises(SignInFailed, match="don't match"):
+        authenticate(session=session, email="a1@example.com", password=PASSWORD)
+    # A browser that was signed in as them is signed out.
+    with pytest.raises(SignInFailed, match="signed out"):
+        resume_session(session=session, token=elsewhere, now=NOW, idle_minutes=30)
+    event = session.exec(select(AuditEvent)).one()
+    assert (event.action, event.entity_id, event.actor_id) == (
+        "change_password",
+        people["a1"].id,
+        people["a1"].id,
+    )
+    assert event.before is None and event.after is None
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"current": "not-my-password"}, "That is not your current password"),
+        ({"current": ""}, "Enter your current password"),
+        ({"repeated": "brand-new-hose"}, "The new password and its repeat differ"),
+        ({"new": "short"}, "at least 8 characters"),
+    ],
+)
+def test_a_refused_password_change_says_why_and_changes_nothing(session, people, change, message):
+    from core.auth import resume_session, start_session
+
+    agent = people["a1"]
+    stored = agent.password_hash
+    token = start_session(session=session, user=agent, now=NOW)
+    with pytest.raises(InvalidInput, match=message):
+        _change(session, agent, **change)
+    session.rollback()
+
+    assert session.get(User, agent.id).password_hash == stored
+    assert authenticate(session=session, email="a1@example.com", password=PASSWORD)
+    assert resume_session(session=session, token=token, now=NOW, idle_minutes=30).id == agent.id
+    assert session.exec(select(AuditEvent)).all() == []
+
+
+def test_wrong_current_passwords_count_towards_the_sign_in_limit(session, people):
+    from core.auth import SignInLimit
+
+    limit = SignInLimit(max_failures=2, window=timedelta(minutes=15))
+    for guess in ("guess-one", "guess-two"):
+        with pytest.raises(InvalidInput, match="not your current password"):
+            _change(session, people["a1"], current=guess, limit=limit)
+    # Locked: neither the form nor the sign-in page checks even the right password now.
+    with pytest.raises(InvalidInput, match="Too many failed sign-ins.*in 15 minutes"):
+        _change(session, people["a1"], limit=limit)
+    with pytest.raises(SignInFailed, match="Too many failed sign-ins"):
+        authenticate(
+            session=session, email="a1@example.com", password=PASSWORD, now=NOW, limit=limit
+        )
+    events = session.exec(select(AuditEvent)).all()
+    assert [(e.action, e.entity_id) for e in events] == [("sign_in.locked", people["a1"].id)]
+    assert verify_password(session.get(User, people["a1"].id).password_hash, PASSWORD)

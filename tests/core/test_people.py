@@ -13,6 +13,7 @@ from core.people import (
     list_users,
     reset_password,
     set_team_scorecard,
+    update_profile,
     update_user,
 )
 from tests.conftest import NOW, PASSWORD
@@ -170,3 +171,45 @@ def test_leads_pick_calibration_reviewers_from_active_staff(session, people):
     assert names == {f"{k}@example.com" for k in ("admin", "reviewer", "lead", "lead_b")}
     with pytest.raises(NotAllowed):
         list_reviewers(session=session, viewer=people["reviewer"])
+
+
+def test_a_person_sets_their_own_time_zone_and_reminders_and_the_change_is_audited(session, people):
+    agent = people["a1"]
+    update_profile(session=session, user=agent, time_zone="Asia/Tokyo", reminders=False, now=NOW)
+    session.expire_all()
+    stored = session.get(User, agent.id)
+    assert (stored.time_zone, stored.reminders) == ("Asia/Tokyo", False)
+    event = session.exec(select(AuditEvent)).one()
+    assert (event.action, event.entity, event.entity_id, event.actor_id) == (
+        "update",
+        "user",
+        agent.id,
+        agent.id,
+    )
+    assert event.before == {"time_zone": "Europe/London", "reminders": True}
+    assert event.after == {"time_zone": "Asia/Tokyo", "reminders": False}
+
+
+def test_a_profile_change_audits_only_what_changed_and_nothing_when_nothing_did(session, people):
+    lead = people["lead"]
+    update_profile(session=session, user=lead, time_zone="Europe/London", reminders=True, now=NOW)
+    assert session.exec(select(AuditEvent)).all() == []
+    update_profile(session=session, user=lead, time_zone="Europe/Paris", now=NOW)
+    event = session.exec(select(AuditEvent)).one()
+    assert (event.before, event.after) == (
+        {"time_zone": "Europe/London"},
+        {"time_zone": "Europe/Paris"},
+    )
+    assert session.get(User, lead.id).reminders is True
+
+
+def test_an_unknown_time_zone_is_refused_and_nothing_is_written(session, people):
+    agent = people["a1"]
+    with pytest.raises(InvalidInput, match="'Mars/Olympus_Mons' is not a time zone"):
+        update_profile(
+            session=session, user=agent, time_zone="Mars/Olympus_Mons", reminders=False, now=NOW
+        )
+    session.rollback()
+    stored = session.get(User, agent.id)
+    assert (stored.time_zone, stored.reminders) == ("Europe/London", True)
+    assert session.exec(select(AuditEvent)).all() == []

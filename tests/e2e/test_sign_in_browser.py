@@ -12,6 +12,7 @@ INSIGHTS = {*MINE, "What drives CSAT"}
 NAVIGATION = {
     "amara.okafor@example.com": {
         "Home",
+        "Profile",
         "My lessons",
         "Reviews",
         "My coaching",
@@ -21,6 +22,7 @@ NAVIGATION = {
     },
     "raj.patel@example.com": {
         "Home",
+        "Profile",
         "Calls",
         "Upload calls",
         "Live monitoring",
@@ -29,6 +31,7 @@ NAVIGATION = {
     },
     "lena.brooks@example.com": {
         "Home",
+        "Profile",
         "Calls",
         "Upload calls",
         "Live monitoring",
@@ -39,6 +42,7 @@ NAVIGATION = {
     },
     "admin@example.com": {
         "Home",
+        "Profile",
         "Calls",
         "Upload calls",
         "Live monitoring",

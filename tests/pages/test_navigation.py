@@ -15,6 +15,7 @@ MENU = {
         "learning_dashboard",
         "search",
         "my_coaching",
+        "profile",
     ],
     Role.REVIEWER: [
         "home",
@@ -29,6 +30,7 @@ MENU = {
         "search",
         "upload",
         "monitor",
+        "profile",
     ],
     Role.LEAD: [
         "home",
@@ -45,6 +47,7 @@ MENU = {
         "monitor",
         "coaching",
         "lessons",
+        "profile",
     ],
     Role.ADMIN: [
         "home",
@@ -64,6 +67,7 @@ MENU = {
         "users",
         "targets",
         "audit",
+        "profile",
     ],
 }
 

@@ -4,7 +4,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from core.errors import InvalidInput
-from training.streaks import Streak, learning_streak, time_zone
+from training.streaks import Streak, learning_streak
 
 LONDON = ZoneInfo("Europe/London")
 LOS_ANGELES = ZoneInfo("America/Los_Angeles")
@@ -88,8 +88,6 @@ def test_a_day_across_the_clock_change_is_one_day():
 def test_an_unknown_time_zone_is_refused_with_a_clear_message(name):
     with pytest.raises(InvalidInput, match="is not a time zone; use a name like Europe/London"):
         _streak([], _at(23, 9), tz=name)
-    with pytest.raises(InvalidInput):
-        time_zone(name)
 
 
 def test_naive_times_are_refused():
