@@ -6,7 +6,8 @@ import ui
 from core.audit import audit_choices, count_events, list_events
 from core.people import list_users
 from core.time_zones import time_zone
-from ui.audit import audit_filters, event_rows, events_csv, page_number, pager, table_key
+from ui.audit import audit_filters, event_rows, events_csv
+from ui.paging import page_number, pager, table_key
 
 PAGE_SIZE = 100  # the newest events first, this many a page
 

@@ -3,6 +3,8 @@
 `?call=ID&t=SECONDS` opens a call playing from that moment.
 """
 
+from datetime import date
+
 import streamlit as st
 
 import ui
@@ -13,6 +15,7 @@ from core.people import list_agents
 from qa.evaluations import criterion_scores, latest_evaluation
 from qa.speakers import inferred_speaker_confidence
 from ui.actions import show_flash
+from ui.call_list import call_list
 from ui.call_view import (
     call_label,
     call_player,
@@ -32,6 +35,12 @@ show_flash("calls_flash")
 
 
 with ui.db_session() as session:
+    clicked = call_list(session=session, engine=ui.db_engine(), viewer=viewer, today=date.today())
+    # A newly clicked row opens its call, as a link to it would; a row left ticked does not
+    # override a call picked since.
+    if clicked is not None and clicked != st.session_state.get("calls_clicked"):
+        st.query_params["call"] = str(clicked)
+    st.session_state["calls_clicked"] = clicked
     calls = list_calls(session=session, viewer=viewer)
     labels = {call.id: call_label(call) for call in calls}
 
@@ -40,11 +49,12 @@ with ui.db_session() as session:
         st.error(f"{requested!r} is not a call number.")
         st.stop()
     if requested is not None and int(requested) not in labels:
-        try:
-            get_call(session=session, viewer=viewer, call_id=int(requested))
+        try:  # an older call than the picker lists: it joins the picker
+            older = get_call(session=session, viewer=viewer, call_id=int(requested))
         except (NotFound, NotAllowed) as exc:
             st.error(str(exc))
             st.stop()
+        labels[older.id] = call_label(older)
     if not calls:
         st.info("No calls to show yet.")
         st.stop()

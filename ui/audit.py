@@ -20,9 +20,6 @@ __all__ = [
     "audit_filters",
     "event_rows",
     "events_csv",
-    "page_number",
-    "pager",
-    "table_key",
 ]
 
 # The date range the trail opens on: the last 30 days, today included.
@@ -65,52 +62,6 @@ def actor_name(actor_id: int | None, names: Mapping[int, str]) -> str:
     if actor_id is None:
         return "system"
     return names.get(actor_id, f"user #{actor_id}")
-
-
-def page_number(*, key: str, filters: EventFilter) -> int:
-    """The page of the trail being read (0 = newest); back to 0 whenever the filters change."""
-    seen = f"{key}_filters"
-    if st.session_state.get(seen) != repr(filters):
-        st.session_state[seen] = repr(filters)
-        _turn(key, 0)
-    return st.session_state[key]
-
-
-def table_key(key: str) -> str:
-    """The key of the table of the page being read: a new one each time the page turns or the
-    filters change, so the browser does not keep a row of another page ticked."""
-    return f"{key}_table_{st.session_state[f'{key}_turns']}"
-
-
-def pager(total: int, *, size: int, key: str) -> None:
-    """The "Newer" and "Older" buttons, and where the page stands: "101-200 of 250 · page 2
-    of 3"."""
-    page = st.session_state[key]
-    pages = max((total + size - 1) // size, 1)
-    newer, where, older = st.columns([1, 2, 1], vertical_alignment="center")
-    newer.button(
-        "Newer",
-        key=f"{key}_newer",
-        icon=":material/chevron_left:",
-        disabled=page == 0,
-        on_click=_turn,
-        args=(key, page - 1),
-    )
-    first = page * size + 1 if total else 0
-    where.caption(f"{first}-{min(first + size - 1, total)} of {total} · page {page + 1} of {pages}")
-    older.button(
-        "Older",
-        key=f"{key}_older",
-        icon=":material/chevron_right:",
-        disabled=page >= pages - 1,
-        on_click=_turn,
-        args=(key, page + 1),
-    )
-
-
-def _turn(key: str, page: int) -> None:
-    st.session_state[key] = page
-    st.session_state[f"{key}_turns"] = st.session_state.get(f"{key}_turns", 0) + 1
 
 
 def event_rows(

@@ -218,6 +218,26 @@ def test_staff_search_finds_nothing_for_nonsense_and_groups_hits_by_call(
     context.close()
 
 
+def test_the_calls_list_filters_and_a_row_opens_its_call(browser, app_url, scored_team):
+    context, page = _page(browser, app_url, "lena.brooks@example.com")
+    page.goto(f"{app_url}/calls")
+    page.get_by_text("click a row to open the call").wait_for(timeout=30_000)
+    page.locator("[data-testid=stDataFrame] canvas").first.wait_for(timeout=30_000)
+    page.wait_for_timeout(1_500)  # the grid draws its cells after it appears
+    screenshot(page, "screens-06-calls-list")
+    page.get_by_text("Filter and sort the list").click()
+    page.locator(".st-key-calls_list_agent").click()
+    page.get_by_role("option", name="Ben Carter").click()
+    page.get_by_text("1 call · click a row to open the call").wait_for(timeout=30_000)
+    grid = page.locator("[data-testid=stDataFrame]").first
+    box = grid.bounding_box()
+    page.mouse.click(box["x"] + 12, box["y"] + 35 + 17)  # the first row's selection box
+    page.wait_for_url(f"**/calls?call={scored_team['Ben Carter']}", timeout=30_000)
+    agent = page.locator("[data-testid=stMetric]").filter(has_text="Agent")
+    agent.filter(has_text="Ben Carter").wait_for(timeout=30_000)
+    context.close()
+
+
 def test_a_practice_call_is_marked_and_a_lead_may_keep_it(browser, app_url, scored_team):
     call_id = scored_team["practice"]
     context, page = _page(browser, app_url, "lena.brooks@example.com")
