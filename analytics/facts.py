@@ -11,7 +11,7 @@ from sqlalchemy import ColumnElement, and_, func
 from sqlmodel import Session, col, select
 
 from core.access import audit_refusals
-from core.calls import calls_scope
+from core.calls import calls_scope, counted_calls
 from core.models import Call, CallStatus, CriterionScore, Evaluation, EvaluationSource, Role, User
 
 __all__ = [
@@ -93,7 +93,7 @@ def filter_condition(viewer: User, filters: DashboardFilter) -> ColumnElement[bo
     """The SQL condition on `Call` (joined with its agent's `User` row when a team is asked for)
     selecting the calls in the viewer's scope that pass the filters; practice calls never."""
     filters = scoped_filter(viewer, filters)
-    conditions = [calls_scope(viewer), col(Call.practice).is_(False)]
+    conditions = [calls_scope(viewer), counted_calls()]
     if filters.agent_id is not None:
         conditions.append(Call.agent_id == filters.agent_id)
     if filters.team_id is not None:

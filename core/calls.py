@@ -19,6 +19,7 @@ from core.people import list_agents, require_role
 __all__ = [
     "assign_call",
     "calls_scope",
+    "counted_calls",
     "delete_failed_import",
     "drop_owned_recording",
     "playable_file",
@@ -47,6 +48,12 @@ def calls_scope(viewer: User) -> ColumnElement[bool]:
         team_agents = select(User.id).where(User.team_id == viewer.team_id)
         return or_(col(Call.agent_id).in_(team_agents), col(Call.agent_id).is_(None))
     return Call.agent_id == viewer.id
+
+
+def counted_calls() -> ColumnElement[bool]:
+    """The SQL condition on `Call` for calls that count in scores, dashboards, the review queue
+    and search: every call but practice calls (`Call.practice`)."""
+    return col(Call.practice).is_(False)
 
 
 @audit_refusals

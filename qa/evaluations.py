@@ -10,7 +10,7 @@ from sqlalchemy import ColumnElement
 from sqlmodel import Session, col, select
 
 from core.access import audit_refusals
-from core.calls import calls_scope, get_call
+from core.calls import calls_scope, counted_calls, get_call
 from core.models import Call, CriterionScore, Evaluation, EvaluationSource, Role, User
 from core.people import require_role
 from qa.scorecard import Scorecard
@@ -215,7 +215,7 @@ def official_scores(
     query = (
         select(Call, Evaluation)
         .join(Evaluation, col(Evaluation.call_id) == col(Call.id))
-        .where(calls_scope(viewer), Call.agent_id == agent_id, col(Call.practice).is_(False))
+        .where(calls_scope(viewer), Call.agent_id == agent_id, counted_calls())
         .order_by(col(Evaluation.id))
     )
     best: dict[int, tuple[Call, Evaluation]] = {}

@@ -11,7 +11,7 @@ from sqlmodel import Session, col, select
 
 from core.access import audit_refusals
 from core.audit import record_event
-from core.calls import calls_scope, get_call
+from core.calls import calls_scope, counted_calls, get_call
 from core.errors import InvalidInput
 from core.models import Call, CallStatus, Evaluation, EvaluationSource, Role, User
 from core.people import require_role
@@ -64,7 +64,7 @@ def review_queue(
         select(Call, Evaluation)
         .join(Evaluation, col(Evaluation.call_id) == col(Call.id))
         .where(calls_scope(viewer), Call.status == CallStatus.DONE)
-        .where(col(Call.practice).is_(False))  # a practice call is no one's quality
+        .where(counted_calls())  # a practice call is no one's quality
         .where(col(Call.id).not_in(reviewed))
         .where(Evaluation.source == EvaluationSource.AUTO)
         .order_by(col(Call.started_at).desc(), col(Evaluation.id).desc())
