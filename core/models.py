@@ -29,8 +29,10 @@ __all__ = [
     "MonitoringNote",
     "NoteKind",
     "LessonTip",
+    "ReviewAssignment",
     "ReviewCard",
     "ReviewLog",
+    "ReviewTarget",
     "Role",
     "Segment",
     "SignInSession",
@@ -220,6 +222,22 @@ class CriterionScore(SQLModel, table=True):
     evidence: list = Field(default_factory=list, sa_type=sa.JSON)
     reason: str | None = None
     comment: str | None = None  # a reviewer's note on an override
+
+
+# A call a lead gave one reviewer: it heads that reviewer's queue until someone reviews it.
+class ReviewAssignment(SQLModel, table=True):
+    call_id: int = Field(primary_key=True, foreign_key="call.id", ondelete="CASCADE")
+    reviewer_id: int = Field(foreign_key="user.id", index=True)
+    assigned_by_id: int = Field(foreign_key="user.id")
+    assigned_at: datetime
+
+
+# How many reviews a lead expects of one reviewer each week (Monday to Sunday, their time).
+class ReviewTarget(SQLModel, table=True):
+    reviewer_id: int = Field(primary_key=True, foreign_key="user.id")
+    weekly: int = Field(ge=0)
+    set_by_id: int = Field(foreign_key="user.id")
+    set_at: datetime
 
 
 class DisputeStatus(StrEnum):

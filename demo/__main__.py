@@ -63,7 +63,8 @@ def _load(settings: Settings, engine: Engine) -> int:
     if quality.reviews or quality.disputes or quality.calibrations:
         print(
             f"QA workflow: {quality.reviews} reviews, {quality.disputes} disputes and "
-            f"{quality.calibrations} calibration sessions added."
+            f"{quality.calibrations} calibration sessions added; {quality.handed_out} queued "
+            "calls handed to Raj."
         )
     if result.assignments:
         print(f"Lessons assigned from the demo calls' failed criteria: {result.assignments}.")

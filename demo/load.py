@@ -72,7 +72,11 @@ def load_demo(
         score=score,
         progress=progress,
     )
-    quality = seed_quality_workflow(engine=engine, now=now()) if score else QualitySeed(0, 0, 0)
+    quality = (
+        seed_quality_workflow(engine=engine, now=now(), random_share=settings.review_random_share)
+        if score
+        else QualitySeed(0, 0, 0)
+    )
     # The agents' learning is played between the assignments, so each call's lessons are
     # assigned knowing what the agent had done by then.
     history = LearningHistory(engine=engine, settings=settings) if assign else None

@@ -23,7 +23,8 @@ from qa.calibration import create_calibration, submit_calibration
 from qa.disputes import raise_dispute, resolve_dispute
 from qa.evaluations import ReviewDecision, criterion_scores, latest_evaluation
 from qa.ingest import EvaluatedHook
-from qa.review import submit_review
+from qa.review import review_queue, submit_review
+from qa.reviewer_workload import assign_reviews, set_weekly_target
 from qa.scorecard import load_scorecard
 from qa.scoring import Result
 
@@ -31,7 +32,9 @@ __all__ = ["QualitySeed", "assign_demo_lessons", "seed_quality_workflow"]
 
 REFERENCES_DIR = Path(__file__).resolve().parents[1] / "data" / "demo" / "references"
 LEAD, REVIEWER, ADMIN = "lena.brooks@example.com", "raj.patel@example.com", "admin@example.com"
-REVIEWED_CALLS = 6  # the rest stay in Raj's review queue
+REVIEWED_CALLS = 6  # the rest stay in the review queue
+HANDED_TO_RAJ = 4  # queued calls Lena gives Raj; the rest stay in the shared pool
+WEEKLY_TARGETS = {REVIEWER: 25, LEAD: 5}  # reviews a week Lena expects
 CALIBRATED_CALL, OPEN_CALIBRATION_CALL = "10-diego-cancellation", "15-farah-direct-debit-date"
 
 # What an agent writes when disputing each criterion.
@@ -55,6 +58,7 @@ class QualitySeed:
     reviews: int
     disputes: int
     calibrations: int
+    handed_out: int = 0
 
 
 def _labels(call: Call) -> dict[str, str] | None:
@@ -68,10 +72,11 @@ def _decisions(labels: dict[str, str], criteria: list[str]) -> list[ReviewDecisi
     return [ReviewDecision(c, Result(labels.get(c, "pass"))) for c in criteria]
 
 
-def seed_quality_workflow(*, engine: Engine, now: datetime) -> QualitySeed:
+def seed_quality_workflow(*, engine: Engine, now: datetime, random_share: float) -> QualitySeed:
     """Review some demo calls (verdicts = the calls' hand labels), raise two disputes (one
-    decided), and run two calibration sessions (one finished, one waiting). Does nothing when
-    the workflow was seeded before or the calls are not scored."""
+    decided), run two calibration sessions (one finished, one waiting), set weekly review
+    targets and hand a few calls of the review queue (sampled with `random_share`) to Raj.
+    Does nothing when the workflow was seeded before or the calls are not scored."""
     with Session(engine, expire_on_commit=False) as session:
         if (
             session.exec(select(Dispute)).first()
@@ -170,7 +175,20 @@ def seed_quality_workflow(*, engine: Engine, now: datetime) -> QualitySeed:
                 now=next(tick),
             )
             calibrations += 1
-        return QualitySeed(reviews, len(disputes), calibrations)
+
+        for email, weekly in WEEKLY_TARGETS.items():
+            set_weekly_target(
+                session=session, lead=lead, reviewer_id=people[email].id, weekly=weekly, now=now
+            )
+        queued = review_queue(session=session, viewer=lead, random_share=random_share)
+        handed_out = assign_reviews(
+            session=session,
+            lead=lead,
+            call_ids=[item.call.id for item in queued[:HANDED_TO_RAJ]],
+            reviewer_id=reviewer.id,
+            now=next(tick),
+        )
+        return QualitySeed(reviews, len(disputes), calibrations, handed_out)
 
 
 def assign_demo_lessons(*, engine: Engine, assign: EvaluatedHook, now: datetime) -> int:

@@ -1,4 +1,5 @@
-"""Review queue (reviewers, leads, admins): confirm or override auto-QA on sampled calls."""
+"""Review queue (reviewers, leads, admins): confirm or override auto-QA on queued calls, one
+after another; leads share the queue out and set weekly targets."""
 
 from datetime import timedelta
 
@@ -6,19 +7,37 @@ import streamlit as st
 
 import ui
 from core.calls import list_segments, playable_file
-from core.errors import InvalidInput, NotAllowed
-from core.models import utcnow
-from core.people import list_agents
+from core.errors import InvalidInput, NotAllowed, NotFound
+from core.models import Role, utcnow
+from core.people import list_agents, list_reviewers
 from qa.evaluations import criterion_scores
-from qa.review import ReviewDecision, review_queue, submit_review
+from qa.review import QueueView, review_queue, submit_review
+from qa.reviewer_workload import reviewer_progress
 from qa.scorecard import ScorecardError, load_scorecard
-from qa.scoring import Result
-from ui.call_view import player_and_transcript
+from ui.call_view import call_player, transcript_lines
 from ui.lessons import auto_assigner
-from ui.plain import plain
+from ui.review import (
+    current_item,
+    progress_line,
+    queue_label,
+    queue_navigator,
+    review_grid,
+    reviewer_names,
+    share_out_panel,
+    verdict_summary,
+)
 
+VIEWS = {
+    QueueView.MINE: "My queue",
+    QueueView.ASSIGNED_TO_ME: "Assigned to me",
+    QueueView.UNASSIGNED: "Shared pool",
+    QueueView.EVERYONE: "Everyone's",
+}
+
+st.set_page_config(layout="wide")  # the call and the criteria grid side by side
 viewer = ui.guard("review")
 settings = ui.app_settings()
+leads = viewer.role in (Role.LEAD, Role.ADMIN)
 st.title("Review queue")
 st.caption(
     "Every auto-failed and low-confidence call, plus a random "
@@ -29,12 +48,18 @@ if flash := st.session_state.pop("review_flash", None):
     st.success(flash)
 
 with ui.db_session() as session:
+    now = utcnow()
+    progress_line(reviewer_progress(session=session, viewer=viewer, reviewer_id=viewer.id, now=now))
+    reviewers = reviewer_names(list_reviewers(session=session, viewer=viewer)) if leads else {}
+    reviewing, sharing = st.tabs(["Review", "Share out the queue"]) if leads else (st, None)
+
     agents = {a.id: a.name for a in list_agents(session=session, viewer=viewer)}
-    left, right = st.columns(2)
-    agent_id = left.selectbox(
+    view_column, agent_column, days_column = reviewing.columns(3)
+    view = view_column.selectbox("Queue", list(VIEWS), format_func=VIEWS.get, key="review_view")
+    agent_id = agent_column.selectbox(
         "Agent", [None, *agents], format_func=lambda a: agents.get(a, "All"), key="review_agent"
     )
-    days = right.selectbox(
+    days = days_column.selectbox(
         "Calls from",
         [7, 30, 90, None],
         index=3,
@@ -46,66 +71,60 @@ with ui.db_session() as session:
         viewer=viewer,
         random_share=settings.review_random_share,
         agent_id=agent_id,
-        since=utcnow() - timedelta(days=days) if days else None,
+        since=now - timedelta(days=days) if days else None,
+        view=view,
     )
-    if not queue:
-        st.info("Nothing is waiting for review.")
-        st.stop()
+    labels = {i.call.id: queue_label(i, reviewers | {viewer.id: "you"}) for i in queue}
 
-    items = {item.call.id: item for item in queue}
-    call_id = st.selectbox(
-        f"Call to review ({len(queue)} waiting)",
-        list(items),
-        format_func=lambda c: (
-            f"#{c} · {items[c].call.agent.name if items[c].call.agent else 'unassigned'} · "
-            f"auto {items[c].evaluation.score:.0f} · {', '.join(items[c].reasons)}"
-        ),
-        key="review_pick",
-    )
-    item = items[call_id]
-    scores = criterion_scores(session=session, evaluation=item.evaluation)
-    segments = list_segments(session=session, viewer=viewer, call_id=call_id)
-    try:
-        scorecard = load_scorecard(item.evaluation.scorecard)
-    except ScorecardError as exc:
-        st.error(f"The scorecard of this evaluation cannot be loaded: {exc}")
-        st.stop()
-    titles = {c.id: c.title for c in scorecard.criteria}
+    if sharing is not None:
+        with sharing:
+            share_out_panel(session, viewer, queue, reviewers, labels, now)
 
-    player_and_transcript(playable_file(item.call), segments, key=f"rv_{call_id}")
-    with st.form(f"review_form_{call_id}"):
-        decisions = []
-        for score in scores:
-            st.markdown(
-                f"**{titles.get(score.criterion_id, score.criterion_id)}** · auto-QA: "
-                f"{score.result} ({score.confidence:.0%})"
-            )
-            for line in score.evidence:
-                st.caption(f"{line['start']:.0f}s {line['speaker']}: {plain(line['text'])}")
-            result = st.radio(
-                "Your verdict",
-                [r.value for r in Result],
-                index=[r.value for r in Result].index(score.result),
-                horizontal=True,
-                key=f"review_{call_id}_{score.criterion_id}",
-            )
-            comment = st.text_input("Comment", key=f"review_note_{call_id}_{score.criterion_id}")
-            decisions.append(ReviewDecision(score.criterion_id, Result(result), comment))
-        if st.form_submit_button("Submit review", type="primary"):
-            try:
-                human = submit_review(
-                    session=session,
-                    reviewer=viewer,
-                    call_id=call_id,
-                    decisions=decisions,
-                    scorecard=scorecard,
-                    now=utcnow(),
-                    on_evaluated=auto_assigner(),
+    with reviewing.container():
+        if not queue:
+            st.info("Nothing is waiting for review.")
+            st.stop()
+        item = current_item(queue)
+        queue_navigator(queue, item, labels)
+        call_id = item.call.id
+        try:
+            scorecard = load_scorecard(item.evaluation.scorecard)
+        except ScorecardError as exc:
+            st.error(f"The scorecard of this evaluation cannot be loaded: {exc}")
+            st.stop()
+        scores = criterion_scores(session=session, evaluation=item.evaluation)
+        listen, judge = st.columns([2, 3], gap="medium")
+        with listen:
+            call_player(playable_file(item.call), key=f"rv_{call_id}")
+            with st.container(height=520):
+                transcript_lines(
+                    list_segments(session=session, viewer=viewer, call_id=call_id),
+                    key=f"rv_{call_id}",
                 )
-            except (InvalidInput, NotAllowed) as exc:
-                st.error(str(exc))
-            else:
-                st.session_state["review_flash"] = (
-                    f"Call #{call_id} reviewed: official score {human.score:.0f} / 100."
-                )
-                st.rerun()
+        with judge:
+            verdict = st.container()
+            with st.container(height=560):
+                decisions = review_grid(item, scores, scorecard, player=f"rv_{call_id}")
+            changed, summary = verdict_summary(item, scores, decisions, scorecard)
+            verdict.markdown(summary)
+            submit = "Confirm auto-QA" if not changed else f"Submit review ({changed} changed)"
+            if verdict.button(
+                submit, type="primary", key=f"review_submit_{call_id}", width="stretch"
+            ):
+                try:
+                    human = submit_review(
+                        session=session,
+                        reviewer=viewer,
+                        call_id=call_id,
+                        decisions=decisions,
+                        scorecard=scorecard,
+                        now=utcnow(),
+                        on_evaluated=auto_assigner(),
+                    )
+                except (InvalidInput, NotAllowed, NotFound) as exc:
+                    st.error(str(exc))
+                else:
+                    st.session_state["review_flash"] = (
+                        f"Call #{call_id} reviewed: official score {human.score:.0f} / 100."
+                    )
+                    st.rerun()

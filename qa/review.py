@@ -6,14 +6,23 @@ import hashlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from enum import StrEnum
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, or_, select
 
 from core.access import audit_refusals
 from core.audit import record_event
 from core.calls import calls_scope, counted_calls, get_call
 from core.errors import InvalidInput
-from core.models import Call, CallStatus, Evaluation, EvaluationSource, Role, User
+from core.models import (
+    Call,
+    CallStatus,
+    Evaluation,
+    EvaluationSource,
+    ReviewAssignment,
+    Role,
+    User,
+)
 from core.people import require_role
 from qa.evaluations import (
     ReviewDecision,
@@ -23,17 +32,34 @@ from qa.evaluations import (
 )
 from qa.scorecard import Scorecard
 
-__all__ = ["QueueItem", "ReviewDecision", "in_random_sample", "review_queue", "submit_review"]
+__all__ = [
+    "QueueItem",
+    "QueueView",
+    "ReviewDecision",
+    "in_random_sample",
+    "review_queue",
+    "submit_review",
+]
 
 _REVIEWERS = (Role.REVIEWER, Role.LEAD, Role.ADMIN)
 
 
-# A call waiting for a human review, with its auto-QA evaluation and why it was picked.
+# A call waiting for a human review, with its auto-QA evaluation, why it was picked and whom a
+# lead gave it to (None: the shared pool).
 @dataclass(frozen=True)
 class QueueItem:
     call: Call
     evaluation: Evaluation
     reasons: tuple[str, ...]
+    reviewer_id: int | None = None
+
+
+# Which part of the queue a reviewer works through.
+class QueueView(StrEnum):
+    MINE = "mine"  # the calls a lead gave the viewer, then the shared pool
+    ASSIGNED_TO_ME = "assigned"  # only the calls a lead gave the viewer
+    UNASSIGNED = "unassigned"  # the shared pool
+    EVERYONE = "everyone"  # every queued call, whoever has it
 
 
 def in_random_sample(call_id: int, share: float) -> bool:
@@ -51,9 +77,11 @@ def review_queue(
     agent_id: int | None = None,
     since: datetime | None = None,
     until: datetime | None = None,
+    view: QueueView = QueueView.EVERYONE,
 ) -> list[QueueItem]:
     """Scored calls in the viewer's scope with no human review yet, picked by the sampling
     rule: every auto-failed call, every low-confidence one, and a random share of the rest.
+    Newest first; in `QueueView.MINE` the calls assigned to the viewer come first.
 
     Raises:
         NotAllowed: the viewer is not a reviewer, lead or admin.
@@ -61,8 +89,9 @@ def review_queue(
     require_role(viewer, *_REVIEWERS)
     reviewed = select(Evaluation.call_id).where(Evaluation.source == EvaluationSource.HUMAN)
     query = (
-        select(Call, Evaluation)
+        select(Call, Evaluation, ReviewAssignment.reviewer_id)
         .join(Evaluation, col(Evaluation.call_id) == col(Call.id))
+        .outerjoin(ReviewAssignment, col(ReviewAssignment.call_id) == col(Call.id))
         .where(calls_scope(viewer), Call.status == CallStatus.DONE)
         .where(counted_calls())  # a practice call is no one's quality
         .where(col(Call.id).not_in(reviewed))
@@ -75,8 +104,15 @@ def review_queue(
         query = query.where(col(Call.started_at) >= since)
     if until is not None:
         query = query.where(col(Call.started_at) < until)
+    assignee = col(ReviewAssignment.reviewer_id)
+    if view == QueueView.MINE:
+        query = query.where(or_(assignee == viewer.id, assignee.is_(None)))
+    elif view == QueueView.ASSIGNED_TO_ME:
+        query = query.where(assignee == viewer.id)
+    elif view == QueueView.UNASSIGNED:
+        query = query.where(assignee.is_(None))
     items: dict[int, QueueItem] = {}
-    for call, evaluation in session.exec(query):
+    for call, evaluation, reviewer_id in session.exec(query):
         if call.id in items:
             continue  # an older auto-QA run of the same call
         reasons = tuple(
@@ -89,8 +125,11 @@ def review_queue(
             if applies
         )
         if reasons:
-            items[call.id] = QueueItem(call, evaluation, reasons)
-    return list(items.values())
+            items[call.id] = QueueItem(call, evaluation, reasons, reviewer_id)
+    queue = list(items.values())
+    if view == QueueView.MINE:
+        queue.sort(key=lambda item: item.reviewer_id is None)  # stable: newest first within
+    return queue
 
 
 @audit_refusals

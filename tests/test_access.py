@@ -110,6 +110,12 @@ from qa.evaluations import (
     official_scores,
 )
 from qa.review import review_queue, submit_review
+from qa.reviewer_workload import (
+    assign_reviews,
+    reviewer_progress,
+    set_weekly_target,
+    team_workload,
+)
 from qa.scorecard import load_scorecard
 from qa.scoring import Result
 from qa.speakers import swap_speakers
@@ -807,6 +813,45 @@ REFUSALS = [
             "now": NOW,
         },
     ),
+    Refusal(
+        assign_reviews,
+        "lead_b",
+        "team A's call",
+        lambda w: {
+            "call_ids": [w.calls["a1"].id],
+            "reviewer_id": w.people["reviewer"].id,
+            "now": NOW,
+        },
+    ),
+    Refusal(
+        assign_reviews,
+        "reviewer",
+        "the calls to share out",
+        lambda w: {
+            "call_ids": [w.calls["a1"].id],
+            "reviewer_id": w.people["reviewer"].id,
+            "now": NOW,
+        },
+    ),
+    Refusal(
+        set_weekly_target,
+        "reviewer",
+        "their own weekly target",
+        lambda w: {"reviewer_id": w.people["reviewer"].id, "weekly": 0, "now": NOW},
+    ),
+    Refusal(
+        reviewer_progress,
+        "reviewer",
+        "a lead's review progress",
+        lambda w: {"reviewer_id": w.people["lead"].id, "now": NOW},
+    ),
+    Refusal(
+        reviewer_progress,
+        "a1",
+        "their own review progress",
+        lambda w: {"reviewer_id": w.people["a1"].id, "now": NOW},
+    ),
+    Refusal(team_workload, "reviewer", "every reviewer's week", lambda w: {"now": NOW}),
     # training
     Refusal(
         assign_lesson,

@@ -81,6 +81,7 @@ def test_the_scored_demo_gets_reviews_disputes_and_calibrations_once(engine, tmp
     first = load_demo(now=lambda: NOW, score=score, assign=assign, **kwargs)
     second = load_demo(now=lambda: NOW, score=score, assign=assign, **kwargs)
     assert (first.quality.reviews, first.quality.disputes, first.quality.calibrations) == (6, 2, 2)
+    assert first.quality.handed_out == 4  # queued calls Lena gave Raj
     assert (second.quality.reviews, second.quality.disputes) == (0, 0)
     # Every call's official evaluation (the human one where reviewed), once.
     assert first.assignments == 16 and second.assignments == 0

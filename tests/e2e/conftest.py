@@ -133,6 +133,16 @@ def sign_in(page, base: str, email: str) -> None:
     page.wait_for_function(f"document.cookie.includes('{COOKIE}=')", timeout=20_000)
 
 
+def settled(page) -> None:
+    """Wait until the app has finished its run: nothing left from the one before, and no
+    "Running" sign, so a click lands on the button of this run."""
+    page.wait_for_function(
+        """() => !document.querySelector('[data-stale="true"]')
+                 && !document.querySelector('[data-testid="stStatusWidget"]')""",
+        timeout=20_000,
+    )
+
+
 def screenshot(page, name: str) -> None:
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)

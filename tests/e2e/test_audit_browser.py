@@ -12,7 +12,7 @@ from analytics.targets import KPI, set_target
 from core.db import create_db_engine
 from core.models import AuditEvent, User, utcnow
 from demo.targets import seed_targets
-from tests.e2e.conftest import screenshot, sign_in
+from tests.e2e.conftest import screenshot, settled, sign_in
 
 pytestmark = pytest.mark.e2e
 
@@ -56,16 +56,6 @@ def _cells(page, *, once: str) -> list[str]:
     return handle.json_value()
 
 
-def _settled(page) -> None:
-    """Wait until the app has finished its run: nothing left from the one before, and no
-    "Running" sign, so a click lands on the button of this run."""
-    page.wait_for_function(
-        """() => !document.querySelector('[data-stale="true"]')
-                 && !document.querySelector('[data-testid="stStatusWidget"]')""",
-        timeout=20_000,
-    )
-
-
 def test_the_admin_filters_the_trail_by_an_action_and_reads_the_change(
     browser, app_url, targets_changed
 ):
@@ -96,7 +86,7 @@ def test_the_admin_filters_the_trail_by_an_action_and_reads_the_change(
     assert "0.85" in before and "0.9" in after and "pass_rate" in after
     screenshot(page, "audit-03-change")
 
-    _settled(page)
+    settled(page)
     with page.expect_download() as download:
         page.get_by_role("button", name="Download CSV").click()
     text = Path(download.value.path()).read_text(encoding="utf-8-sig")
