@@ -20,6 +20,7 @@ from core.models import FailedSignIn, SignInSession, User, utcnow
 
 __all__ = [
     "MIN_PASSWORD_LENGTH",
+    "PASSWORD_HASHING",
     "SignInLimit",
     "authenticate",
     "change_password",
@@ -36,7 +37,13 @@ MIN_PASSWORD_LENGTH = 8
 # A session's last-seen time is written at most this often, not on every page run.
 _TOUCH_EVERY = timedelta(minutes=1)
 
-_hasher = PasswordHasher()
+# Argon2id with OWASP's first recommended setting (Password Storage Cheat Sheet: m=19 MiB,
+# t=2, p=1). One verification costs about 25 ms on these 2-core servers, where argon2-cffi's
+# default (RFC 9106's low-memory profile: 64 MiB, t=3, p=4) costs about 90 ms: at the start of a
+# shift, fifty agents signing in at once held both cores for seconds (bench/passwords.py).
+# Hashes made with other parameters still verify and are upgraded at the next sign-in.
+PASSWORD_HASHING = {"time_cost": 2, "memory_cost": 19 * 1024, "parallelism": 1}
+_hasher = PasswordHasher(**PASSWORD_HASHING)
 # Verified against when the email is unknown, so a wrong email takes as long as a wrong password
 # and response times do not reveal which accounts exist.
 _DUMMY_HASH = _hasher.hash("callcoach-timing-equaliser")
@@ -118,6 +125,9 @@ def authenticate(
         session.commit()
         raise SignInFailed(_NO_MATCH)
     session.exec(delete(FailedSignIn).where(FailedSignIn.email == normalised))
+    if _hasher.check_needs_rehash(user.password_hash):
+        user.password_hash = _hasher.hash(password)  # made with older parameters
+        session.add(user)
     session.commit()
     if not user.active:
         raise SignInFailed("This account is deactivated. Ask your admin to reactivate it.")

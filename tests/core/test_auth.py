@@ -1,9 +1,16 @@
 from datetime import timedelta
 
+import argon2
 import pytest
 from sqlmodel import select
 
-from core.auth import authenticate, hash_password, session_expired, verify_password
+from core.auth import (
+    PASSWORD_HASHING,
+    authenticate,
+    hash_password,
+    session_expired,
+    verify_password,
+)
 from core.errors import InvalidInput, SignInFailed
 from core.models import AuditEvent, User
 from tests.conftest import NOW, PASSWORD
@@ -248,3 +255,33 @@ def test_wrong_current_passwords_count_towards_the_sign_in_limit(session, people
     events = session.exec(select(AuditEvent)).all()
     assert [(e.action, e.entity_id) for e in events] == [("sign_in.locked", people["a1"].id)]
     assert verify_password(session.get(User, people["a1"].id).password_hash, PASSWORD)
+
+
+# OWASP Password Storage Cheat Sheet, argon2id: equivalent minimum settings (memory KiB, passes)
+# with parallelism 1; each trades memory for passes.
+OWASP_ARGON2ID_MINIMUMS = [(47_104, 1), (19_456, 2), (12_288, 3), (9_216, 4), (7_168, 5)]
+
+
+def test_passwords_are_hashed_at_or_above_an_owasp_minimum():
+    parameters = argon2.extract_parameters(hash_password("correct horse battery"))
+    assert parameters.type is argon2.Type.ID
+    assert parameters.parallelism >= 1
+    assert any(
+        parameters.memory_cost >= memory and parameters.time_cost >= passes
+        for memory, passes in OWASP_ARGON2ID_MINIMUMS
+    )
+
+
+def test_a_hash_made_with_older_parameters_is_upgraded_at_sign_in(session, people):
+    user = people["a1"]
+    user.password_hash = argon2.PasswordHasher(time_cost=3, memory_cost=65_536).hash(PASSWORD)
+    session.add(user)
+    session.commit()
+    authenticate(session=session, email=user.email, password=PASSWORD)
+    session.refresh(user)
+    upgraded = argon2.extract_parameters(user.password_hash)
+    assert (upgraded.time_cost, upgraded.memory_cost) == (
+        PASSWORD_HASHING["time_cost"],
+        PASSWORD_HASHING["memory_cost"],
+    )
+    assert authenticate(session=session, email=user.email, password=PASSWORD).id == user.id
