@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import yaml
@@ -71,6 +72,16 @@ def load_catalogue(path: Path = CATALOGUE_PATH) -> tuple[Skill, ...]:
     Raises:
         CatalogueError: the file is missing or malformed.
     """
+    try:
+        stat = path.stat()
+    except OSError as exc:
+        raise CatalogueError(f"cannot read the skills file {path}: {exc.strerror}") from None
+    # Parsed once per version of the file: pages ask for the catalogue on every run.
+    return _parsed_catalogue(path, stat.st_size, stat.st_mtime_ns)
+
+
+@lru_cache(maxsize=8)
+def _parsed_catalogue(path: Path, size: int, mtime_ns: int) -> tuple[Skill, ...]:
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:

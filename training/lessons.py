@@ -13,7 +13,7 @@ from pathlib import Path
 import yaml
 
 from core.errors import InvalidInput
-from core.skills import load_catalogue
+from core.skills import CATALOGUE_PATH, load_catalogue
 
 __all__ = [
     "LESSON_TEMPLATE",
@@ -30,6 +30,7 @@ __all__ = [
     "LibraryLoad",
     "QuizOption",
     "QuizQuestion",
+    "library_fingerprint",
     "load_library",
     "parse_lesson",
     "save_lesson",
@@ -421,6 +422,21 @@ def validate_lesson_text(text: str, *, skill_ids: Collection[str] | None = None)
     except LessonFormatError as exc:
         return list(exc.problems)
     return []
+
+
+def library_fingerprint(folder: Path) -> tuple:
+    """What changes when any lesson in `folder` (or the skill catalogue it checks against) is
+    added, removed or edited: every file's name, size and modification time. A few stats, where
+    loading the library parses every file."""
+    files = sorted(folder.glob("*.md")) if folder.is_dir() else []
+    stamps = []
+    for path in [CATALOGUE_PATH, *files]:
+        try:
+            stat = path.stat()
+        except OSError:
+            continue  # removed while listed: its absence is what the next look sees
+        stamps.append((path.name, stat.st_size, stat.st_mtime_ns))
+    return (str(folder), *stamps)
 
 
 def load_library(folder: Path, *, skill_ids: Collection[str] | None = None) -> LibraryLoad:

@@ -20,13 +20,13 @@ from training.assignments import (
     CallMoment,
     open_assignment_count,
 )
-from training.lessons import Lesson, LibraryLoad, QuizQuestion, load_library
+from training.lessons import Lesson, QuizQuestion
 from training.progress import AnswerFeedback
 from training.reviews import due_count
 from training.tips import MAX_TIP_CHARS, add_tip
 from ui.actions import attempt, show_flash
 from ui.plain import plain
-from ui.resources import app_settings, db_session
+from ui.resources import app_settings, db_session, lesson_book
 
 __all__ = [
     "STATE_BADGES",
@@ -48,11 +48,6 @@ STATE_BADGES = {
     AssignmentState.OVERDUE: ":red-badge[Overdue]",
     AssignmentState.COMPLETED: ":green-badge[Done]",
 }
-
-
-def lesson_book() -> LibraryLoad:
-    """The lesson library as it is on disk now (a few dozen small files: cheap to re-read)."""
-    return load_library(app_settings().lessons_dir)
 
 
 def why_this_lesson(

@@ -19,7 +19,7 @@ from training.lessons import Lesson, LibraryLoad, load_library, save_lesson
 from training.tips import decide_tip, pending_tips
 from ui.actions import attempt, show_flash
 from ui.plain import plain
-from ui.resources import app_settings, db_session
+from ui.resources import app_settings, db_session, lesson_book
 
 __all__ = [
     "assign_form",
@@ -53,7 +53,7 @@ def lesson_library() -> tuple[LibraryLoad, LessonIndex]:
     if not settings.lessons_dir.is_dir():  # syncing an empty library would empty the index
         st.error(f"The lessons folder {settings.lessons_dir} does not exist (LESSONS_DIR).")
         st.stop()
-    library = load_library(settings.lessons_dir)
+    library = lesson_book()
     try:
         index = _lesson_index(
             str(settings.index_dir / LESSON_INDEX_FOLDER),

@@ -1,9 +1,11 @@
-"""Process-wide resources for the app: settings and the migrated database engine."""
+"""Process-wide resources for the app: settings, the migrated database engine and the lesson
+library as it is on disk."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 import streamlit as st
 from sqlalchemy.engine import Engine
@@ -11,8 +13,9 @@ from sqlmodel import Session
 
 from core.config import ConfigError, Settings, get_settings
 from core.db import DatabaseUnavailable, create_db_engine, migrate
+from training.lessons import LibraryLoad, library_fingerprint, load_library
 
-__all__ = ["app_settings", "db_engine", "db_session"]
+__all__ = ["app_settings", "db_engine", "db_session", "lesson_book"]
 
 
 def app_settings() -> Settings:
@@ -46,3 +49,18 @@ def db_session() -> Iterator[Session]:
     """A database session for one page run."""
     with Session(db_engine()) as session:
         yield session
+
+
+# Loaded lessons are frozen dataclasses of tuples: one object is safely shared by every page
+# run. A few versions are kept, so a page run that began before an edit still finds its own.
+@st.cache_resource(max_entries=4, show_spinner=False)
+def _lesson_book(folder: str, fingerprint: tuple) -> LibraryLoad:
+    return load_library(Path(folder))
+
+
+def lesson_book() -> LibraryLoad:
+    """The lesson library as it is on disk now. Parsing ~160 lesson files took most of an
+    agent's Home run; they are read again only when one is added, removed or edited
+    (`library_fingerprint`), wherever the edit was made."""
+    folder = app_settings().lessons_dir
+    return _lesson_book(str(folder), library_fingerprint(folder))

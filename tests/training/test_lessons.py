@@ -9,6 +9,7 @@ from training.lessons import (
     LESSON_TEMPLATE,
     LessonFormatError,
     Level,
+    library_fingerprint,
     load_library,
     parse_lesson,
     save_lesson,
@@ -128,6 +129,26 @@ def test_a_broken_file_is_reported_by_name_and_the_others_still_load(tmp_path: P
         "broken.md: minutes must be a whole number from 2 to 5, not 7",
         "renamed.md: id 'ask-permission-before-hold' does not match the file name",
     ]
+
+
+def test_the_fingerprint_changes_exactly_when_a_lesson_is_added_edited_or_removed(
+    tmp_path: Path,
+):
+    lesson = tmp_path / "ask-permission-before-hold.md"
+    lesson.write_text(VALID)
+    (tmp_path / "notes.txt").write_text("not a lesson")
+    first = library_fingerprint(tmp_path)
+    assert library_fingerprint(tmp_path) == first  # nothing changed
+    (tmp_path / "notes.txt").write_text("still not a lesson, but longer")
+    assert library_fingerprint(tmp_path) == first  # only lessons count
+    lesson.write_text(VALID.replace("minutes: 3", "minutes: 4"))
+    edited = library_fingerprint(tmp_path)
+    assert edited != first
+    (tmp_path / "second.md").write_text(VALID)
+    added = library_fingerprint(tmp_path)
+    assert added != edited
+    (tmp_path / "second.md").unlink()
+    assert library_fingerprint(tmp_path) == edited
 
 
 def test_a_missing_folder_is_a_problem_not_a_crash(tmp_path: Path):
