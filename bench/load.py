@@ -98,9 +98,20 @@ PEOPLE = [
 PEER_TAB_ACTIONS = (5, 9)
 # Pages each role browses (url path as registered in ui/navigation.py -> action name).
 MENUS = {
-    "agent": {"home": "home", "learn": "my lessons", "calls": "calls"},
-    "lead": {"calls": "calls", "lessons": "lessons", "review": "review queue"},
-    "reviewer": {"home": "home", "calls": "calls", "review": "review queue"},
+    "agent": {"home": "home", "learn": "my lessons", "reviews": "reviews", "calls": "calls"},
+    "lead": {
+        "calls": "calls",
+        "lessons": "lessons",
+        "review": "review queue",
+        "quality_dashboard": "qa dashboard",
+        "learning_dashboard": "learning dashboard",
+    },
+    "reviewer": {
+        "home": "home",
+        "calls": "calls",
+        "review": "review queue",
+        "quality_dashboard": "qa dashboard",
+    },
 }
 ACTIONS = [
     "open app",
@@ -108,12 +119,15 @@ ACTIONS = [
     "home",
     "my lessons",
     "open lesson",
+    "reviews",
     "lessons",
     "pick lesson",
     "calls",
     "pick call",
     "open call",
     "review queue",
+    "qa dashboard",
+    "learning dashboard",
 ]
 _CALL = re.compile(r"#(\d+) ·")  # call pickers label calls "#12 · agent · date"
 
@@ -490,7 +504,12 @@ def _reachable(url: str) -> bool:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--url", help=f"the running app (default {DEFAULT_URL}, `make run`)")
-    parser.add_argument("--users", type=int, default=50, help="concurrent users (50)")
+    parser.add_argument(
+        "--users",
+        type=int,
+        default=50,
+        help="concurrent users (50; 0 runs only the one-user peers)",
+    )
     parser.add_argument("--seconds", type=float, default=60, help="length of the load (60)")
     parser.add_argument(
         "--baseline-seconds",
@@ -507,6 +526,11 @@ def main() -> None:
         "--password", default=DEMO_PASSWORD, help="the demo users' password (callcoach-demo)"
     )
     parser.add_argument("--seed", type=int, default=1, help="think times and choices (1)")
+    parser.add_argument(
+        "--uncached-url",
+        help="a second app on the same data started with PAGE_CACHES=false: the one-user peer "
+        "also runs against it, to show what the page caches save",
+    )
     args = parser.parse_args()
     url = args.url or DEFAULT_URL
     if not _reachable(url):
@@ -514,6 +538,9 @@ def main() -> None:
         # `make bench` runs every script without arguments: no app running is a skip there.
         sys.exit(2 if args.url else 0)
     args.url = url
+    if args.uncached_url and not _reachable(args.uncached_url):
+        print(f"No app answers at --uncached-url {args.uncached_url}.")
+        sys.exit(2)
     baseline = args.seconds if args.baseline_seconds is None else args.baseline_seconds
 
     cpu = time.process_time()
@@ -521,8 +548,14 @@ def main() -> None:
     if baseline > 0:
         print(f"peer: 1 user for {baseline:.0f} s ...", flush=True)
         runs.append(asyncio.run(load(args, 1, baseline, PEER_TAB_ACTIONS)))
-    print(f"load: {args.users} users for {args.seconds:.0f} s ...", flush=True)
-    runs.append(asyncio.run(load(args, args.users, args.seconds, None)))
+    if baseline > 0 and args.uncached_url:
+        print(f"peer, caches off ({args.uncached_url}): 1 user for {baseline:.0f} s ...")
+        uncached = argparse.Namespace(**{**vars(args), "url": args.uncached_url})
+        runs.append(asyncio.run(load(uncached, 1, baseline, PEER_TAB_ACTIONS)))
+        runs[-1].name = "1 user, caches off"
+    if args.users > 0:
+        print(f"load: {args.users} users for {args.seconds:.0f} s ...", flush=True)
+        runs.append(asyncio.run(load(args, args.users, args.seconds, None)))
     cpu = time.process_time() - cpu
     wall = sum(run.wall for run in runs)
     print(f"\n{url}, seed {args.seed}; this script's own CPU: {cpu:.1f} s in {wall:.0f} s\n")

@@ -148,6 +148,12 @@ class Settings(BaseSettings):
         ge=0,
         description="A lesson an agent completed within this many days is not recommended again.",
     )
+    page_caches: bool = Field(
+        default=True,
+        description="Keep what page runs read unchanged between runs (the parsed lesson "
+        "library) instead of reading it again on every run. Off only to measure what the "
+        "caches save (bench/load.py --uncached-url).",
+    )
     review_random_share: float = Field(
         default=0.2,
         ge=0,

@@ -62,5 +62,8 @@ def lesson_book() -> LibraryLoad:
     """The lesson library as it is on disk now. Parsing ~160 lesson files took most of an
     agent's Home run; they are read again only when one is added, removed or edited
     (`library_fingerprint`), wherever the edit was made."""
-    folder = app_settings().lessons_dir
+    settings = app_settings()
+    folder = settings.lessons_dir
+    if not settings.page_caches:
+        return load_library(folder)
     return _lesson_book(str(folder), library_fingerprint(folder))
