@@ -15,10 +15,11 @@ submits it, which runs the sign-in script and then Home. The tab then browses, w
 think time (seeded) between actions:
 
 - agents: Home, My lessons, "open lesson" (a lesson's Start/Resume button: the lesson player),
-  Calls, "pick call" (another call in the Calls page's picker), "open call" (a link to one call,
-  `?call=<id>`, from another page; ids from the picker);
-- the lead: Calls, pick call, open call, Lessons, "pick lesson" (in the library), Review queue;
-- the reviewer: Home, Calls, pick call, open call, Review queue.
+  Reviews, Calls, "pick call" (another call in the Calls page's picker), "open call" (a link to
+  one call, `?call=<id>`, from another page; ids from the picker);
+- the lead: Calls, pick call, open call, Lessons, "pick lesson" (in the library), Review queue,
+  the QA and Learning dashboards;
+- the reviewer: Home, Calls, pick call, open call, Review queue, the QA dashboard.
 
 Pages are reached by the script hashes the app's `st.navigation` announces, as the frontend does
 after a menu click. Being signed in lives in the tab's session state (the cookie the app writes
@@ -35,6 +36,10 @@ for. p50/p95 are over the actions whose script finished (errors included); timeo
 connections count only as errors. When the time is up, actions still waiting for the app are
 cut off and counted, not timed, so the load lasts `--seconds`. Recordings and static files are
 not fetched: the load is the scripts' runs.
+
+With `--uncached-url`, the one-user peer also runs against a second app on the same data,
+started as the app was before its page-run savings (`PAGE_CACHES=false streamlit run app.py
+--server.port 8766 --runner.postScriptGC true`), so one run shows what they save per page.
 
 The peer, run first in the same process: the same mix with one user (`--baseline-seconds`),
 i.e. the response times without concurrency; it signs in as the next person of the mix every
