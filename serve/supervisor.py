@@ -3,6 +3,7 @@ health every second, and starts again whichever died or stopped answering."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import secrets
@@ -15,9 +16,13 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import websockets
+from streamlit.proto.BackMsg_pb2 import BackMsg
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
 from serve.proxy import ProxyLayout, nginx_config
 
-__all__ = ["NGINX", "Replica", "Supervisor", "healthy"]
+__all__ = ["NGINX", "Replica", "Supervisor", "healthy", "warm_up"]
 
 NGINX = "/usr/sbin/nginx"
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
@@ -39,7 +44,46 @@ def healthy(port: int, timeout: float = 2.0) -> bool:
         return False
 
 
-# One app process: its port, the running process, and how often it was started again.
+async def _run_app_once(port: int, timeout: float) -> None:
+    stream = f"ws://127.0.0.1:{port}/_stcore/stream"
+    async with (
+        asyncio.timeout(timeout),
+        websockets.connect(
+            stream, subprotocols=["streamlit"], origin=f"http://127.0.0.1:{port}", max_size=None
+        ) as ws,
+    ):
+        request = BackMsg()
+        request.rerun_script.query_string = ""
+        await ws.send(request.SerializeToString())
+        while True:
+            reply = ForwardMsg()
+            reply.ParseFromString(await ws.recv())
+            if (
+                reply.WhichOneof("type") == "script_finished"
+                and reply.script_finished != ForwardMsg.FINISHED_EARLY_FOR_RERUN
+            ):
+                return
+
+
+def warm_up(port: int, timeout: float = 60.0) -> bool:
+    """Run the app once in the process on `port`, as a browser's first visit does; whether it
+    finished.
+
+    Until some session of a process has run `app.py`'s `st.navigation`, Streamlit offers that
+    process's new sessions the `pages/` files as the menu. A browser that lands on such a
+    process after its own died (its page is already drawn, so it does not start afresh) kept
+    that file list as its menu. After one run the process serves every session the app's own.
+    The run also pays the first imports before a person waits for them.
+    """
+    try:
+        asyncio.run(_run_app_once(port, timeout))
+    except (OSError, TimeoutError, websockets.WebSocketException):
+        return False
+    return True
+
+
+# One app process: its port, the running process, how often it was started again, and whether
+# the app has run in it once (`warm_up`).
 @dataclass
 class Replica:
     number: int
@@ -48,6 +92,7 @@ class Replica:
     started_at: float = 0.0
     last_healthy: float = 0.0
     restarts: int = 0
+    warm: bool = False
     log: Path | None = field(default=None, repr=False)
 
 
@@ -118,6 +163,7 @@ class Supervisor:
                 stderr=subprocess.STDOUT,
             )
         replica.started_at = replica.last_healthy = time.monotonic()
+        replica.warm = False
 
     def _start_proxy(self) -> None:
         folder = self.layout.folder
@@ -146,6 +192,8 @@ class Supervisor:
                 continue
             if healthy(replica.port):
                 replica.last_healthy = now
+                if not replica.warm:
+                    replica.warm = warm_up(replica.port)
             elif (
                 now - replica.started_at > STARTUP_GRACE_SECONDS
                 and now - replica.last_healthy > UNHEALTHY_SECONDS
@@ -177,6 +225,7 @@ class Supervisor:
                     "pid": r.process.pid if r.process else None,
                     "restarts": r.restarts,
                     "healthy": r.last_healthy >= time.monotonic() - 1.5,
+                    "warm": r.warm,
                 }
                 for r in self.replicas
             ],

@@ -62,7 +62,7 @@ def served(tmp_path_factory):
         _wait(
             lambda: (
                 (folder / "status.json").exists()
-                and all(r["healthy"] for r in _status(folder)["replicas"])
+                and all(r["healthy"] and r["warm"] for r in _status(folder)["replicas"])
                 and healthy(port)
             ),
             90,
@@ -111,6 +111,10 @@ def test_a_killed_process_is_replaced_and_its_browser_carries_on_signed_in(brows
         timeout=60_000,
     )
     page.get_by_role("heading", name="My lessons").wait_for(timeout=30_000)
+    # The person's own menu, not the `pages/` files (each process ran the app once at start).
+    nav = page.locator('[data-testid="stSidebarNav"]')
+    nav.get_by_role("link", name="My lessons").wait_for(timeout=30_000)
+    assert nav.get_by_role("link", name="sign in").count() == 0
     page.get_by_text("Signed in as").first.wait_for(timeout=30_000)
     assert page.get_by_label("Email").count() == 0  # not sent back to the sign-in form
     assert page.url.endswith("/learn")
@@ -121,7 +125,11 @@ def test_a_killed_process_is_replaced_and_its_browser_carries_on_signed_in(brows
     # The supervisor started the killed process again.
     def _replaced() -> dict | None:
         replicas = _status(folder)["replicas"]
-        again = [r for r in replicas if r["port"] == port and r["restarts"] == 1 and r["healthy"]]
+        again = [
+            r
+            for r in replicas
+            if r["port"] == port and r["restarts"] == 1 and r["healthy"] and r["warm"]
+        ]
         return again[0] if again else None
 
     replaced = _wait(_replaced, 90, "the killed process was not replaced")
