@@ -37,6 +37,14 @@ connections count only as errors. When the time is up, actions still waiting for
 cut off and counted, not timed, so the load lasts `--seconds`. Recordings and static files are
 not fetched: the load is the scripts' runs.
 
+Two actions store something: an agent answers a review card ("answer review": a quiz option,
+then "submit answer": Next, acknowledged by the "Next time: ..." toast), and a reviewer or lead
+confirms auto-QA on the first call of their review queue ("confirm review", acknowledged by
+"Call #N reviewed"). With `--database-url` the script checks afterwards that every acknowledged
+review and answer is in the database. Against `make serve`, `--kill-after S` SIGKILLs the first
+app process S seconds into the load (its pid from `--serve-status`); the tabs it held fail
+once, open again and carry on.
+
 With `--uncached-url`, the one-user peer also runs against a second app on the same data,
 started as the app was before its page-run savings (`PAGE_CACHES=false streamlit run app.py
 --server.port 8766 --runner.postScriptGC true`), so one run shows what they save per page.
@@ -52,8 +60,11 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
+import os
 import random
 import re
+import signal
 import sys
 import time
 import urllib.error
@@ -61,6 +72,7 @@ import urllib.request
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -72,6 +84,11 @@ from streamlit.proto.WidgetStates_pb2 import WidgetState
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run as a script by `make bench`
 
+from sqlalchemy import create_engine  # noqa: E402
+from sqlmodel import Session, col, select  # noqa: E402
+
+from core.models import Evaluation, EvaluationSource, ReviewLog  # noqa: E402
+from core.models import User as UserRow  # noqa: E402
 from core.stats import percentile  # noqa: E402
 
 DEFAULT_URL = "http://127.0.0.1:8501"  # `make run`
@@ -131,10 +148,14 @@ ACTIONS = [
     "pick call",
     "open call",
     "review queue",
+    "answer review",
+    "submit answer",
+    "confirm review",
     "qa dashboard",
     "learning dashboard",
 ]
 _CALL = re.compile(r"#(\d+) ·")  # call pickers label calls "#12 · agent · date"
+_REVIEWED = re.compile(r"Call #(\d+) reviewed: official score")
 
 
 class ActionFailed(Exception):
@@ -156,6 +177,8 @@ class Run:
     outcomes: list[Outcome]
     wall: float
     cut_off: int  # actions still waiting for the app when the time was up
+    # What the app said it stored: ("review", call id) or ("answer", agent's email).
+    acknowledged: list[tuple[str, str]] = field(default_factory=list)
 
 
 # The elements of the last script run, and what was wrong with them.
@@ -180,8 +203,8 @@ def _problem(element: Element) -> str | None:
             return "Not allowed"
         if body.startswith("Please sign in"):
             return "signed out"
-        if element.alert.format == element.alert.ERROR:
-            return f"st.error: {body[:80]}"
+        if element.alert.format == element.alert.ERROR and not body.startswith("Not quite"):
+            return f"st.error: {body[:80]}"  # ("Not quite" is a wrong quiz answer's feedback)
     return None
 
 
@@ -285,10 +308,18 @@ def _widget(widget_id: str, **value) -> WidgetState:
 class User:
     """One simulated user: a browser tab signed in as a person of the mix, browsing."""
 
-    def __init__(self, number: int, args: argparse.Namespace, outcomes: list[Outcome]) -> None:
+    def __init__(
+        self,
+        number: int,
+        args: argparse.Namespace,
+        outcomes: list[Outcome],
+        acknowledged: list[tuple[str, str]],
+    ) -> None:
         self._number = number
         self._args = args
         self._outcomes = outcomes
+        # What the app said it stored: ("review", call id) or ("answer", agent's email).
+        self._acknowledged = acknowledged
         self._rng = random.Random(args.seed * 10_000 + number)
         self._failing = "open app"  # the action under way, named if it breaks the tab
         self._calls: list[str] = []  # ids of the calls this tab's person may open
@@ -300,6 +331,7 @@ class User:
         visit = 0
         while time.monotonic() < deadline:
             role, email = PEOPLE[(self._number + visit) % len(PEOPLE)]
+            self._email = email
             visit += 1 if tab_actions else 0
             self._failing, self._calls, tab = "open app", [], None
             try:
@@ -378,6 +410,31 @@ class User:
                 if self._outcomes[-1].problem is None and not tab.query.startswith("lesson="):
                     self._outcomes[-1].problem = f"Start did not open a lesson: {tab.query!r}"
                 return
+        if here == "reviews" and self._rng.random() < 0.7:
+            options = [b.id for b in tab.page.widgets("button") if re.search(r"-rc_\d+_\d+$", b.id)]
+            if options:
+                pick = _widget(self._rng.choice(options), trigger_value=True)
+                await self._act(tab, "answer review", widgets=[pick])
+                nexts = [b.id for b in tab.page.widgets("button") if b.id.endswith("-review_next")]
+                if nexts and self._outcomes[-1].problem is None:
+                    page = await self._act(
+                        tab, "submit answer", widgets=[_widget(nexts[0], trigger_value=True)]
+                    )
+                    if any(t.body.startswith("Next time") for t in _kind(page, "toast")):
+                        self._acknowledged.append(("answer", self._email))
+                    elif self._outcomes[-1].problem is None:
+                        self._outcomes[-1].problem = "no 'Next time' after an answer"
+                return
+        if here == "review" and self._rng.random() < 0.5:
+            confirm = [b.id for b in tab.page.widgets("button") if "-review_submit_" in b.id]
+            if confirm:
+                page = await self._act(
+                    tab, "confirm review", widgets=[_widget(confirm[0], trigger_value=True)]
+                )
+                for alert in _kind(page, "alert"):
+                    if done := _REVIEWED.search(alert.body):
+                        self._acknowledged.append(("review", done.group(1)))
+                return
         if here == "lessons" and self._rng.random() < 0.6:
             picker = _picker(tab.page, "lessons_pick")
             if picker is not None and len(picker.options) > 1:
@@ -404,6 +461,11 @@ class User:
             self._outcomes[-1].problem = f"asked for call {call}, shown {tab.query!r}"
 
 
+def _kind(page: Page, kind: str) -> list:
+    """The page's elements of one kind ("alert", "toast", ...)."""
+    return [getattr(e, kind) for e in page.elements if e.WhichOneof("type") == kind]
+
+
 def _picker(page: Page, key: str):
     return next((s for s in page.widgets("selectbox") if s.id.endswith(f"-{key}")), None)
 
@@ -423,17 +485,23 @@ async def load(
     load lasts `seconds` and no longer.
     """
     outcomes: list[Outcome] = []
+    acknowledged: list[tuple[str, str]] = []
     started = time.monotonic()
     deadline = started + seconds
     ramp = min(args.ramp, seconds / 2) if users > 1 else 0.0
-    people = [User(number, args, outcomes) for number in range(users)]
+    people = [User(number, args, outcomes, acknowledged) for number in range(users)]
 
     async def start(number: int) -> None:
         await asyncio.sleep(ramp * number / users)
         await people[number].run(deadline, tab_actions=tab_actions)
 
     tasks = [asyncio.create_task(start(number)) for number in range(users)]
+    killer = None
+    if users > 1 and args.kill_after is not None:
+        killer = asyncio.create_task(_kill_one_process(args.serve_status, args.kill_after))
     await asyncio.wait(tasks, timeout=max(0.0, deadline - time.monotonic()))
+    if killer is not None:
+        killer.cancel()
     cut_off = sum(user.busy for user in people)
     for task in tasks:
         task.cancel()
@@ -441,8 +509,60 @@ async def load(
         if isinstance(result, Exception):  # a bug in this script, not a failed action
             raise result
     return Run(
-        f"{users} user{'s' if users > 1 else ''}", outcomes, time.monotonic() - started, cut_off
+        f"{users} user{'s' if users > 1 else ''}",
+        outcomes,
+        time.monotonic() - started,
+        cut_off,
+        acknowledged,
     )
+
+
+async def _kill_one_process(status: Path, after: float) -> None:
+    """SIGKILL the first app process of `make serve` (its pid from `status.json`) `after`
+    seconds into the load."""
+    await asyncio.sleep(after)
+    replica = json.loads(status.read_text())["replicas"][0]
+    os.kill(replica["pid"], signal.SIGKILL)
+    print(f"killed app process {replica['number']} (pid {replica['pid']}) at {after:.0f} s")
+
+
+def check_nothing_lost(runs: list[Run], database_url: str, since: datetime) -> None:
+    """Print whether every review and answer the app acknowledged is in the database."""
+    engine = create_engine(database_url)
+    reviews = {key for run in runs for kind, key in run.acknowledged if kind == "review"}
+    answers = Counter(key for run in runs for kind, key in run.acknowledged if kind == "answer")
+    with Session(engine) as session:
+        stored = set(
+            session.exec(
+                select(Evaluation.call_id).where(
+                    Evaluation.source == EvaluationSource.HUMAN,
+                    col(Evaluation.call_id).in_([int(c) for c in reviews]),
+                )
+            )
+        )
+        logged = Counter(
+            email
+            for email, at in session.exec(
+                select(UserRow.email, ReviewLog.reviewed_at).join(
+                    UserRow, col(UserRow.id) == col(ReviewLog.agent_id)
+                )
+            )
+            if _aware(at) >= since
+        )
+    engine.dispose()
+    lost_reviews = sorted(int(c) for c in reviews if int(c) not in stored)
+    lost_answers = {e: n - logged[e] for e, n in answers.items() if logged[e] < n}
+    print(
+        f"\nacknowledged by the app: {len(reviews)} reviews, {sum(answers.values())} review "
+        f"answers; not in the database: {len(lost_reviews)} reviews"
+        + (f" (calls {lost_reviews})" if lost_reviews else "")
+        + f", {sum(lost_answers.values())} answers"
+        + (f" ({lost_answers})" if lost_answers else "")
+    )
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def _summary(outcomes: list[Outcome]) -> tuple[str, str, str, str]:
@@ -532,6 +652,23 @@ def main() -> None:
     )
     parser.add_argument("--seed", type=int, default=1, help="think times and choices (1)")
     parser.add_argument(
+        "--kill-after",
+        type=float,
+        help="with --serve-status: SIGKILL the first app process of `make serve` this many "
+        "seconds into the load",
+    )
+    parser.add_argument(
+        "--serve-status",
+        type=Path,
+        default=Path("data/serve/status.json"),
+        help="`make serve`'s status file, for --kill-after (data/serve/status.json)",
+    )
+    parser.add_argument(
+        "--database-url",
+        help="the app's database: after the load, check that every review and review answer "
+        "the app acknowledged is stored",
+    )
+    parser.add_argument(
         "--uncached-url",
         help="a second app on the same data started with PAGE_CACHES=false: the one-user peer "
         "also runs against it, to show what the page caches save",
@@ -549,6 +686,7 @@ def main() -> None:
     baseline = args.seconds if args.baseline_seconds is None else args.baseline_seconds
 
     cpu = time.process_time()
+    since = datetime.now(UTC)
     runs = []
     if baseline > 0:
         print(f"peer: 1 user for {baseline:.0f} s ...", flush=True)
@@ -565,6 +703,8 @@ def main() -> None:
     wall = sum(run.wall for run in runs)
     print(f"\n{url}, seed {args.seed}; this script's own CPU: {cpu:.1f} s in {wall:.0f} s\n")
     report(runs)
+    if args.database_url:
+        check_nothing_lost(runs, args.database_url, since)
 
 
 if __name__ == "__main__":

@@ -152,11 +152,27 @@ def submit_review(
     Raises:
         NotAllowed: the reviewer's role or scope does not cover this call.
         NotFound: no such call.
-        InvalidInput: the call has no auto-QA evaluation yet, or a criterion is missing or
-            unknown.
+        InvalidInput: the call has no auto-QA evaluation yet, it was already reviewed (by
+            someone else a moment ago, say), or a criterion is missing or unknown.
     """
     require_role(reviewer, *_REVIEWERS)
     get_call(session=session, viewer=reviewer, call_id=call_id)
+    # Two reviewers may open the same queued call; the first review counts. Locking the call's
+    # row (PostgreSQL; SQLite writes one at a time) makes the second wait for the first's
+    # commit and then see it.
+    session.exec(select(Call.id).where(Call.id == call_id).with_for_update()).one()
+    earlier = session.exec(
+        select(Evaluation)
+        .where(Evaluation.call_id == call_id, Evaluation.source == EvaluationSource.HUMAN)
+        .limit(1)
+    ).first()
+    if earlier is not None:
+        who = session.get(User, earlier.reviewer_id) if earlier.reviewer_id else None
+        raise InvalidInput(
+            f"Call #{call_id} was already reviewed"
+            + (f" by {who.name}" if who else "")
+            + "; its official score stands and yours was not saved."
+        )
     auto = latest_auto_evaluation(session=session, call_id=call_id)
     if auto is None:
         raise InvalidInput("This call has not been scored yet, so there is nothing to review.")

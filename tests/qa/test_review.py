@@ -128,3 +128,35 @@ def test_a_lead_cannot_review_another_teams_call(session, people, scored):
             scorecard=SCORECARD,
             now=NOW,
         )
+
+
+def test_a_call_reviewed_a_moment_ago_is_not_reviewed_twice(session, people, scored):
+    call = scored["failed"]
+    decisions = [ReviewDecision(c, Result.PASS) for c in CRITERIA]
+    first = submit_review(
+        session=session,
+        reviewer=people["reviewer"],
+        call_id=call.id,
+        decisions=decisions,
+        scorecard=SCORECARD,
+        now=NOW,
+    )
+    # The lead had the same call open and confirms it a moment later.
+    with pytest.raises(InvalidInput, match=f"Call #{call.id} was already reviewed by Reviewer"):
+        submit_review(
+            session=session,
+            reviewer=people["lead"],
+            call_id=call.id,
+            decisions=[ReviewDecision(c, Result.FAIL) for c in CRITERIA],
+            scorecard=SCORECARD,
+            now=NOW,
+        )
+    session.rollback()
+    humans = session.exec(
+        select(Evaluation).where(
+            Evaluation.call_id == call.id, Evaluation.source == EvaluationSource.HUMAN
+        )
+    ).all()
+    assert [h.id for h in humans] == [first.id]
+    official = latest_evaluation(session=session, viewer=people["a1"], call_id=call.id)
+    assert official.id == first.id
