@@ -194,8 +194,8 @@ def list_agents(*, session: Session, viewer: User) -> list[User]:
 
 @audit_refusals
 def list_reviewers(*, session: Session, viewer: User) -> list[User]:
-    """Active people who can score calls (reviewers, leads, admins), for a lead or admin to
-    invite to a calibration session.
+    """Active people who can score calls (reviewers, then leads, then admins, each by name),
+    for a lead or admin to invite to a calibration session or hand queued calls to.
 
     Raises:
         NotAllowed: the viewer is not a lead or admin.
@@ -205,7 +205,9 @@ def list_reviewers(*, session: Session, viewer: User) -> list[User]:
         col(User.role).in_([Role.REVIEWER, Role.LEAD, Role.ADMIN]),
         User.active == True,  # noqa: E712
     )
-    return list(session.exec(query.order_by(User.name)))
+    # Reviewers first (the people pickers default to), then leads, then admins; by name.
+    rank = {Role.REVIEWER: 0, Role.LEAD: 1, Role.ADMIN: 2}
+    return sorted(session.exec(query), key=lambda u: (rank[u.role], u.name))
 
 
 @audit_refusals

@@ -12,7 +12,6 @@ from ui.paging import page_number, pager, table_key
 PAGE_SIZE = 100  # the newest events first, this many a page
 
 # Wide: five columns, and the change in words needs the room to be read without scrolling.
-st.set_page_config(layout="wide")
 viewer = ui.guard("audit")
 st.title("Audit trail")
 zone = time_zone(viewer.time_zone)

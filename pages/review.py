@@ -34,7 +34,6 @@ VIEWS = {
     QueueView.EVERYONE: "Everyone's",
 }
 
-st.set_page_config(layout="wide")  # the call and the criteria grid side by side
 viewer = ui.guard("review")
 settings = ui.app_settings()
 leads = viewer.role in (Role.LEAD, Role.ADMIN)

@@ -237,8 +237,18 @@ def workload_chart(workload: Sequence[ReviewerProgress]) -> alt.LayerChart:
     )
     axis = alt.Axis(labelLimit=0, labelOverlap=False)
     base = alt.Chart(rows).encode(y=alt.Y("reviewer:N", title=None, axis=axis))
+    # Whole reviews from 0 to the larger of the work done and the targets (at least 5), so a
+    # Monday morning with nothing done yet still draws an axis.
+    top = max(
+        5, *(p.reviewed_this_week for p in workload), *(p.weekly_target or 0 for p in workload)
+    )
     bars = base.mark_bar(color="#1f6feb").encode(
-        x=alt.X("reviewed:Q", title="Reviews this week", axis=alt.Axis(tickMinStep=1)),
+        x=alt.X(
+            "reviewed:Q",
+            title="Reviews this week",
+            scale=alt.Scale(domain=[0, top], nice=True),
+            axis=alt.Axis(tickMinStep=1, format="d"),
+        ),
         tooltip=["reviewer", "reviewed", "target", "waiting"],
     )
     targets = base.mark_tick(color="#d1242f", thickness=3, size=22).encode(
@@ -314,7 +324,7 @@ def share_out_panel(
                 {
                     "Reviewer": p.reviewer.name,
                     "Reviewed this week": p.reviewed_this_week,
-                    "Weekly target": p.weekly_target,
+                    "Weekly target": "not set" if p.weekly_target is None else p.weekly_target,
                     "Assigned, waiting": p.waiting,
                 }
                 for p in workload

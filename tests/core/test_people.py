@@ -167,8 +167,9 @@ def test_an_admin_chooses_a_teams_scorecard_and_the_change_is_audited(session, p
 
 
 def test_leads_pick_calibration_reviewers_from_active_staff(session, people):
-    names = {u.email for u in list_reviewers(session=session, viewer=people["lead"])}
-    assert names == {f"{k}@example.com" for k in ("admin", "reviewer", "lead", "lead_b")}
+    names = [u.email for u in list_reviewers(session=session, viewer=people["lead"])]
+    # Reviewers first, whom pickers default to; then leads and admins.
+    assert names == [f"{k}@example.com" for k in ("reviewer", "lead", "lead_b", "admin")]
     with pytest.raises(NotAllowed):
         list_reviewers(session=session, viewer=people["reviewer"])
 
