@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -38,8 +39,8 @@ MIN_PASSWORD_LENGTH = 8
 _TOUCH_EVERY = timedelta(minutes=1)
 
 # Argon2id with OWASP's first recommended setting (Password Storage Cheat Sheet: m=19 MiB,
-# t=2, p=1). One verification costs about 25 ms on these 2-core servers, where argon2-cffi's
-# default (RFC 9106's low-memory profile: 64 MiB, t=3, p=4) costs about 90 ms: at the start of a
+# t=2, p=1). One verification costs about 19 ms on these 2-core servers, where argon2-cffi's
+# default (RFC 9106's low-memory profile: 64 MiB, t=3, p=4) costs about 156 ms: at the start of a
 # shift, fifty agents signing in at once held both cores for seconds (bench/passwords.py).
 # Hashes made with other parameters still verify and are upgraded at the next sign-in.
 PASSWORD_HASHING = {"time_cost": 2, "memory_cost": 19 * 1024, "parallelism": 1}
@@ -47,6 +48,14 @@ _hasher = PasswordHasher(**PASSWORD_HASHING)
 # Verified against when the email is unknown, so a wrong email takes as long as a wrong password
 # and response times do not reveal which accounts exist.
 _DUMMY_HASH = _hasher.hash("callcoach-timing-equaliser")
+# A refused sign-in takes at least this long. Hashes made with argon2-cffi's costlier defaults
+# (before PASSWORD_HASHING) take ~90-160 ms to check until their owner signs in again, so without
+# a floor a slow refusal would tell that the account exists. The wait is a sleep: no CPU.
+REFUSAL_FLOOR_SECONDS = 0.25
+
+
+def _pause(seconds: float) -> None:
+    time.sleep(seconds)
 
 
 def check_password_rules(password: str) -> None:
@@ -118,11 +127,13 @@ def authenticate(
     if len(failures) >= limit.max_failures:
         session.commit()
         raise SignInFailed(_locked_out(failures, now, limit))
+    started = time.perf_counter()
     user = session.exec(select(User).where(func.lower(User.email) == normalised)).first()
     matches = verify_password(user.password_hash if user else _DUMMY_HASH, password)
     if user is None or not matches:
         _count_failure(session, normalised, user, failures, now, limit)
         session.commit()
+        _pause(max(0.0, REFUSAL_FLOOR_SECONDS - (time.perf_counter() - started)))
         raise SignInFailed(_NO_MATCH)
     session.exec(delete(FailedSignIn).where(FailedSignIn.email == normalised))
     if _hasher.check_needs_rehash(user.password_hash):

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
+from sqlalchemy import update
 from sqlmodel import Session, col, or_, select
 
 from core.access import audit_refusals
@@ -157,10 +158,10 @@ def submit_review(
     """
     require_role(reviewer, *_REVIEWERS)
     get_call(session=session, viewer=reviewer, call_id=call_id)
-    # Two reviewers may open the same queued call; the first review counts. Locking the call's
-    # row (PostgreSQL; SQLite writes one at a time) makes the second wait for the first's
-    # commit and then see it.
-    session.exec(select(Call.id).where(Call.id == call_id).with_for_update()).one()
+    # Two reviewers may open the same queued call; the first review counts. A no-op write to
+    # the call takes the write lock first (PostgreSQL: the row; SQLite: the database, where a
+    # SELECT takes none), so the second waits for the first's commit and then sees its review.
+    session.execute(update(Call).where(col(Call.id) == call_id).values(id=Call.id))
     earlier = session.exec(
         select(Evaluation)
         .where(Evaluation.call_id == call_id, Evaluation.source == EvaluationSource.HUMAN)

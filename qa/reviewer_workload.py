@@ -11,9 +11,11 @@ from sqlmodel import Session, col, func, select
 
 from core.access import audit_refusals
 from core.audit import record_event
-from core.calls import get_call
+from core.calls import calls_scope, get_call
 from core.errors import InvalidInput, NotAllowed
 from core.models import (
+    Call,
+    CallStatus,
     Evaluation,
     EvaluationSource,
     ReviewAssignment,
@@ -81,6 +83,14 @@ def _reviewer(session: Session, reviewer_id: int) -> User:
     return user
 
 
+def _manages(manager: User, person: User) -> bool:
+    """Whether `manager` may set `person`'s target and see their week: admins anyone, a lead
+    the reviewers (who serve every team) and themselves."""
+    if manager.role == Role.ADMIN:
+        return True
+    return manager.role == Role.LEAD and (person.role == Role.REVIEWER or person.id == manager.id)
+
+
 @audit_refusals
 def assign_reviews(
     *,
@@ -96,8 +106,9 @@ def assign_reviews(
     Raises:
         NotAllowed: the lead's role or scope does not cover a call.
         NotFound: no such call.
-        InvalidInput: the reviewer cannot review, or a call is already reviewed or not in
-            the review queue (not scored yet, or a practice call). Nothing is changed then.
+        InvalidInput: the reviewer cannot review or cannot see a call (another team's), or a
+            call is already reviewed, not scored yet or a practice call. Nothing is changed
+            then.
     """
     require_role(lead, *_ASSIGNERS)
     reviewer = None if reviewer_id is None else _reviewer(session, reviewer_id)
@@ -108,17 +119,38 @@ def assign_reviews(
             )
         )
     )
-    changed = 0
+    scored = set(
+        session.exec(
+            select(Evaluation.call_id).where(
+                col(Evaluation.call_id).in_(call_ids), Evaluation.source == EvaluationSource.AUTO
+            )
+        )
+    )
+    # Every call is checked before any changes hands: one bad call changes nothing.
+    moves = []
     for call_id in dict.fromkeys(call_ids):
         call = get_call(session=session, viewer=lead, call_id=call_id)
         if call_id in reviewed:
             raise InvalidInput(f"Call #{call_id} is already reviewed; nothing was assigned.")
         if call.practice:
             raise InvalidInput(f"Call #{call_id} is a practice call; nothing was assigned.")
+        if call.status != CallStatus.DONE or call_id not in scored:
+            raise InvalidInput(f"Call #{call_id} is not scored yet; nothing was assigned.")
+        if (
+            reviewer is not None
+            and not session.exec(
+                select(Call.id).where(Call.id == call_id, calls_scope(reviewer))
+            ).first()
+        ):
+            raise InvalidInput(
+                f"{reviewer.name} cannot see call #{call_id} (another team's); nothing was "
+                "assigned."
+            )
         current = session.get(ReviewAssignment, call_id)
         before = None if current is None else current.reviewer_id
-        if before == reviewer_id:
-            continue
+        if before != reviewer_id:
+            moves.append((call_id, current, before))
+    for call_id, current, before in moves:
         if current is not None:
             session.delete(current)
         if reviewer is not None:
@@ -140,9 +172,8 @@ def assign_reviews(
             before={"reviewer_id": before},
             after={"reviewer_id": reviewer_id},
         )
-        changed += 1
     session.commit()
-    return changed
+    return len(moves)
 
 
 @audit_refusals
@@ -152,12 +183,14 @@ def set_weekly_target(
     """Set how many reviews a reviewer should do each week; None removes the target. Audited.
 
     Raises:
-        NotAllowed: the lead is not a lead or admin.
+        NotAllowed: the lead is not a lead or admin, or is a lead setting another lead's or an
+            admin's target.
         InvalidInput: the reviewer cannot review, or the target is below 0 or above
             `MAX_WEEKLY_TARGET`.
     """
     require_role(lead, *_ASSIGNERS)
-    _reviewer(session, reviewer_id)
+    if not _manages(lead, _reviewer(session, reviewer_id)):
+        raise NotAllowed("Leads set targets for reviewers and themselves; ask an admin.")
     if weekly is not None and not 0 <= weekly <= MAX_WEEKLY_TARGET:
         raise InvalidInput(f"A weekly target is between 0 and {MAX_WEEKLY_TARGET} reviews.")
     current = session.get(ReviewTarget, reviewer_id)
@@ -218,9 +251,10 @@ def reviewer_progress(
         InvalidInput: the person cannot review.
     """
     require_role(viewer, *_REVIEWERS)
-    if viewer.id != reviewer_id and viewer.role not in _ASSIGNERS:
+    person = _reviewer(session, reviewer_id)
+    if viewer.id != reviewer_id and not _manages(viewer, person):
         raise NotAllowed("You can only see your own review progress.")
-    return _progress(session, _reviewer(session, reviewer_id), now)
+    return _progress(session, person, now)
 
 
 @audit_refusals
@@ -231,4 +265,5 @@ def team_workload(*, session: Session, viewer: User, now: datetime) -> list[Revi
         NotAllowed: the viewer is not a lead or admin.
     """
     require_role(viewer, *_ASSIGNERS)
-    return [_progress(session, r, now) for r in list_reviewers(session=session, viewer=viewer)]
+    people = list_reviewers(session=session, viewer=viewer)
+    return [_progress(session, p, now) for p in people if _manages(viewer, p)]

@@ -15,6 +15,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--replicas", type=int, default=2, help="app processes (2)")
     parser.add_argument("--port", type=int, default=8501, help="where the proxy listens (8501)")
     parser.add_argument(
+        "--host",
+        default="0.0.0.0",
+        help="the proxy's address: 0.0.0.0 (every interface, the default) or one address; the "
+        "app processes listen on 127.0.0.1 only",
+    )
+    parser.add_argument(
         "--first-backend-port",
         type=int,
         help="the first app process's port; the others follow (default: --port + 1)",
@@ -34,6 +40,7 @@ def main(argv: list[str] | None = None) -> int:
         port=args.port,
         backends=range(first, first + args.replicas),
         folder=args.folder.resolve(),
+        host=args.host,
         say=lambda line: print(line, flush=True),
     )
     # SIGTERM (a service manager stopping it) ends the loop the way Ctrl-C does.

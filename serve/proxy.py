@@ -20,7 +20,7 @@ class ProxyLayout:
     port: int
     backends: tuple[int, ...]
     folder: Path
-    host: str = "127.0.0.1"
+    host: str = "0.0.0.0"  # every interface: the agents' browsers are on other machines
 
 
 def nginx_config(layout: ProxyLayout) -> str:
@@ -39,6 +39,8 @@ def nginx_config(layout: ProxyLayout) -> str:
     folder = layout.folder
     return f"""# Written by `python -m serve`; changes are overwritten at the next start.
 worker_processes 1;
+# Each browser holds a websocket (two descriptors: browser and app process).
+worker_rlimit_nofile 10240;
 pid {folder}/nginx.pid;
 error_log {folder}/error.log warn;
 events {{ worker_connections 4096; }}

@@ -4,10 +4,12 @@ health every second, and starts again whichever died or stopped answering."""
 from __future__ import annotations
 
 import asyncio
+import ctypes
 import json
 import os
 import secrets
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -31,6 +33,12 @@ PROJECT_ROOT = Path(__file__).resolve().parents[1]
 STARTUP_GRACE_SECONDS = 60.0
 # A running process that has not answered its health check for this long is started again.
 UNHEALTHY_SECONDS = 30.0
+
+
+def _die_with_parent() -> None:
+    """In a child process: be sent SIGTERM when the supervisor dies, however it dies (Linux
+    prctl PR_SET_PDEATHSIG), so no app process or proxy outlives it."""
+    ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)
 
 
 def healthy(port: int, timeout: float = 2.0) -> bool:
@@ -110,10 +118,11 @@ class Supervisor:
         port: int,
         backends: Sequence[int],
         folder: Path,
+        host: str = "0.0.0.0",
         app_args: Sequence[str] = (),
         say: Callable[[str], None] = print,
     ) -> None:
-        self.layout = ProxyLayout(port=port, backends=tuple(backends), folder=folder)
+        self.layout = ProxyLayout(port=port, backends=tuple(backends), folder=folder, host=host)
         self.replicas = [Replica(n + 1, p) for n, p in enumerate(backends)]
         self.proxy: subprocess.Popen | None = None
         self._app_args = list(app_args)
@@ -161,6 +170,7 @@ class Supervisor:
                 env=os.environ | {"STREAMLIT_SERVER_COOKIE_SECRET": self._cookie_secret},
                 stdout=log,
                 stderr=subprocess.STDOUT,
+                preexec_fn=_die_with_parent,
             )
         replica.started_at = replica.last_healthy = time.monotonic()
         replica.warm = False
@@ -175,6 +185,7 @@ class Supervisor:
                 [binary, "-c", str(folder / "nginx.conf"), "-p", str(folder), "-g", "daemon off;"],
                 stdout=log,
                 stderr=subprocess.STDOUT,
+                preexec_fn=_die_with_parent,
             )
 
     def check(self) -> None:
@@ -237,7 +248,11 @@ class Supervisor:
 
     def run(self, *, check_every: float = 1.0) -> None:
         """Start everything, then check every `check_every` seconds until interrupted."""
-        self.start()
+        try:
+            self.start()
+        except BaseException:
+            self.stop()  # what started before a failure or a signal
+            raise
         self._say(
             f"Callcoach on http://{self.layout.host}:{self.layout.port}/ through nginx, "
             f"{len(self.replicas)} app processes on ports "
@@ -251,7 +266,10 @@ class Supervisor:
             self.stop()
 
     def stop(self) -> None:
-        """Stop the proxy and every app process."""
+        """Stop the proxy and every app process; a second Ctrl-C or SIGTERM meanwhile does not
+        cut it short."""
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
         processes = [self.proxy, *(r.process for r in self.replicas)]
         for process in processes:
             if process is not None and process.poll() is None:

@@ -258,21 +258,29 @@ def workload_chart(workload: Sequence[ReviewerProgress]) -> alt.LayerChart:
 
 
 def target_form(reviewers: dict[int, str], targets: dict[int, int | None]) -> tuple | None:
-    """A lead's form for one reviewer's weekly target; (reviewer id, target) when saved."""
-    with st.form("review_target_form"):
+    """A lead's controls for one reviewer's weekly target, showing that reviewer's current
+    one; (reviewer id, target or None to remove it) when saved."""
+    with st.container(border=True):
         left, right = st.columns(2)
+        # Outside a form, so the figure beside it is the picked reviewer's own target.
         reviewer_id = left.selectbox(
             "Reviewer", list(reviewers), format_func=reviewers.get, key="target_reviewer"
         )
+        current = targets.get(reviewer_id)
         weekly = right.number_input(
             "Reviews a week",
-            value=targets.get(reviewer_id) or 0,
+            value=current or 0,
             step=5,
-            key="target_weekly",
+            key=f"target_weekly_{reviewer_id}",
             help=f"0 to {MAX_WEEKLY_TARGET}; 0 means no reviews expected this week.",
         )
-        if st.form_submit_button("Save target"):
+        save, remove = st.columns(2)
+        if save.button("Save target", key="target_save", width="stretch"):
             return reviewer_id, int(weekly)
+        if remove.button(
+            "Remove target", key="target_remove", width="stretch", disabled=current is None
+        ):
+            return reviewer_id, None
     return None
 
 
@@ -338,7 +346,11 @@ def share_out_panel(
             set_weekly_target(
                 session=session, lead=lead, reviewer_id=saved[0], weekly=saved[1], now=now
             )
-            st.session_state["review_flash"] = f"{reviewers[saved[0]]}: {saved[1]} a week."
+            st.session_state["review_flash"] = (
+                f"{reviewers[saved[0]]}: {saved[1]} a week."
+                if saved[1] is not None
+                else f"{reviewers[saved[0]]}: no weekly target."
+            )
             st.rerun()
         if handed := assign_form(queue, reviewers, labels):
             moved = assign_reviews(

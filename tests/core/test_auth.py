@@ -285,3 +285,21 @@ def test_a_hash_made_with_older_parameters_is_upgraded_at_sign_in(session, peopl
         PASSWORD_HASHING["memory_cost"],
     )
     assert authenticate(session=session, email=user.email, password=PASSWORD).id == user.id
+
+
+def test_every_refused_sign_in_waits_out_the_same_floor(session, people, monkeypatch):
+    import core.auth
+
+    waits = []
+    monkeypatch.setattr(core.auth, "_pause", waits.append)
+    old = people["a2"]
+    old.password_hash = argon2.PasswordHasher(time_cost=3, memory_cost=65_536).hash(PASSWORD)
+    session.add(old)
+    session.commit()
+    for email in ("nobody@example.com", people["a1"].email, old.email):
+        with pytest.raises(SignInFailed):
+            authenticate(session=session, email=email, password="wrong password")
+    # Each refusal is topped up to the floor, whatever its hash cost to check.
+    assert len(waits) == 3
+    assert all(0 <= w < core.auth.REFUSAL_FLOOR_SECONDS for w in waits)
+    assert waits[2] < waits[0]  # the costlier old hash needed less top-up

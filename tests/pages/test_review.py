@@ -84,10 +84,20 @@ def test_a_lead_assigns_calls_and_sets_a_target_and_the_reviewer_sees_their_queu
     lead.selectbox(key="assign_reviewer").set_value(people["reviewer"].id)
     next(b for b in lead.button if b.label == "Assign").click().run()
     assert "1 call(s) now with Reviewer Person." in texts(lead)
-    lead.selectbox(key="target_reviewer").set_value(people["reviewer"].id)
-    lead.number_input(key="target_weekly").set_value(20)
-    next(b for b in lead.button if b.label == "Save target").click().run()
+    # The lead's own target first, then the reviewer's: the figure follows the picked person.
+    lead.selectbox(key="target_reviewer").set_value(people["lead"].id).run()
+    lead.number_input(key=f"target_weekly_{people['lead'].id}").set_value(5)
+    lead.button(key="target_save").click().run()
+    assert "Lead Person: 5 a week." in texts(lead)
+    lead.selectbox(key="target_reviewer").set_value(people["reviewer"].id).run()
+    assert lead.number_input(key=f"target_weekly_{people['reviewer'].id}").value == 0
+    lead.number_input(key=f"target_weekly_{people['reviewer'].id}").set_value(20)
+    lead.button(key="target_save").click().run()
     assert "Reviewer Person: 20 a week." in texts(lead)
+    lead.selectbox(key="target_reviewer").set_value(people["lead"].id).run()
+    assert lead.number_input(key=f"target_weekly_{people['lead'].id}").value == 5
+    lead.button(key="target_remove").click().run()
+    assert "Lead Person: no weekly target." in texts(lead)
     assert session.get(ReviewAssignment, mine.id).reviewer_id == people["reviewer"].id
 
     at = _review_page(signed_in)

@@ -215,3 +215,51 @@ def test_a_practice_call_is_not_handed_out(session, people, queued):
             reviewer_id=people["reviewer"].id,
             now=NOW,
         )
+
+
+def test_a_call_goes_only_to_someone_who_can_see_it(session, people, queued):
+    with pytest.raises(InvalidInput, match="cannot see call"):
+        assign_reviews(
+            session=session,
+            lead=people["admin"],
+            call_ids=[queued[0].id],
+            reviewer_id=people["lead_b"].id,  # team B's lead; the call is team A's
+            now=NOW,
+        )
+    assert session.exec(select(ReviewAssignment)).all() == []
+
+
+def test_one_bad_call_in_a_batch_changes_nothing(session, people, queued):
+    other_team = scored_call(session, people["b1"], 9, auto_fail=True)
+    with pytest.raises(NotAllowed):
+        assign_reviews(
+            session=session,
+            lead=people["lead"],
+            call_ids=[queued[0].id, other_team.id],
+            reviewer_id=people["reviewer"].id,
+            now=NOW,
+        )
+    # Not even pending in the session: the first call was not handed out before the refusal.
+    assert session.exec(select(ReviewAssignment)).all() == []
+    assert not session.exec(select(AuditEvent).where(AuditEvent.action == "assign_review")).all()
+
+
+def test_a_lead_sets_targets_for_reviewers_and_themselves_only(session, people):
+    set_weekly_target(
+        session=session, lead=people["lead"], reviewer_id=people["lead"].id, weekly=5, now=NOW
+    )
+    for other in ("admin", "lead_b"):
+        with pytest.raises(NotAllowed):
+            set_weekly_target(
+                session=session,
+                lead=people["lead"],
+                reviewer_id=people[other].id,
+                weekly=5,
+                now=NOW,
+            )
+        with pytest.raises(NotAllowed):
+            reviewer_progress(
+                session=session, viewer=people["lead"], reviewer_id=people[other].id, now=NOW
+            )
+    shown = {p.reviewer.id for p in team_workload(session=session, viewer=people["lead"], now=NOW)}
+    assert shown == {people["reviewer"].id, people["lead"].id}
