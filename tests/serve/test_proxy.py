@@ -8,7 +8,7 @@ from serve.supervisor import NGINX
 
 def test_the_proxy_config_spreads_browsers_over_every_process_by_their_route_cookie(tmp_path):
     config = nginx_config(ProxyLayout(port=8501, backends=(8502, 8503, 8504), folder=tmp_path))
-    assert "listen 127.0.0.1:8501;" in config
+    assert "listen 0.0.0.0:8501;" in config  # the floor's browsers are on other machines
     for port in (8502, 8503, 8504):
         assert f"server 127.0.0.1:{port} max_fails=1" in config
     assert "hash $route consistent;" in config
