@@ -6,7 +6,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import ColumnElement
+from sqlalchemy import ColumnElement, Select
 from sqlmodel import Session, col, select
 
 from core.access import audit_refusals
@@ -24,6 +24,7 @@ __all__ = [
     "latest_auto_evaluation",
     "latest_evaluation",
     "official_scores",
+    "reviewed_calls",
     "reviewed_pairs",
     "scores_by_evaluation",
 ]
@@ -110,6 +111,12 @@ def scores_by_evaluation(
     for row in rows:
         by_evaluation.setdefault(row.evaluation_id, {})[row.criterion_id] = row
     return by_evaluation
+
+
+def reviewed_calls() -> Select:
+    """The SQL selecting the ids of calls a person has scored (a review, or a dispute's
+    rescoring): such a call has left the review queue; narrow it with `.where(...)`."""
+    return select(Evaluation.call_id).where(Evaluation.source == EvaluationSource.HUMAN)
 
 
 def reviewed_pairs(

@@ -30,6 +30,7 @@ from qa.evaluations import (
     add_human_evaluation,
     criterion_scores,
     latest_auto_evaluation,
+    reviewed_calls,
 )
 from qa.scorecard import Scorecard
 
@@ -88,14 +89,13 @@ def review_queue(
         NotAllowed: the viewer is not a reviewer, lead or admin.
     """
     require_role(viewer, *_REVIEWERS)
-    reviewed = select(Evaluation.call_id).where(Evaluation.source == EvaluationSource.HUMAN)
     query = (
         select(Call, Evaluation, ReviewAssignment.reviewer_id)
         .join(Evaluation, col(Evaluation.call_id) == col(Call.id))
         .outerjoin(ReviewAssignment, col(ReviewAssignment.call_id) == col(Call.id))
         .where(calls_scope(viewer), Call.status == CallStatus.DONE)
         .where(counted_calls())  # a practice call is no one's quality
-        .where(col(Call.id).not_in(reviewed))
+        .where(col(Call.id).not_in(reviewed_calls()))
         .where(Evaluation.source == EvaluationSource.AUTO)
         .order_by(col(Call.started_at).desc(), col(Evaluation.id).desc())
     )

@@ -25,6 +25,7 @@ from core.models import (
 )
 from core.people import list_reviewers, require_role
 from core.time_zones import time_zone
+from qa.evaluations import reviewed_calls
 
 __all__ = [
     "MAX_WEEKLY_TARGET",
@@ -112,13 +113,7 @@ def assign_reviews(
     """
     require_role(lead, *_ASSIGNERS)
     reviewer = None if reviewer_id is None else _reviewer(session, reviewer_id)
-    reviewed = set(
-        session.exec(
-            select(Evaluation.call_id).where(
-                col(Evaluation.call_id).in_(call_ids), Evaluation.source == EvaluationSource.HUMAN
-            )
-        )
-    )
+    reviewed = set(session.exec(reviewed_calls().where(col(Evaluation.call_id).in_(call_ids))))
     scored = set(
         session.exec(
             select(Evaluation.call_id).where(
@@ -227,13 +222,12 @@ def _progress(session: Session, reviewer: User, now: datetime) -> ReviewerProgre
             col(Evaluation.created_at) >= since,
         )
     ).one()
-    reviewed = select(Evaluation.call_id).where(Evaluation.source == EvaluationSource.HUMAN)
     waiting = session.exec(
         select(func.count())
         .select_from(ReviewAssignment)
         .where(
             ReviewAssignment.reviewer_id == reviewer.id,
-            col(ReviewAssignment.call_id).not_in(reviewed),
+            col(ReviewAssignment.call_id).not_in(reviewed_calls()),
         )
     ).one()
     target = session.get(ReviewTarget, reviewer.id)
