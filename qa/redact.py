@@ -22,7 +22,7 @@ import re
 from dataclasses import dataclass, replace
 
 from core.models import Speaker
-from qa.spoken import CodeRun, CueFinder, code_runs, lone_years, spoken_dates
+from qa.spoken import CodeRun, CueFinder, code_runs, date_pieces, lone_years, spoken_dates
 from qa.transcript import Transcript, TranscriptSegment, Word
 
 __all__ = [
@@ -65,6 +65,8 @@ CUES = CueFinder(
             "birthday",
             "born on",
             "when were you born",
+            "were you born",
+            "year of birth",
             "dob",
             "d o b",
             "data board",  # as heard on telephone audio (issue 17)
@@ -98,6 +100,7 @@ CUES = CueFinder(
             "end date",
             "exp",
             "run out",
+            "extra date",  # misheard "expiry date"
         ),
         "ACCOUNT": (
             "account number",
@@ -121,7 +124,7 @@ CUES = CueFinder(
             "case number",
             "order number",
         ),
-        "SORT_CODE": ("sort code", "sought code"),
+        "SORT_CODE": ("sort code", "sought code", "salt code"),
         "POSTCODE": ("postcode", "post code", "postal code", "zip code", "zip"),
         "ADDRESS": (
             "address",
@@ -182,6 +185,7 @@ CUES = CueFinder(
             "nickname",
             "where did you meet",
             "first job",
+            "first employer",
             "first teacher",
             "first dog",
             "first cat",
@@ -204,7 +208,12 @@ CUES = CueFinder(
             "teddy",
             "leave school",
             "place of birth",
+            "town of birth",
+            "city of birth",
+            "where were you born",
+            "memory word",
             "memorable",
+            "member of a word",  # misheard "memorable word"
         ),
         "NAME": (
             "full name",
@@ -230,6 +239,12 @@ CUES = CueFinder(
             "speaking to",
             "who do i have",
             "mr or mrs",
+            "who am i talking to",
+            "who's calling",
+            "who is calling",
+            "and you are",
+            "named driver",
+            "second person",
         ),
         # Numbers that are not personal: the cue nearest a number may say so.
         "OTHER": (
@@ -249,6 +264,7 @@ CUES = CueFinder(
             "extension",
             "our number",
             "customer services",
+            "appointment",
         ),
     },
     similarity=0.85,
@@ -264,10 +280,11 @@ _IN_TURN_WITH_CODE = {"SECURITY_CODE"}
 _CUE_WINDOW = 60  # characters before a value searched for the cue that says what it is
 # A question or request: what the other party asks for is what the answer holds.
 _ASKING = re.compile(
-    r"\?|(?<!\byes\s)(?<!\byes,\s)(?<!\bno\s)\bplease\b|"
+    r"\?|(?<!\byes\s)(?<!\byes,\s)(?<!\bno\s)\bplease\b|\basking (?:me )?for\b|"
+    r"\b(?:didn't|did not) (?:catch|get|hear)\b|"
     r"^\W*(?:(?:and|just|so|now|then|okay|right)[\s,]+)*(?:can i|could (?:i|you)|"
     r"may i|what('s| is)|confirm|tell me|give me|i('ll| will)? need|i just need|spell|read)|"
-    r"^\W*(?:and|just)\s+(?:the|your)\b(?!.*\b(?:is|was|are)\b)",
+    r"^\W*(?:(?:and|just|now|so|okay|right)[\s,]+)+(?:the|your)\b(?!.*\b(?:is|was|are)\b)",
     re.I,
 )
 # A speaker's own name said to introduce themselves: not a question, and for an agent no
@@ -412,7 +429,7 @@ def _asked(context: str) -> _Asked:
         short_prompt = bool(cues) and len(sentence.split()) <= 4
         if (short_prompt or _ASKING.search(sentence)) and not _HOW_MUCH.search(sentence):
             asked = [k for k in cues[::-1] if k not in asked] + asked
-    if "OTHER" in kinds[:2]:
+    if "OTHER" in kinds[:2] and "SECURITY_ANSWER" not in asked:
         return _Asked(("OTHER",))  # "What's the model number?"
     return _Asked(tuple(kinds), tuple(asked))
 
@@ -558,6 +575,70 @@ def _date_spans(text: str, cues: list[tuple[int, str]], asked: _Asked) -> list[R
     return spans
 
 
+# What may sit between the pieces of one date of birth: "the 31st. The 31st of October",
+# "the twentieth of June. Or is it the twenty-first? Twentieth. Seventy-eight", "Year? 95".
+_BETWEEN_PIECES = re.compile(
+    r"(?:[\s,.…?!:;-]+|\b(?:of|the|on|in|then|and|sorry|no|or|is|it|it's|its|year|month|day|"
+    r"born|was|that's|i|mean|actually|wait|hang|um+|uh+|er+|erm|ah|oh|right|yeah|yes|so|okay|"
+    r"think|wasn't|not)\b)+",
+    re.I,
+)
+_THE_BEFORE = re.compile(r"\b(?:on\s+)?the\s+$", re.I)
+_PIECES_APART = 6  # words at most between two pieces of one date
+
+
+def _date_answer_spans(text: str, cues: list[tuple[int, str]], asked: _Asked) -> list[Redaction]:
+    """A date of birth given bit by bit in answer to its question, or after its cue in the
+    turn: each chain of date pieces ("eleven, then the thirtieth, then sixty-six", "Born in
+    1990, on the 8th, August the 8th") from its first piece to its last, and every lone
+    day, month or year of it ("... and no, that's not a joke, nineteen eighty-three")."""
+    asked_dob = "DOB" in asked.asked or asked.kinds[:1] == ("DOB",)
+    dob_cues = [end for end, kind in cues if kind == "DOB"]
+    if not asked_dob and not dob_cues:
+        return []
+    chains: list[list] = []
+    for piece in date_pieces(text):
+        gap = text[chains[-1][-1].end : piece.start] if chains else ""
+        # At most one other word between: "Thirteenth of, uh, whatchamacallit, Feb"
+        # and nothing that names something else ("..., and the appointment's on the 4th").
+        joins = (
+            chains
+            and len(gap.split()) <= _PIECES_APART
+            and len(_BETWEEN_PIECES.sub(" ", gap).split()) <= 1
+            and not any(chains[-1][-1].end < end <= piece.start for end, _ in cues)
+        )
+        if joins:
+            chains[-1].append(piece)
+        else:
+            chains.append([piece])
+    # A day's name beside a date with its month is the day said again, not part of the date:
+    # "The fifth of November nineteen sixty six, bonfire night", "...October. Halloween baby."
+    dated: list[list] = []
+    for chain in chains:
+        if not any(p.kind == "month" for p in chain):
+            dated.append(chain)
+            continue
+        part: list = []
+        for piece in [*chain, None]:
+            if piece is None or piece.kind == "holiday":
+                dated += [part] if part else []
+                part = []
+            else:
+                part.append(piece)
+    spans = []
+    for chain in dated:
+        start = chain[0].start
+        if the := _THE_BEFORE.search(text[:start]):  # "on the 8th", "the twelfth"
+            start = the.start()
+        if not any(p.strong for p in chain) and len(chain) < 3:
+            continue  # "two", "sixty-six": not a date on their own
+        near_cue = any(0 <= start - end <= _CUE_WINDOW for end in dob_cues)
+        hints = _hint(cues, start, asked)
+        if (asked_dob or near_cue) and "OTHER" not in hints[:1] and "EXPIRY" not in hints[:1]:
+            spans.append(Redaction("DOB", start, chain[-1].end))
+    return spans
+
+
 def _spoken_emails(text: str) -> list[Redaction]:
     """Emails read out: the domain after "at", and before it the name, spelled or not, back to
     the words that introduce it ("it's", "email is") or the sentence start."""
@@ -582,14 +663,22 @@ def _free_form_end(text: str, start: int, kind: str) -> int:
     words = list(re.finditer(r"\S+", text[start:end]))
     if len(words) > _FREE_FORM[kind]:
         end = start + words[_FREE_FORM[kind] - 1].end()
+    if kind == "NAME":  # a name ends at its last capital: "Dr. Ngozi Eze-Onyekachi from the..."
+        capitals = [
+            w for w in re.finditer(r"[^\W\d_][\w'’.-]*", text[start:end]) if w.group()[0].isupper()
+        ]
+        if capitals:
+            end = start + capitals[-1].end()
     return len(text[:end].rstrip(" ,-…"))
 
 
 # What joins a cue to its answer: "is", "was", "it's", ...; past a word naming the answer ("my
-# security question answer is"), an aside between commas ("pass code, if they ask, it's"), or a
+# security question answer is", "security quest shun answer is"), an adverb ("the memorable
+# word again it's"), an aside between commas ("pass code, if they ask, it's"), or a
 # hedge ("the word I set up... I think it was").
 _COPULA = re.compile(
-    r"[\s,.…]*(?:,[^,.?!]{1,25},\s*)?(?:and\s+)?(?:answer\s+)?(?:i think\s+|i believe\s+)?"
+    r"[\s,.…]*(?:,[^,.?!]{1,25},\s*)?(?:and\s+)?(?:(?:\w+\s+)?answer\s+)?"
+    r"(?:i think\s+|i believe\s+)?(?:(?:again|still|now|then|here)\s+)?"
     r"(?:is|was|'s|it's|it is|it was|that's|that was|are|would be|should be|called|named|:|-)",
     re.I,
 )
@@ -645,6 +734,44 @@ def _later_sentences(text: str, after: int, kind: str) -> list[Redaction]:
     return spans
 
 
+# Words written with a capital that name no one: the speaker, titles, greetings.
+_NOT_NAMES = frozenset(
+    "i i'm i'll i've i'd ok okay mr mrs ms mx dr miss sir madam hi hello yes no god".split()
+)
+_JOINING = re.compile(
+    r"[\s,.…?-]*(?:(?:and then|then|and|apostrophe|hyphen|dash|yeah|yes|no|or|or maybe|sorry)"
+    r"[\s,.…?-]*)?",
+    re.I,
+)
+# A turn this short that answers a name or security question holds nothing else by name.
+_NAMING_TURN_WORDS = 25
+
+
+def _said_again(text: str, after: int, kind: str, codes: list[CodeRun]) -> list[Redaction]:
+    """Past the answer to a name or security question, the answer said another way: spelled
+    out ("V A N, then D E R", "O apostrophe S U L L I V A N") anywhere in the turn, and in a
+    short turn every other name ("...but everyone called her Effie", "then Berg")."""
+    spans = [
+        Redaction(kind, c.start, c.end)
+        for c in codes
+        if c.start >= after and c.letters >= 2 and not c.digits
+    ]
+    if len(text.split()) <= _NAMING_TURN_WORDS:
+        for word in re.finditer(r"[^\W\d_][\w'’-]*", text[after:]):
+            start = after + word.start()
+            opening = not text[:start].strip() or text[:start].rstrip()[-1] in ".?!"
+            if word.group()[0].isupper() and not opening and word.group().lower() not in _NOT_NAMES:
+                spans.append(Redaction(kind, start, after + word.end()))
+    # Pieces of one answer joined over what links them: "V A N, then D E R".
+    joined: list[Redaction] = []
+    for span in sorted(spans, key=lambda s: s.start):
+        if joined and _JOINING.fullmatch(text, joined[-1].end, span.start):
+            joined[-1] = Redaction(kind, joined[-1].start, max(joined[-1].end, span.end))
+        else:
+            joined.append(span)
+    return joined
+
+
 def _free_form_spans(
     text: str, cues: list[tuple[int, str]], asked: _Asked, codes: list[CodeRun], *, agent: bool
 ) -> list[Redaction]:
@@ -666,6 +793,8 @@ def _free_form_spans(
             spans.append(Redaction(kind, start, end))
         if kind in {"SECURITY_ANSWER", "NAME"} and len(text.split()) <= _SHORT_ANSWER_WORDS:
             spans += _later_sentences(text, end, kind)
+    if kind in {"SECURITY_ANSWER", "NAME"} and start is not None:
+        spans += _said_again(text, start, kind, codes)
     for cue_end, kind in cues:
         if kind not in _FREE_FORM_IN_TURN | _IN_TURN_WITH_CODE:
             continue
@@ -699,7 +828,7 @@ def find_pii(text: str, *, context: str = "", agent: bool = False) -> list[Redac
     it (their own name in a greeting is not redacted; a customer's data they read out is)."""
     asked = _asked(context) if context else _Asked()
     cues = _cues(text)
-    spans = _date_spans(text, cues, asked)
+    spans = _date_spans(text, cues, asked) + _date_answer_spans(text, cues, asked)
     spans += [Redaction("EMAIL", m.start(), m.end()) for m in _EMAIL.finditer(text)]
     spans += _spoken_emails(text)
     spans += [Redaction("NATIONAL_ID", m.start(), m.end()) for m in _NATIONAL_ID.finditer(text)]
@@ -726,7 +855,46 @@ def find_pii(text: str, *, context: str = "", agent: bool = False) -> list[Redac
         if not TAG.search(text, span.start, span.end)
     ]
     tagged = [(m.start(), m.end()) for m in TAG.finditer(text)]
-    return _merge([s for s in spans if not _only_tags(text, s, tagged)])
+    spans = _merge([s for s in spans if not _only_tags(text, s, tagged)])
+    return _card_across_asides(text, _merge(spans + _repeated(spans, codes)))
+
+
+# A card number read with an aside in the middle: "4067 9570, hang on the kids are shouting,
+# 6839 3423" is one number, aside and all.
+_ASIDE = re.compile(r"(?:[^.?!]|\.\.\.|…){0,60}")
+
+
+def _card_across_asides(text: str, spans: list[Redaction]) -> list[Redaction]:
+    """Card spans in one sentence joined over what is said between them."""
+    joined: list[Redaction] = []
+    for span in spans:
+        last = joined[-1] if joined else None
+        if (
+            last
+            and last.kind == span.kind == "CARD"
+            and _ASIDE.fullmatch(text, last.end, span.start)
+        ):
+            joined[-1] = Redaction("CARD", last.start, span.end)
+        else:
+            joined.append(span)
+    return joined
+
+
+def _repeated(spans: list[Redaction], codes: list[CodeRun]) -> list[Redaction]:
+    """Pieces of a number said again on their own ("The last block is 0322. The whole thing's
+    5252 7695 5140 0322."): redacted as the number they repeat."""
+    said = [
+        (span.kind, "".join(c.chars for c in codes if span.start <= c.start < span.end))
+        for span in spans
+    ]
+    repeats = []
+    for code in codes:
+        if code.digits < 3 or any(s.start <= code.start < s.end for s in spans):
+            continue
+        kind = next((kind for kind, chars in said if code.chars in chars), None)
+        if kind:
+            repeats.append(Redaction(kind, code.start, code.end))
+    return repeats
 
 
 def _only_tags(text: str, span: Redaction, tagged: list[tuple[int, int]]) -> bool:

@@ -461,6 +461,60 @@ def lone_years(text: str) -> list[SpokenDate]:
     ]
 
 
+@dataclass(frozen=True)
+class DatePiece:
+    """One piece of a date said bit by bit: a day, a month, a year or a day's name. `strong`:
+    it reads as part of a date on its own ("the thirtieth", "August", "1990"); a bare number
+    ("eleven", "sixty-six") only next to other pieces."""
+
+    start: int
+    end: int
+    strong: bool
+    kind: str  # holiday, numeric, year, month, ordinal or number
+
+
+_HOLIDAYS = (
+    r"christmas\s+(?:eve|day)|boxing\s+day|new\s+year'?s\s+(?:eve|day)|halloween|"
+    r"valentine'?s\s+day|bonfire\s+night|st\.?\s+patrick'?s\s+day|guy\s+fawkes(?:\s+night)?|"
+    r"independence\s+day|leap\s+day"
+)
+_CARDINALS = (
+    rf"(?:twenty|thirty)[\s-]?(?:{_UNITS})|{_UNITS}|ten|eleven|twelve|thirteen|fourteen|fifteen|"
+    "sixteen|seventeen|eighteen|nineteen|twenty|thirty"
+)
+# Ambiguous words: "first"/"second" ("one second"), "may" (a verb), "mar"/"jan" (names).
+_WEAK_WORDS = {"first", "second", "may", "mar", "jan", "sat", "sun"}
+_DATE_PIECE = re.compile(
+    rf"\b(?:(?P<holiday>{_HOLIDAYS})|(?P<numeric>\d{{1,2}}[/.-]\d{{1,2}}[/.-](?:\d{{4}}|\d{{2}}))|"
+    rf"(?P<year>{_FULL_YEAR}|'\d{{2}})|(?P<month>{_MONTH_NAMES})|"
+    rf"(?P<ordinal>\d{{1,2}}(?:st|nd|rd|th)|{_ORDINAL_WORDS})|"
+    rf"(?P<number>\d{{1,2}}(?!\d)|(?:{_TENS_WORDS})(?:[\s-]+(?:{_UNITS}))?|oh[\s-]+(?:{_UNITS})|{_CARDINALS})"
+    rf"){_NOT_A_YEAR}(?:\b|(?<=\d))",
+    re.I,
+)
+# Numbers that are ages, not dates: "I'm eighty-three", "turned forty", "forty years old".
+# Nor other times: "since 2010", "back in June", "my fortieth".
+_AGE_BEFORE = re.compile(
+    r"\b(?:i'm|i am|aged?|turned|turning|she's|he's|only|nearly|my|her|his|since|until|till|"
+    r"back in|last|next|this)\s*$",
+    re.I,
+)
+_AGE_AFTER = re.compile(r"^\s*(?:years?\s+old|next|this year)\b", re.I)
+
+
+def date_pieces(text: str) -> list[DatePiece]:
+    """Every word or two in `text` that may be part of a date, in order (see DatePiece)."""
+    pieces = []
+    for match in _DATE_PIECE.finditer(text):
+        if _AGE_BEFORE.search(text[: match.start()]) or _AGE_AFTER.match(text[match.end() :]):
+            continue
+        kind = match.lastgroup
+        word = match.group().lower()
+        strong = kind != "number" and word not in _WEAK_WORDS
+        pieces.append(DatePiece(match.start(), match.end(), strong, kind))
+    return pieces
+
+
 # -- cue phrases heard wrong ------------------------------------------------------------------
 
 _WORDS = re.compile(r"[a-z0-9']+")
