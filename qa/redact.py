@@ -399,6 +399,7 @@ class _Asked:
 
     kinds: tuple[str, ...] = ()
     asked: tuple[str, ...] = ()
+    letters: bool = False  # some letters of it asked for ("the second and fifth characters")
 
     @property
     def free_form(self) -> str | None:
@@ -407,6 +408,11 @@ class _Asked:
         return next((k for k in self.asked if k in _FREE_FORM_IN_TURN), None) or (
             "SECURITY_CODE" if "SECURITY_CODE" in self.asked else None
         )
+
+
+_SOME_LETTERS = re.compile(r"\b(?:characters?|letters?)\b", re.I)
+# A letter said on its own, with the word that confirms it: "D, as in dog", "P for Peter".
+_LETTER = re.compile(r"\b[A-Za-z]\b(?:,?\s+(?:for|as in)\s+[A-Za-z][\w-]*)?")
 
 
 def _asked(context: str) -> _Asked:
@@ -431,7 +437,7 @@ def _asked(context: str) -> _Asked:
             asked = [k for k in cues[::-1] if k not in asked] + asked
     if "OTHER" in kinds[:2] and "SECURITY_ANSWER" not in asked:
         return _Asked(("OTHER",))  # "What's the model number?"
-    return _Asked(tuple(kinds), tuple(asked))
+    return _Asked(tuple(kinds), tuple(asked), bool(_SOME_LETTERS.search(context)))
 
 
 def _hint(cues: list[tuple[int, str]], start: int, asked: _Asked) -> list[str]:
@@ -688,12 +694,38 @@ _SENTENCE = re.compile(r"[^.?!]+(?:[.?!]+|$)")
 _SENTENCE_END = re.compile(r"[.?!]")
 
 
+# A sentence that opens by saying there is no answer in it: "I always forget which question I
+# set", "It's gone", "Hang on, she's right here", "We never had pets", "It has to be ...".
+_NO_ANSWER = re.compile(
+    r"\b(?:forget|forgot|forgotten|don't know|do not know|dunno|can't remember|cannot remember|"
+    r"not sure|no idea|never|gone|reset|hang on|hold on|one sec|let me (?:ask|find|check|look)|"
+    r"have to ask|did i|which one|do you want|thought you'd|didn't|don't|doesn't|has to be|"
+    r"we'll|you'll|it's just me|is that what|not me|i'd have to|set that)\b",
+    re.I,
+)
+# A question back that is not the question said again: "Do you want that in numbers or words?"
+_ASKS_SOMETHING_ELSE = re.compile(
+    r"^\W*(?:\w+,?\s+)?(?:do|did|can|could|would|should) (?:you|i)\b", re.I
+)
+_NO_ANSWER_WITHIN = 5  # words from the sentence start
+
+
+def _no_answer(sentence: str) -> bool:
+    """Whether a sentence says early on that it holds no answer (see _NO_ANSWER)."""
+    marker = _NO_ANSWER.search(sentence)
+    return bool(marker) and len(sentence[: marker.start()].split()) < _NO_ANSWER_WITHIN
+
+
 def _answer_start(text: str) -> int | None:
     """Where the answer to a question starts in `text`: past sentences that ask back ("Mother's
     maiden name, is it?") or say nothing ("Oh god."), and past the words that open an answer
     ("Yeah, it's"). None when no sentence holds an answer."""
     for sentence in _SENTENCE.finditer(text):
         if sentence.group().rstrip().endswith("?"):
+            if _ASKS_SOMETHING_ELSE.search(sentence.group()):
+                return None  # they ask something back before answering: no answer yet
+            continue
+        if _no_answer(sentence.group()):
             continue
         lead = _LEAD_IN.match(text, sentence.start(), sentence.end())
         start = lead.end() if lead else sentence.start()
@@ -726,7 +758,11 @@ def _later_sentences(text: str, after: int, kind: str) -> list[Redaction]:
     """In a short answer, every later sentence is more of it: "Teal. Or I might have put
     turquoise.", "Niamh. N, I, A, M, H. It's pronounced Neeve." """
     spans = []
-    for sentence in _SENTENCE.finditer(text, after):
+    stop = _SENTENCE_END.search(text, after)  # from the sentence after the answer's
+    for sentence in _SENTENCE.finditer(text, stop.end() if stop else len(text)):
+        said = sentence.group()
+        if said.rstrip().endswith("?") or _no_answer(said):
+            continue
         lead = _LEAD_IN.match(text, sentence.start(), sentence.end())
         start = lead.end() if lead else sentence.start()
         if re.search(r"\w", text[start : sentence.end()]):
@@ -795,6 +831,8 @@ def _free_form_spans(
             spans += _later_sentences(text, end, kind)
     if kind in {"SECURITY_ANSWER", "NAME"} and start is not None:
         spans += _said_again(text, start, kind, codes)
+    if asked.letters and "SECURITY_ANSWER" in asked.kinds[:1]:  # "Fourth one's L. Last one is D"
+        spans += [Redaction("SECURITY_ANSWER", m.start(), m.end()) for m in _LETTER.finditer(text)]
     for cue_end, kind in cues:
         if kind not in _FREE_FORM_IN_TURN | _IN_TURN_WITH_CODE:
             continue

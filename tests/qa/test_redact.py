@@ -175,6 +175,89 @@ def test_ordinary_talk_near_the_same_words_is_kept(asked, said):
     assert redact_text(said, context=asked) == said
 
 
+# Answers given in pieces, with asides, corrections and the answer said again.
+@pytest.mark.parametrize(
+    ("asked", "answer", "gone"),
+    [
+        (
+            "Just need your date of birth.",
+            "Born in 1990, on the 8th, August the 8th.",
+            ["1990", "8th", "August"],
+        ),
+        (
+            "For verification, your date of birth?",
+            "Thirteenth of, uh, you know, Feb ninety-three.",
+            ["Thirteenth", "Feb", "ninety-three"],
+        ),
+        (
+            "Can I confirm your date of birth?",
+            "It's the first of April, and no, that's not a joke, nineteen eighty-three.",
+            ["first", "April", "eighty-three"],
+        ),
+        ("What year were you born?", "Nineteen sixty-two.", ["sixty-two"]),
+        (
+            "What's your mother's maiden name?",
+            "It's Van Hoek, V A N, then H O E K.",
+            ["Hoek", "H O"],
+        ),
+        (
+            "Security question: what was your grandmother's first name?",
+            "Nan's name was Euphemia, but everyone called her Effie.",
+            ["Euphemia", "Effie"],
+        ),
+        ("I'll just wait for the system.", "Security quest shun answer is Tenby.", ["Tenby"]),
+        (
+            "Card number when you're ready.",
+            "Okay, 4067 9570, hang on the dog is barking, 6839 3423.",
+            ["4067", "dog", "3423"],
+        ),
+        (
+            "Sorry, what was that last bit?",
+            "The last block is 0322. The whole thing's 5252 7695 5140 0322.",
+            ["0322", "5252"],
+        ),
+        (
+            "So from your memorable word I need the fourth character, then the last one.",
+            "Fourth one's L. Last one is... uh... D, as in dog.",
+            ["L.", "D,", "dog"],
+        ),
+    ],
+)
+def test_an_answer_in_pieces_or_said_again_is_redacted_whole(asked, answer, gone):
+    redacted = redact_text(answer, context=asked)
+    assert not [piece for piece in gone if piece in redacted], redacted
+
+
+@pytest.mark.parametrize(
+    ("asked", "said", "kept"),
+    [
+        (
+            "Can I take your date of birth?",
+            "The 2nd of the 3rd, and the appointment's on the 4th of March at ten, right?",
+            "the 4th of March at ten",
+        ),
+        (
+            "Can I take the answer to your security question?",
+            "Oh, I always forget which question I set. Can you tell me what it is?",
+            "I always forget which question I set",
+        ),
+        (
+            "What was your first pet called?",
+            "Oh that's easy, Marmite, he was a lovely dog.",
+            "he was a lovely dog",
+        ),
+        (
+            "Before we go any further, can I check your date of birth?",
+            "Yep, it's the 3rd of May 1985, and I've been with you since 2010.",
+            "since 2010",
+        ),
+    ],
+)
+def test_what_is_said_around_an_answer_is_kept(asked, said, kept):
+    redacted = redact_text(said, context=asked)
+    assert kept in redacted and redacted != said, redacted
+
+
 def test_a_question_answers_nothing_its_own_speaker_says_next():
     texts = _redacted_turns(
         (Speaker.AGENT, "Can I take your full name?"),
