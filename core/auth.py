@@ -27,6 +27,7 @@ __all__ = [
     "change_password",
     "check_password_rules",
     "end_session",
+    "end_sign_in_sessions",
     "hash_password",
     "resume_session",
     "session_expired",
@@ -238,11 +239,7 @@ def change_password(
     person.password_hash = hash_password(new)
     session.add(person)
     session.exec(delete(FailedSignIn).where(FailedSignIn.email == email))
-    session.exec(
-        update(SignInSession)
-        .where(col(SignInSession.user_id) == person.id, col(SignInSession.ended_at).is_(None))
-        .values(ended_at=now)
-    )
+    end_sign_in_sessions(session=session, user_id=person.id, now=now)
     record_event(
         session=session,
         actor=person,
@@ -252,6 +249,15 @@ def change_password(
         now=now,
     )
     session.commit()
+
+
+def end_sign_in_sessions(*, session: Session, user_id: int, now: datetime) -> None:
+    """Sign every browser of a person out (their password changed); the caller commits."""
+    session.exec(
+        update(SignInSession)
+        .where(col(SignInSession.user_id) == user_id, col(SignInSession.ended_at).is_(None))
+        .values(ended_at=now)
+    )
 
 
 def session_expired(*, last_activity: datetime, now: datetime, idle_minutes: int) -> bool:

@@ -7,14 +7,14 @@ import re
 from collections.abc import Collection
 from datetime import datetime
 
-from sqlmodel import Session, col, func, select
+from sqlmodel import Session, col, delete, func, select
 
 from core import time_zones
 from core.access import audit_refusals
 from core.audit import record_event
-from core.auth import hash_password
+from core.auth import end_sign_in_sessions, hash_password
 from core.errors import InvalidInput, NotAllowed, NotFound
-from core.models import Role, Team, User, UserPublic
+from core.models import ReviewAssignment, Role, Team, User, UserPublic
 
 __all__ = [
     "add_user",
@@ -319,7 +319,8 @@ def update_user(
     team_id: int | None | object = _UNCHANGED,
     active: bool | None = None,
 ) -> User:
-    """Change a user's role, team or active flag; arguments left out stay as they are.
+    """Change a user's role, team or active flag; arguments left out stay as they are. A
+    deactivated reviewer's calls waiting for review go back to the shared pool.
 
     Raises:
         NotAllowed: the actor is not an admin, or would lock themselves out.
@@ -340,6 +341,8 @@ def update_user(
         user.team_id = team_id
     if active is not None:
         user.active = active
+    if active is False:  # their calls waiting for review go back to the shared pool
+        session.exec(delete(ReviewAssignment).where(col(ReviewAssignment.reviewer_id) == user.id))
     after = _public(user)
     if after == before:
         return user
@@ -364,6 +367,7 @@ def reset_password(
     *, session: Session, actor: User, user_id: int, new_password: str, now: datetime
 ) -> None:
     """Give a user a new password (the audit event records that it happened, never the value).
+    Every browser signed in as them is signed out: whoever knew the old password is out too.
 
     Raises:
         NotAllowed: the actor is not an admin.
@@ -376,6 +380,7 @@ def reset_password(
         raise NotFound(f"There is no user #{user_id}.")
     user.password_hash = hash_password(new_password)
     session.add(user)
+    end_sign_in_sessions(session=session, user_id=user.id, now=now)
     record_event(
         session=session,
         actor=actor,

@@ -214,3 +214,18 @@ def test_an_unknown_time_zone_is_refused_and_nothing_is_written(session, people)
     stored = session.get(User, agent.id)
     assert (stored.time_zone, stored.reminders) == ("Europe/London", True)
     assert session.exec(select(AuditEvent)).all() == []
+
+
+def test_a_reset_password_signs_out_every_browser_of_that_person(session, people):
+    from core.auth import resume_session, start_session
+
+    token = start_session(session=session, user=people["a1"], now=NOW)
+    reset_password(
+        session=session,
+        actor=people["admin"],
+        user_id=people["a1"].id,
+        new_password="brand-new-password",
+        now=NOW,
+    )
+    with pytest.raises(SignInFailed, match="signed out"):
+        resume_session(session=session, token=token, now=NOW, idle_minutes=30)

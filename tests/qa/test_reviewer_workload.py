@@ -263,3 +263,20 @@ def test_a_lead_sets_targets_for_reviewers_and_themselves_only(session, people):
             )
     shown = {p.reviewer.id for p in team_workload(session=session, viewer=people["lead"], now=NOW)}
     assert shown == {people["reviewer"].id, people["lead"].id}
+
+
+def test_a_deactivated_reviewer_s_calls_go_back_to_the_shared_pool(session, people, queued):
+    from core.people import update_user
+
+    assign_reviews(
+        session=session,
+        lead=people["lead"],
+        call_ids=[queued[0].id],
+        reviewer_id=people["reviewer"].id,
+        now=NOW,
+    )
+    update_user(
+        session=session, actor=people["admin"], user_id=people["reviewer"].id, active=False, now=NOW
+    )
+    assert session.get(ReviewAssignment, queued[0].id) is None
+    assert queued[0].id in _queue(session, people["lead"], QueueView.UNASSIGNED)
