@@ -212,6 +212,8 @@ CUES = CueFinder(
             "city of birth",
             "where were you born",
             "memory word",
+            "memory place",
+            "first holiday",
             "memorable",
             "member of a word",  # misheard "memorable word"
         ),
@@ -281,7 +283,8 @@ _CUE_WINDOW = 60  # characters before a value searched for the cue that says wha
 # A question or request: what the other party asks for is what the answer holds.
 _ASKING = re.compile(
     r"\?|(?<!\byes\s)(?<!\byes,\s)(?<!\bno\s)\bplease\b|\basking (?:me )?for\b|"
-    r"\b(?:didn't|did not) (?:catch|get|hear)\b|"
+    r"\b(?:didn't|did not) (?:catch|get|hear)\b|^\W*(?:who|what|where|which)\b|"
+    r"\bquestion (?:on file |you set |you chose )?is\b|"
     r"^\W*(?:(?:and|just|so|now|then|okay|right)[\s,]+)*(?:can i|could (?:i|you)|"
     r"may i|what('s| is)|confirm|tell me|give me|i('ll| will)? need|i just need|spell|read)|"
     r"^\W*(?:(?:and|just|now|so|okay|right)[\s,]+)+(?:the|your)\b(?!.*\b(?:is|was|are)\b)",
@@ -305,7 +308,8 @@ _LEAD_IN = re.compile(
     r"the first line is|first line is|the first line's|it's just|just|yeah it's|"
     r"this is|my name is|my name's|name's|i'm|it's spelled|spelled|spelt|me|that's me|then|"
     r"god|gosh|oh god|oh gosh|blimey|let me check|hold on|try|it'll be|i guess|hiya|hi|hello|"
-    r"under|i think it was|i think|i put|or maybe|maybe|or|i might have put|it's pronounced|"
+    r"under|i think it was|i think|i put|or maybe|maybe|or|i might have put|it's pronounced|either|"
+    r"i'd have put|i would have put|"
     r"pronounced)\b)*[\s,.\-…:]*",
     re.I,
 )
@@ -684,6 +688,7 @@ def _free_form_end(text: str, start: int, kind: str) -> int:
 # hedge ("the word I set up... I think it was").
 _COPULA = re.compile(
     r"[\s,.…]*(?:,[^,.?!]{1,25},\s*)?(?:and\s+)?(?:(?:\w+\s+)?answer\s+)?"
+    r"(?:(?:i|we|you)\s+\w+(?:\s+(?:to|at|in|up))?\s+)?"
     r"(?:i think\s+|i believe\s+)?(?:(?:again|still|now|then|here)\s+)?"
     r"(?:is|was|'s|it's|it is|it was|that's|that was|are|would be|should be|called|named|:|-)",
     re.I,
@@ -716,6 +721,10 @@ def _no_answer(sentence: str) -> bool:
     return bool(marker) and len(sentence[: marker.start()].split()) < _NO_ANSWER_WITHIN
 
 
+_SAID_BEFORE_CUE = re.compile(r"[,;]|\b(?:that's|is|was|it's|its)\b", re.I)
+_ECHO_END = re.compile(r"\s*[,:…-]+\s*(?:(?:so|right|okay|um+|uh+|er+)\s*[,:…-]+\s*)*")
+
+
 def _answer_start(text: str) -> int | None:
     """Where the answer to a question starts in `text`: past sentences that ask back ("Mother's
     maiden name, is it?") or say nothing ("Oh god."), and past the words that open an answer
@@ -739,6 +748,15 @@ def _answer_start(text: str) -> int | None:
         ]
         if echo:  # the question said back: "Favourite food.", "Place..."
             continue
+        opening = [
+            end
+            for end, _ in _cues(said)
+            if len(said[:end].split()) <= 4 and not _SAID_BEFORE_CUE.search(said[:end])
+        ]
+        if opening and (past := _ECHO_END.match(said, opening[0])):
+            # "Town of birth, Merthyr Tydfil", "first school, right, Greenfield infants"
+            lead = _LEAD_IN.match(text, start + past.end(), sentence.end())
+            start = lead.end() if lead else start + past.end()
         return start
     return None
 
