@@ -27,7 +27,10 @@ def nginx_config(layout: ProxyLayout) -> str:
     """nginx's configuration for `layout`.
 
     - Sticky sessions: a browser without the route cookie gets a random one (nginx's request
-      id); `hash ... consistent` maps it to one app process.
+      id); `hash $route` maps it to one app process. Not `consistent`: under load, with one
+      of two processes killed, nginx 1.22's consistent hash answered "no live upstreams" to
+      every browser whose cookie hashed to the dead one until it was back (`bench/load.py
+      --kill-after`), where the plain hash sends them to the live one.
     - Passive health checks: a process that refuses a connection or times out is left out for
       `fail_timeout`, and the request goes to the next one (`proxy_next_upstream`): a browser
       whose process died reconnects to another, where its sign-in cookie resumes its session.
@@ -57,7 +60,7 @@ http {{
     map $cookie_{ROUTE_COOKIE} $route {{ "" $request_id; default $cookie_{ROUTE_COOKIE}; }}
 
     upstream callcoach {{
-        hash $route consistent;
+        hash $route;
 {servers}
     }}
 

@@ -11,7 +11,7 @@ def test_the_proxy_config_spreads_browsers_over_every_process_by_their_route_coo
     assert "listen 0.0.0.0:8501;" in config  # the floor's browsers are on other machines
     for port in (8502, 8503, 8504):
         assert f"server 127.0.0.1:{port} max_fails=1" in config
-    assert "hash $route consistent;" in config
+    assert "hash $route;" in config
     assert f"map $cookie_{ROUTE_COOKIE} $route" in config
     assert "proxy_set_header Upgrade $http_upgrade;" in config  # Streamlit's websocket
     assert "proxy_next_upstream error timeout" in config  # a dead process is skipped
