@@ -23,14 +23,13 @@ import os
 import subprocess
 import sys
 import textwrap
-from collections import defaultdict
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from redaction import DATA, _covering  # noqa: E402
+from redaction import DATA, evaluate  # noqa: E402
 
 from qa.redact import Redaction, find_pii  # noqa: E402
 
@@ -69,24 +68,6 @@ def presidio_spans(python: str, texts: list[str]) -> list[list[Redaction]]:
     return [[Redaction(t, s, e) for t, s, e in turn] for turn in json.loads(done.stdout)]
 
 
-def score(items: list[dict], spans: list[list[Redaction]]) -> tuple[dict, list[int]]:
-    per_kind: dict[str, list[int]] = defaultdict(lambda: [0, 0])
-    controls = [0, 0]
-    for item, found in zip(items, spans, strict=True):
-        text = item["text"]
-        for value in item["pii"]:
-            start = text.index(value["value"])
-            per_kind[value["type"]][0] += 1
-            per_kind[value["type"]][1] += (
-                _covering(found, start, start + len(value["value"]), text) is not None
-            )
-        for phrase in item.get("keep", ()):
-            start = text.index(phrase)
-            controls[0] += 1
-            controls[1] += not any(s.start < start + len(phrase) and start < s.end for s in found)
-    return per_kind, controls
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument(
@@ -104,20 +85,24 @@ def main(argv: list[str] | None = None) -> int:
     theirs = [[s for s in turn if not kept or s.kind in kept] for turn in theirs]
     ours = [find_pii(item["text"], context=item.get("context", "")) for item in items]
     columns = {
-        "qa.redact": score(items, ours),
-        "presidio": score(items, theirs),
-        "both": score(items, [a + b for a, b in zip(ours, theirs, strict=True)]),
+        name: evaluate(items, found=found)
+        for name, found in (
+            ("qa.redact", ours),
+            ("presidio", theirs),
+            ("both", [a + b for a, b in zip(ours, theirs, strict=True)]),
+        )
     }
     print(f"\n{args.split}: {len(items)} turns; Presidio entities: {args.entities or 'all'}")
     print(f"{'kind':<16}" + "".join(f"{name:>11}" for name in columns))
-    kinds = sorted(columns["qa.redact"][0])
+    kinds = sorted(columns["qa.redact"]["kinds"])
     for kind in [*kinds, "overall"]:
         cells = []
-        for per_kind, _ in columns.values():
+        for per_kind in (column["kinds"] for column in columns.values()):
             counts = list(per_kind.values()) if kind == "overall" else [per_kind[kind]]
             cells.append(f"{sum(c[1] for c in counts) / sum(c[0] for c in counts):>11.3f}")
         print(f"{kind:<16}" + "".join(cells))
-    print(f"{'controls kept':<16}" + "".join(f"{c[1] / c[0]:>11.3f}" for _, c in columns.values()))
+    kept = (column["controls"] for column in columns.values())
+    print(f"{'controls kept':<16}" + "".join(f"{c[1] / c[0]:>11.3f}" for c in kept))
     return 0
 
 

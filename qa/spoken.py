@@ -333,11 +333,12 @@ _ORDINAL_WORDS = (
     "thirtieth"
 )
 _UNITS = "one|two|three|four|five|six|seven|eight|nine"
-_DAY = (
-    rf"(?:the\s+)?(?:\d{{1,2}}(?:st|nd|rd|th)?|{_ORDINAL_WORDS}|(?:twenty|thirty)[\s-]?(?:{_UNITS})"
-    rf"|{_UNITS}|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|"
-    "nineteen|twenty|thirty)"
+# The numbers a day of the month is said as: "three", "twenty-one".
+_CARDINALS = (
+    rf"(?:twenty|thirty)[\s-]?(?:{_UNITS})|{_UNITS}|ten|eleven|twelve|thirteen|fourteen|fifteen|"
+    "sixteen|seventeen|eighteen|nineteen|twenty|thirty"
 )
+_DAY = rf"(?:the\s+)?(?:\d{{1,2}}(?:st|nd|rd|th)?|{_ORDINAL_WORDS}|{_CARDINALS})"
 # A month by name, or by number ("the twelfth of the ninth").
 _MONTH = rf"(?:{_MONTH_NAMES}|the\s+(?:\d{{1,2}}(?:st|nd|rd|th)?|{_ORDINAL_WORDS}))"
 _TENS_WORDS = "twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety"
@@ -477,10 +478,6 @@ _HOLIDAYS = (
     r"christmas\s+(?:eve|day)|boxing\s+day|new\s+year'?s\s+(?:eve|day)|halloween|"
     r"valentine'?s\s+day|bonfire\s+night|st\.?\s+patrick'?s\s+day|guy\s+fawkes(?:\s+night)?|"
     r"independence\s+day|leap\s+day"
-)
-_CARDINALS = (
-    rf"(?:twenty|thirty)[\s-]?(?:{_UNITS})|{_UNITS}|ten|eleven|twelve|thirteen|fourteen|fifteen|"
-    "sixteen|seventeen|eighteen|nineteen|twenty|thirty"
 )
 # Ambiguous words: "first"/"second" ("one second"), "may" (a verb), "mar"/"jan" (names).
 _WEAK_WORDS = {"first", "second", "may", "mar", "jan", "sat", "sun"}
