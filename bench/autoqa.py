@@ -62,9 +62,11 @@ from qa.transcript import Transcript  # noqa: E402
 __all__ = [
     "LabelledCall",
     "Measurement",
+    "disagreements",
     "load_demo_references",
     "load_labelled",
     "measure",
+    "table",
     "transcribe_demo_calls",
 ]
 
@@ -313,7 +315,7 @@ def cross_fitted_curve(
     return curve
 
 
-def _table(title: str, m: Measurement) -> str:
+def table(title: str, m: Measurement) -> str:
     lines = [
         f"## {title}: {len(m.calls)} calls, scored in {m.seconds:.1f} s",
         "",
@@ -370,7 +372,7 @@ def _curve(mode: str, source: str, curve: list[tuple[int, Measurement]]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _disagreements(m: Measurement) -> str:
+def disagreements(m: Measurement) -> str:
     lines = []
     for call, evaluation in zip(m.calls, m.evaluations, strict=True):
         for result in evaluation.criteria:
@@ -436,11 +438,11 @@ def main(argv: list[str] | None = None) -> int:
             named = f"{title}, {mode}"
             if mode == "hybrid" and judge is not None:
                 named += f" (judge answering: {judge.seconds - spent:.0f} s; 0 when cached)"
-            print(_table(named, measurement))
+            print(table(named, measurement))
             if number < 2:  # the labelled sets; the recordings (--asr) are the same references
                 held_out[mode].append(measurement)
             if args.verbose:
-                print("Disagreements:\n" + _disagreements(measurement) + "\n")
+                print("Disagreements:\n" + disagreements(measurement) + "\n")
     if args.split == "test":
         reviewed = load_labelled("dev") + load_demo_references("dev")
         for mode in modes:

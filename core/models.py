@@ -14,6 +14,7 @@ __all__ = [
     "CalibrationRating",
     "CalibrationSession",
     "Call",
+    "Channel",
     "CoachingSession",
     "CallStatus",
     "CriterionScore",
@@ -41,6 +42,7 @@ __all__ = [
     "TipStatus",
     "User",
     "UserPublic",
+    "WRITTEN_CHANNELS",
     "utcnow",
 ]
 
@@ -62,6 +64,17 @@ class CallStatus(StrEnum):
     PROCESSING = "processing"
     DONE = "done"
     FAILED = "failed"
+
+
+# Where a conversation with a customer happened: a recorded call, or a written channel.
+class Channel(StrEnum):
+    CALL = "call"
+    CHAT = "chat"
+    EMAIL = "email"
+    SOCIAL = "social"
+
+
+WRITTEN_CHANNELS = (Channel.CHAT, Channel.EMAIL, Channel.SOCIAL)
 
 
 class Speaker(StrEnum):

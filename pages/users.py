@@ -3,7 +3,7 @@
 import streamlit as st
 
 import ui
-from core.models import Role, utcnow
+from core.models import Channel, Role, utcnow
 from core.people import (
     create_team,
     create_user,
@@ -122,7 +122,7 @@ with ui.db_session() as session:
 
     with st.expander("Team scorecards"), st.form("team_scorecards"):
         st.caption("Calls imported from now on are scored against their team's scorecard.")
-        scorecards = available_scorecards()
+        scorecards = available_scorecards(Channel.CALL)
         picks = {
             team.id: st.selectbox(
                 team.name,

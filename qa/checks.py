@@ -15,7 +15,20 @@ from qa.metrics import silence_periods, speech_periods
 from qa.prepared_call import PreparedCall, split_sentences
 from qa.scorecard import Check, PhraseGroup
 
-__all__ = ["RULES", "Result", "Verdict"]
+__all__ = [
+    "RULES",
+    "Result",
+    "Verdict",
+    "agent_name",
+    "best_of",
+    "confidence_of",
+    "empathy",
+    "is_question",
+    "matching",
+    "professionalism",
+    "resolution",
+    "terms_in",
+]
 
 # How far (in similarity) from a threshold a score must be for full confidence.
 _CONFIDENCE_SPREAD = 0.15
@@ -27,7 +40,7 @@ class Result(StrEnum):
     NA = "na"
 
 
-def _confidence(distance: float, spread: float = _CONFIDENCE_SPREAD) -> float:
+def confidence_of(distance: float, spread: float = _CONFIDENCE_SPREAD) -> float:
     """0.5 on a threshold, rising to 1 at `spread` away from it on either side."""
     return 0.5 + 0.5 * min(1.0, abs(distance) / spread)
 
@@ -41,7 +54,7 @@ class Verdict:
     reason: str
 
 
-def _best(strength: np.ndarray, indices: Sequence[int]) -> tuple[int | None, float]:
+def best_of(strength: np.ndarray, indices: Sequence[int]) -> tuple[int | None, float]:
     """The index with the highest strength among `indices`, and that strength (-1 if none)."""
     if not indices:
         return None, -1.0
@@ -49,7 +62,7 @@ def _best(strength: np.ndarray, indices: Sequence[int]) -> tuple[int | None, flo
     return best, float(strength[best])
 
 
-def _matches(strength: np.ndarray, indices: Sequence[int]) -> list[int]:
+def matching(strength: np.ndarray, indices: Sequence[int]) -> list[int]:
     return [i for i in indices if strength[i] >= 0]
 
 
@@ -87,7 +100,7 @@ _COMPANY_CUE = re.compile(
 _CAPITALISED = re.compile(r"\b[A-Z][\w'&]*")
 
 
-def _agent_name(text: str) -> str | None:
+def agent_name(text: str) -> str | None:
     for pattern in (_STRONG_INTRODUCTION, _WEAK_INTRODUCTION):
         for match in pattern.finditer(text):
             name = next(group for group in match.groups() if group)
@@ -128,7 +141,7 @@ def _greeting(call: PreparedCall, check: Check) -> Verdict:
         return Verdict(Result.FAIL, 0.5, (), "The agent never speaks.")
     opening = call.turn_segments(call.turn_of[agent[0]])
     text = " ".join(call.segments[i].text for i in opening)
-    name = _agent_name(text)
+    name = agent_name(text)
     company = _company_named(text, name, check.terms.get("company_names", ()))
     if name and company:
         return Verdict(Result.PASS, 0.9, tuple(opening), f"Opening names {company!r} and {name!r}.")
@@ -142,12 +155,12 @@ def _recording_disclosure(call: PreparedCall, check: Check) -> Verdict:
     strength = call.strength(check.phrases["disclosure"])
     within = check.params["within_seconds"]
     agent_sentences = [i for i, s in enumerate(call.sentences) if call.is_agent(s.segment)]
-    found = _matches(strength, agent_sentences)
+    found = matching(strength, agent_sentences)
     if found and call.sentences[found[0]].start <= within:
         first = found[0]
         return Verdict(
             Result.PASS,
-            _confidence(strength[first]),
+            confidence_of(strength[first]),
             (call.sentences[first].segment,),
             f"Disclosed at {call.sentences[first].start:.0f} s.",
         )
@@ -156,12 +169,12 @@ def _recording_disclosure(call: PreparedCall, check: Check) -> Verdict:
         late = call.sentences[first].start - within
         return Verdict(
             Result.FAIL,
-            min(_confidence(strength[first]), _confidence(late, 5.0)),
+            min(confidence_of(strength[first]), confidence_of(late, 5.0)),
             (call.sentences[first].segment,),
             f"Disclosed only at {call.sentences[first].start:.0f} s, after {within:.0f} s.",
         )
-    _, best = _best(strength, agent_sentences)
-    return Verdict(Result.FAIL, _confidence(best), (), "No recording disclosure found.")
+    _, best = best_of(strength, agent_sentences)
+    return Verdict(Result.FAIL, confidence_of(best), (), "No recording disclosure found.")
 
 
 _REQUEST = re.compile(
@@ -175,23 +188,23 @@ _SHORT_REQUEST_WORDS = 5
 _ELLIPTICAL_REQUEST = re.compile(r"^(?i:and (?:your|the))\b(?!.*\b(?i:is|are|was|were)\b)")
 
 
-def _is_question(text: str) -> bool:
+def is_question(text: str) -> bool:
     return bool(_REQUEST.search(text) or _ELLIPTICAL_REQUEST.search(text))
 
 
 def _is_request(text: str) -> bool:
     # Short ones count too: "Account number." "Date of birth."
-    return _is_question(text) or len(text.split()) <= _SHORT_REQUEST_WORDS
+    return is_question(text) or len(text.split()) <= _SHORT_REQUEST_WORDS
 
 
-def _terms_in(text: str, terms: Sequence[str]) -> set[str]:
+def terms_in(text: str, terms: Sequence[str]) -> set[str]:
     lowered = text.lower()
     return {t for t in terms if re.search(rf"(?<![\w-]){re.escape(t)}(?![\w-])", lowered)}
 
 
 def _checks_in(text: str, terms: Sequence[str]) -> set[str]:
     # "What's the new address?" takes down a change; it checks nothing already on the record.
-    return _terms_in(re.sub(r"\b(?:new|different|other)\s+(?:\w+\s+)?\w+", "", text), terms)
+    return terms_in(re.sub(r"\b(?:new|different|other)\s+(?:\w+\s+)?\w+", "", text), terms)
 
 
 def _verification(call: PreparedCall, check: Check) -> Verdict:
@@ -205,8 +218,8 @@ def _verification(call: PreparedCall, check: Check) -> Verdict:
         text = sentence.text
         if not _is_request(text):
             continue
-        found_ids, found_checks = _terms_in(text, identifiers), _checks_in(text, checks)
-        if id_request is None and (found_ids or _terms_in(text, strong)):
+        found_ids, found_checks = terms_in(text, identifiers), _checks_in(text, checks)
+        if id_request is None and (found_ids or terms_in(text, strong)):
             id_request = i
             # The number that finds the record is not a check, even where it could be one
             # (a mobile number for a phone account).
@@ -225,9 +238,9 @@ def _verification(call: PreparedCall, check: Check) -> Verdict:
         for i in range(id_request + 1, end)
         if call.is_agent(call.sentences[i].segment)
         and call.turn_of[call.sentences[i].segment] > requested_turn
-        and not _is_question(call.sentences[i].text)
+        and not is_question(call.sentences[i].text)
     ]
-    disclosed = _matches(details, window)
+    disclosed = matching(details, window)
     asked = call.sentences[id_request].segment
     if disclosed:
         first = disclosed[0]
@@ -237,18 +250,18 @@ def _verification(call: PreparedCall, check: Check) -> Verdict:
         when = "before any identity check" if check_request is None else "before the check"
         return Verdict(
             Result.FAIL,
-            _confidence(details[first]),
+            confidence_of(details[first]),
             evidence,
             f"Account details given at {call.sentences[first].start:.0f} s {when}.",
         )
-    _, best = _best(details, window)
+    _, best = best_of(details, window)
     if check_request is None:
         return Verdict(
             Result.FAIL, 0.5, (asked,), "The account was looked up without an identity check."
         )
     return Verdict(
         Result.PASS,
-        _confidence(best),
+        confidence_of(best),
         (asked, call.sentences[check_request].segment),
         f"Identity check asked at {call.sentences[check_request].start:.0f} s, before any "
         "account details.",
@@ -262,24 +275,35 @@ def _agent_turns_after(call: PreparedCall, turn: int, count: int) -> list[int]:
     return [i for t in agent_turns for i in call.turn_segments(t)]
 
 
-def _empathy(call: PreparedCall, check: Check) -> Verdict:
-    emotion = call.strength(check.phrases["customer_emotion"])
-    acknowledged = call.strength(check.phrases["acknowledgement"])
+def empathy(
+    call: PreparedCall,
+    check: Check,
+    *,
+    emotion: np.ndarray | None = None,
+    acknowledged: np.ndarray | None = None,
+) -> Verdict:
+    """Every feeling the customer expresses is acknowledged in the agent's next turns.
+    `emotion` and `acknowledged` (a strength per sentence, >= 0 a match) replace the
+    scorecard's phrase groups when given."""
+    if emotion is None:
+        emotion = call.strength(check.phrases["customer_emotion"])
+    if acknowledged is None:
+        acknowledged = call.strength(check.phrases["acknowledgement"])
     window = int(check.params["within_agent_turns"])
     customer = [i for i, s in enumerate(call.sentences) if call.is_customer(s.segment)]
-    felt = _matches(emotion, customer)
+    felt = matching(emotion, customer)
     if not felt:
-        _, best = _best(emotion, customer)
-        return Verdict(Result.NA, _confidence(best), (), "The customer expresses no emotion.")
+        _, best = best_of(emotion, customer)
+        return Verdict(Result.NA, confidence_of(best), (), "The customer expresses no emotion.")
     confidence, evidence = 1.0, []
     for turn in sorted({call.turn_of[call.sentences[i].segment] for i in felt}):
         said = [i for i in felt if call.turn_of[call.sentences[i].segment] == turn]
         replies = [
             j for seg in _agent_turns_after(call, turn, window) for j in call.sentences_of(seg)
         ]
-        best_reply, best = _best(acknowledged, replies)
+        best_reply, best = best_of(acknowledged, replies)
         feeling = call.sentences[said[0]]
-        confidence = min(confidence, _confidence(emotion[said[0]]), _confidence(best))
+        confidence = min(confidence, confidence_of(emotion[said[0]]), confidence_of(best))
         if best < 0:
             return Verdict(
                 Result.FAIL,
@@ -318,7 +342,7 @@ def _agent_silences(call: PreparedCall, check: Check, min_seconds: float) -> lis
     prompts = {
         i
         for i in range(len(call.segments))
-        if call.is_customer(i) and _matches(still_there, call.sentences_of(i))
+        if call.is_customer(i) and matching(still_there, call.sentences_of(i))
     }
     if prompts:
         kept = [s for i, s in enumerate(call.segments) if i not in prompts]
@@ -342,7 +366,7 @@ def _agent_silences(call: PreparedCall, check: Check, min_seconds: float) -> lis
         following = after[0] if after else None
         # The customer went to fetch something, or was told to take their time.
         recent = range(max(0, before - 2), before)
-        if any(_matches(steps_away, call.sentences_of(i)) for i in recent):
+        if any(matching(steps_away, call.sentences_of(i)) for i in recent):
             continue
         # The agent asked a question and the customer is the one who answers after the pause.
         if (
@@ -375,9 +399,9 @@ def _announced(
     replies = [i for i in range(last + 1, silence.before + 1) if call.is_customer(i)]
     if len(replies) > 1:
         return last, -1.0
-    _, strength = _best(call.strength(group), call.sentences_of(last))
+    _, strength = best_of(call.strength(group), call.sentences_of(last))
     if replies and strength < 0 and "?" in call.segments[last].text:
-        _, agreed = _best(call.strength(consent), call.sentences_of(replies[0]))
+        _, agreed = best_of(call.strength(consent), call.sentences_of(replies[0]))
         strength = max(strength, agreed)
     return last, strength
 
@@ -395,7 +419,7 @@ def _thanked(call: PreparedCall, silence: _Silence, group: PhraseGroup) -> tuple
     )
     if first is None:
         return None, -1.0
-    _, best = _best(call.strength(group), call.sentences_of(first)[:2])
+    _, best = best_of(call.strength(group), call.sentences_of(first)[:2])
     return first, best
 
 
@@ -414,11 +438,11 @@ def _hold_etiquette(call: PreparedCall, check: Check) -> Verdict:
             missing = "asked for or explained" if asked_strength < 0 else "thanked after"
             return Verdict(
                 Result.FAIL,
-                min(_confidence(asked_strength), _confidence(thanks_strength)),
+                min(confidence_of(asked_strength), confidence_of(thanks_strength)),
                 segments,
                 f"The {hold.seconds:.0f} s hold at {hold.start:.0f} s is not {missing}.",
             )
-        confidence = min(confidence, _confidence(asked_strength), _confidence(thanks_strength))
+        confidence = min(confidence, confidence_of(asked_strength), confidence_of(thanks_strength))
         evidence += segments
     return Verdict(
         Result.PASS,
@@ -436,18 +460,18 @@ def _dead_air(call: PreparedCall, check: Check) -> Verdict:
         announced, strength = _announced(
             call, silence, check.phrases["hold_announcement"], check.phrases["hold_consent"]
         )
-        timing = _confidence(silence.seconds - limit, 2.0)
+        timing = confidence_of(silence.seconds - limit, 2.0)
         segments = tuple(
             i for i in (silence.before, *silence.prompts, silence.after) if i is not None
         )
         if strength < 0:
             return Verdict(
                 Result.FAIL,
-                min(timing, _confidence(strength)),
+                min(timing, confidence_of(strength)),
                 segments,
                 f"{silence.seconds:.0f} s of unannounced silence at {silence.start:.0f} s.",
             )
-        confidence = min(confidence, _confidence(strength))
+        confidence = min(confidence, confidence_of(strength))
         evidence += [i for i in (announced, silence.after) if i is not None]
     if long_ones:
         return Verdict(
@@ -458,30 +482,33 @@ def _dead_air(call: PreparedCall, check: Check) -> Verdict:
     longest = max((s.seconds for s in near), default=0.0)
     return Verdict(
         Result.PASS,
-        _confidence(limit - longest, 2.0),
+        confidence_of(limit - longest, 2.0),
         (),
         f"Longest agent-side silence {longest:.1f} s.",
     )
 
 
-def _resolution(call: PreparedCall, check: Check) -> Verdict:
+def resolution(call: PreparedCall, check: Check, *, after_opening: bool = True) -> Verdict:
+    """The last word on the outcome is concrete. `after_opening`: the agent's opening turn
+    ("how can I help?") is not read (a written reply may hold everything in one message)."""
     concrete = call.strength(check.phrases["concrete_outcome"])
     vague = call.strength(check.phrases["vague_outcome"])
     agent = [i for i, s in enumerate(call.sentences) if call.is_agent(s.segment)]
-    first_turn = call.turn_of[call.sentences[agent[0]].segment] if agent else -1
-    agent = [i for i in agent if call.turn_of[call.sentences[i].segment] > first_turn]
-    deferred = _matches(vague, agent)
+    if after_opening:
+        first_turn = call.turn_of[call.sentences[agent[0]].segment] if agent else -1
+        agent = [i for i in agent if call.turn_of[call.sentences[i].segment] > first_turn]
+    deferred = matching(vague, agent)
     if deferred:
         # What counts is the last word: a vague promise or a refusal that nothing concrete
         # follows leaves the customer without an outcome.
         last = deferred[-1]
         after = [i for i in agent if i > last]
-        recovered = _matches(concrete, after)
+        recovered = matching(concrete, after)
         if not recovered:
-            _, best_after = _best(concrete, after)
+            _, best_after = best_of(concrete, after)
             return Verdict(
                 Result.FAIL,
-                min(_confidence(vague[last]), _confidence(best_after)),
+                min(confidence_of(vague[last]), confidence_of(best_after)),
                 tuple(dict.fromkeys(call.sentences[i].segment for i in deferred)),
                 f"Ends on a vague promise or refusal at {call.sentences[last].start:.0f} s: "
                 f"{call.sentences[last].text!r}",
@@ -489,12 +516,12 @@ def _resolution(call: PreparedCall, check: Check) -> Verdict:
         best = max(recovered, key=lambda i: concrete[i])
         return Verdict(
             Result.PASS,
-            _confidence(concrete[best]),
+            confidence_of(concrete[best]),
             (call.sentences[last].segment, call.sentences[best].segment),
             "A concrete outcome follows the vague promise.",
         )
-    best, strength = _best(concrete, agent)
-    _, closest_vague = _best(vague, agent)
+    best, strength = best_of(concrete, agent)
+    _, closest_vague = best_of(vague, agent)
     if best is None or strength < 0:
         # No outcome found is no evidence of one: never a pass by default. Unsure (0.5, below
         # any scorecard's `review_below`), so a person decides.
@@ -506,7 +533,7 @@ def _resolution(call: PreparedCall, check: Check) -> Verdict:
         )
     return Verdict(
         Result.PASS,
-        max(_confidence(strength), _confidence(closest_vague)),
+        max(confidence_of(strength), confidence_of(closest_vague)),
         (call.sentences[best].segment,),
         f"States the outcome or next step: {call.sentences[best].text!r}",
     )
@@ -521,18 +548,18 @@ def _closing(call: PreparedCall, check: Check) -> Verdict:
     later = [
         j for i in agent if call.turn_of[i] > call.turn_of[agent[0]] for j in call.sentences_of(i)
     ]
-    offered, offer_strength = _best(offer, later)
+    offered, offer_strength = best_of(offer, later)
     if offer_strength < 0:
         # The literal offer ("anything else") counts however the rest of it was transcribed.
         literal = [
-            j for j in later if _terms_in(call.sentences[j].text, check.terms["offer_phrases"])
+            j for j in later if terms_in(call.sentences[j].text, check.terms["offer_phrases"])
         ]
         if literal:
             offered, offer_strength = literal[0], 0.1
     last_turn = call.turn_segments(call.turn_of[agent[-1]])
     closing_sentences = [j for i in last_turn for j in call.sentences_of(i)]
-    _, farewell_strength = _best(farewell, closing_sentences)
-    confidence = min(_confidence(offer_strength), _confidence(farewell_strength))
+    _, farewell_strength = best_of(farewell, closing_sentences)
+    confidence = min(confidence_of(offer_strength), confidence_of(farewell_strength))
     offer_segment = [call.sentences[offered].segment] if offered is not None else []
     evidence = tuple(dict.fromkeys(offer_segment * (offer_strength >= 0) + last_turn))
     if offer_strength >= 0 and farewell_strength >= 0:
@@ -548,25 +575,25 @@ def _closing(call: PreparedCall, check: Check) -> Verdict:
     return Verdict(Result.FAIL, confidence, evidence, "Closing has " + " and ".join(missing) + ".")
 
 
-def _professionalism(call: PreparedCall, check: Check) -> Verdict:
+def professionalism(call: PreparedCall, check: Check) -> Verdict:
     unprofessional = call.strength(check.phrases["unprofessional"])
     agent = [i for i, s in enumerate(call.sentences) if call.is_agent(s.segment)]
-    profane = [i for i in agent if _terms_in(call.sentences[i].text, check.terms["profanity"])]
+    profane = [i for i in agent if terms_in(call.sentences[i].text, check.terms["profanity"])]
     if profane:
         first = call.sentences[profane[0]]
         return Verdict(Result.FAIL, 0.95, (first.segment,), f"Profanity at {first.start:.0f} s.")
-    found = _matches(unprofessional, agent)
+    found = matching(unprofessional, agent)
     if found:
         worst = max(found, key=lambda i: unprofessional[i])
         return Verdict(
             Result.FAIL,
-            _confidence(unprofessional[worst]),
+            confidence_of(unprofessional[worst]),
             tuple(dict.fromkeys(call.sentences[i].segment for i in found)),
             f"Unprofessional at {call.sentences[found[0]].start:.0f} s: "
             f"{call.sentences[worst].text!r}",
         )
-    _, best = _best(unprofessional, agent)
-    return Verdict(Result.PASS, _confidence(best), (), "Nothing unprofessional found.")
+    _, best = best_of(unprofessional, agent)
+    return Verdict(Result.PASS, confidence_of(best), (), "Nothing unprofessional found.")
 
 
 def _overtalk(call: PreparedCall, check: Check) -> Verdict:
@@ -589,9 +616,9 @@ def _overtalk(call: PreparedCall, check: Check) -> Verdict:
     summary = f"Agent talked over the customer {count} times, {seconds:.1f} s in total."
     if count > max_count or seconds > max_seconds:
         margin = max(-count_margin, -seconds_margin)
-        return Verdict(Result.FAIL, _confidence(margin, 1.0), evidence, summary)
+        return Verdict(Result.FAIL, confidence_of(margin, 1.0), evidence, summary)
     margin = min(count_margin, seconds_margin)
-    return Verdict(Result.PASS, _confidence(margin, 1.0), evidence, summary)
+    return Verdict(Result.PASS, confidence_of(margin, 1.0), evidence, summary)
 
 
 # One function per `check.rule` of a scorecard (qa.scorecard.CHECK_RULES).
@@ -599,11 +626,11 @@ RULES: dict[str, Callable[[PreparedCall, Check], Verdict]] = {
     "greeting": _greeting,
     "recording_disclosure": _recording_disclosure,
     "verification": _verification,
-    "empathy": _empathy,
+    "empathy": empathy,
     "hold_etiquette": _hold_etiquette,
-    "resolution": _resolution,
+    "resolution": resolution,
     "closing": _closing,
-    "professionalism": _professionalism,
+    "professionalism": professionalism,
     "dead_air": _dead_air,
     "overtalk": _overtalk,
 }

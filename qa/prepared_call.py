@@ -29,7 +29,8 @@ class SentenceEncoder(Protocol):
 # scorecard's exemplar phrases; everything runs locally with the sentence embedder passed in.
 
 # A sentence ends at . ! ? and, in redacted text, after a tag before a capital ("[PHONE] Is").
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+|(?<=\])\s+(?=[A-Z])")
+# A line break ends one too: the lines of a written message (a salutation, a sign-off).
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+|(?<=\])\s+(?=[A-Z])|\s*\n\s*")
 # Clause boundaries inside a sentence: speech-to-text writes long run-on sentences, and a
 # feeling or a promise is often one clause of them ("... and I'm really fed up").
 _CLAUSE_BREAK = re.compile(r",\s+|;\s+|\s+(?=(?:and|but|because|so|or)\s)")
@@ -231,6 +232,11 @@ class PreparedCall:
                 np.maximum.at(best, self._unit_sentence, value)
             self._strengths[group] = best
         return self._strengths[group]
+
+    @property
+    def sentence_vectors(self) -> np.ndarray:
+        """The embedding of each sentence (unit length), in `sentences` order."""
+        return self._units[: len(self.sentences)]
 
     def sentences_of(self, segment: int) -> list[int]:
         return self._segment_sentences[segment]

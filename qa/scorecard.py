@@ -13,6 +13,7 @@ from typing import Any
 import yaml
 from yaml.constructor import SafeConstructor
 
+from core.models import Channel
 from core.skills import CatalogueError, load_catalogue
 
 __all__ = [
@@ -118,6 +119,62 @@ CHECK_RULES: dict[str, RuleSpec] = {
         "`max_seconds` in total (stereo calls only).",
         params={"max_count": 2, "max_seconds": 4.0},
     ),
+    # Written conversations (chat, email, social): `na` on calls.
+    "written_greeting": RuleSpec(
+        "The agent's first message opens with one of `salutations` or `greetings`, and "
+        "addresses the customer by name (after a salutation: 'Hi Sam', 'Dear Ms Ortiz'; at the "
+        "end of a greeting: 'Thanks for getting in touch, Sam!'; not one of `not_names`) or "
+        "gives the agent's name.",
+        terms=("salutations", "greetings", "not_names"),
+    ),
+    "first_response": RuleSpec(
+        "The agent's first reply to the customer's first message comes within the channel's "
+        "target (`chat_seconds`, `email_seconds`, `social_seconds`); `na` without message times "
+        "or when the agent wrote first.",
+        params={"chat_seconds": 60.0, "email_seconds": 86400.0, "social_seconds": 3600.0},
+    ),
+    "response_times": RuleSpec(
+        "After the first reply, every customer message (or run of them) the agent answers is "
+        "answered within the channel's target, from the first of them; `na` without times.",
+        params={"chat_seconds": 120.0, "email_seconds": 86400.0, "social_seconds": 3600.0},
+    ),
+    "understanding": RuleSpec(
+        "A sentence of the agent's first `within_agent_messages` messages says back or asks "
+        "about what the customer wrote: at least `min_similarity` close in meaning to a "
+        "customer sentence before it, or matching `restatement`.",
+        phrases=("restatement",),
+        params={"within_agent_messages": 2, "min_similarity": 0.45},
+    ),
+    "written_tone": RuleSpec(
+        "As `professionalism`, and no run of three or more words in capitals (words of "
+        "`acronyms` aside).",
+        phrases=("unprofessional",),
+        terms=("profanity", "acronyms"),
+    ),
+    "written_empathy": RuleSpec(
+        "As `empathy`, where a sentence with one of `emotion_cues` (words, or emoji) also "
+        "expresses a feeling and one with one of `acknowledgement_cues` also acknowledges it.",
+        phrases=("customer_emotion", "acknowledgement"),
+        terms=("emotion_cues", "acknowledgement_cues"),
+        params={"within_agent_turns": 2},
+    ),
+    "written_resolution": RuleSpec(
+        "As `resolution`, reading every agent message (a written reply may hold everything in "
+        "one message).",
+        phrases=("concrete_outcome", "vague_outcome"),
+    ),
+    "written_closing": RuleSpec(
+        "The agent's last message offers more help (`further_help`, or words of "
+        "`offer_phrases`) and ends politely (`farewell`, or words of `farewell_cues`).",
+        phrases=("further_help", "farewell"),
+        terms=("offer_phrases", "farewell_cues"),
+    ),
+    "spelling": RuleSpec(
+        "The agent's messages have at most `max_misspellings` distinct words an English "
+        "dictionary lacks (names, links, codes and `allowed_words` aside) and no `text_speak`.",
+        terms=("allowed_words", "text_speak"),
+        params={"max_misspellings": 1},
+    ),
 }
 
 
@@ -175,6 +232,8 @@ class Scorecard:
     review_below: float
     """A result with a confidence below this sends the call to human review."""
     criteria: tuple[Criterion, ...]
+    channels: tuple[Channel, ...] = (Channel.CALL,)
+    """The kinds of conversation it judges (`channels:` in the file; calls when left out)."""
 
     @property
     def version_tag(self) -> str:
@@ -411,7 +470,7 @@ def parse_scorecard(
         root,
         "",
         ("name", "version", "criteria"),
-        ("title", "description", "review_below", "shared"),
+        ("title", "description", "review_below", "channels", "shared"),
     )
     version = reader.scalar(fields["version"][1], "version")
     if isinstance(version, bool) or not isinstance(version, str | int | float) or not str(version):
@@ -441,6 +500,17 @@ def parse_scorecard(
     if not any(c.weight > 0 for c in criteria):
         raise reader.fail(criteria_node, "criteria", "need at least one weight above 0")
     name = reader.text(fields["name"][1], "name", pattern=_NAME)
+    channels = (Channel.CALL,)
+    if "channels" in fields:
+        channels_node = fields["channels"][1]
+        given = reader.texts(channels_node, "channels", allow_empty=False)
+        for i, channel in enumerate(given):
+            if channel not in {str(c) for c in Channel}:
+                known = ", ".join(str(c) for c in Channel)
+                raise reader.fail(
+                    channels_node.value[i], f"channels[{i}]", f"{channel!r} is not one of {known}"
+                )
+        channels = tuple(dict.fromkeys(Channel(c) for c in given))
     return Scorecard(
         name=name,
         title=reader.text(fields["title"][1], "title") if "title" in fields else name,
@@ -450,12 +520,17 @@ def parse_scorecard(
         if "review_below" in fields
         else 0.6,
         criteria=criteria,
+        channels=channels,
     )
 
 
-def available_scorecards() -> list[str]:
-    """Names of the bundled scorecards (`qa/scorecards/NAME.yaml`)."""
-    return sorted(path.stem for path in SCORECARD_DIR.glob("*.yaml"))
+def available_scorecards(channel: Channel | None = None) -> list[str]:
+    """Names of the bundled scorecards (`qa/scorecards/NAME.yaml`); with `channel`, only those
+    that judge that kind of conversation."""
+    names = sorted(path.stem for path in SCORECARD_DIR.glob("*.yaml"))
+    if channel is None:
+        return names
+    return [name for name in names if channel in load_scorecard(name).channels]
 
 
 def load_scorecard(

@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from core.clock import clock
 from core.models import Speaker
-from qa.checks import RULES, Result
+from qa.checks import RULES as CALL_RULES
+from qa.checks import Result
 from qa.judge import JUDGED_RULES, Judge, JudgeError, Opinion
 from qa.metrics import CallMetrics, compute_metrics
 from qa.prepared_call import PreparedCall, SentenceEncoder
 from qa.scorecard import Criterion, Scorecard
 from qa.transcript import Transcript, TranscriptSegment
+from qa.written_checks import WRITTEN_RULES
 
 __all__ = [
     "CriterionResult",
@@ -35,10 +37,16 @@ class Evidence:
     end: float
     speaker: Speaker
     text: str
+    index: int | None = field(default=None, compare=False)
+    """The segment's place in the call in time order: a written conversation's message number."""
 
     @classmethod
-    def of(cls, segment: TranscriptSegment) -> Evidence:
-        return cls(segment.start, segment.end, segment.speaker, segment.text)
+    def of(cls, segment: TranscriptSegment, index: int | None = None) -> Evidence:
+        return cls(segment.start, segment.end, segment.speaker, segment.text, index)
+
+    def to_message_dict(self) -> dict[str, Any]:
+        """The evidence of a written conversation: the message and what it says."""
+        return {"message": self.index, "author": str(self.speaker), "text": self.text}
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -121,8 +129,11 @@ _ABSENCE_RULES = frozenset(
 )
 
 
+_RULES = CALL_RULES | WRITTEN_RULES
+
+
 def _judge(call: PreparedCall, criterion: Criterion) -> CriterionResult:
-    verdict = RULES[criterion.check.rule](call, criterion.check)
+    verdict = _RULES[criterion.check.rule](call, criterion.check)
     confidence = verdict.confidence if call.speakers_known else min(verdict.confidence, 0.5)
     if call.speaker_confidence is not None:  # a verdict is no surer than who said what
         confidence = min(confidence, call.speaker_confidence)
@@ -133,7 +144,7 @@ def _judge(call: PreparedCall, criterion: Criterion) -> CriterionResult:
             criterion_id=criterion.id,
             result=Result.NA,
             confidence=0.0,
-            evidence=tuple(Evidence.of(call.segments[i]) for i in verdict.evidence),
+            evidence=tuple(Evidence.of(call.segments[i], i) for i in verdict.evidence),
             reason=f"Not judged: the agent's speech at {where} could not be transcribed and "
             f"may hold what is missing. {verdict.reason}",
         )
@@ -141,7 +152,7 @@ def _judge(call: PreparedCall, criterion: Criterion) -> CriterionResult:
         criterion_id=criterion.id,
         result=verdict.result,
         confidence=round(float(confidence), 3),
-        evidence=tuple(Evidence.of(call.segments[i]) for i in verdict.evidence),
+        evidence=tuple(Evidence.of(call.segments[i], i) for i in verdict.evidence),
         reason=verdict.reason,
     )
 
@@ -183,7 +194,9 @@ def _second_opinion(
     result: CriterionResult, opinion: Opinion, transcript: Transcript, policy: JudgePolicy
 ) -> CriterionResult:
     quote = (
-        (Evidence.of(transcript.segments[opinion.segment]),) if opinion.segment is not None else ()
+        (Evidence.of(transcript.segments[opinion.segment], opinion.segment),)
+        if opinion.segment is not None
+        else ()
     )
     evidence = tuple(dict.fromkeys(result.evidence + quote))
     said = f" ({opinion.quote!r})" if opinion.quote else ""

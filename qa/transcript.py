@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from core.models import Speaker
+from core.models import Channel, Speaker
 
 __all__ = ["Transcript", "TranscriptSegment", "Word"]
 
@@ -88,7 +88,8 @@ class TranscriptSegment:
         return data
 
 
-# A whole call: where it came from, how it sounds, and what was said by whom.
+# A whole call: where it came from, how it sounds, and what was said by whom. A written
+# conversation (`qa.conversation`) is one too, with one segment per message.
 @dataclass(frozen=True)
 class Transcript:
     source: str
@@ -99,6 +100,11 @@ class Transcript:
     # On a mono recording: what telling the voices apart found worth saying, e.g. "one voice
     # found: the speakers may be wrong"; None otherwise.
     speaker_note: str | None = None
+    channel: Channel = Channel.CALL
+    # Whether segment times are real: seconds into the recording, or for a written conversation
+    # seconds since its first message. False for messages that carried no times, which are
+    # numbered in order instead (0, 1, 2, ...).
+    timed: bool = True
 
     def to_dict(self) -> dict[str, Any]:
         return {

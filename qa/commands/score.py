@@ -10,9 +10,10 @@ from pathlib import Path
 from typing import Any
 
 from core.config import ConfigError, get_settings
-from core.models import Speaker
+from core.models import Channel, Speaker
 from index.embedder import get_embedder
 from qa.autoqa import configured_judge
+from qa.conversation import ConversationError, is_conversation, parse_conversation
 from qa.judge import JudgeError
 from qa.packages import ModelError
 from qa.scorecard import ScorecardError, load_scorecard
@@ -93,8 +94,17 @@ def _transcript(data: Any, where: str) -> tuple[str | None, Transcript]:
     return (None if ident is None else str(ident)), transcript
 
 
+def _conversation(data: Any, where: str) -> tuple[str | None, Transcript]:
+    try:
+        conversation = parse_conversation(data, where)
+    except ConversationError as exc:
+        raise _BadInput(str(exc)) from None
+    return conversation.id, conversation.transcript()
+
+
 def parse_transcripts(data: Any) -> list[tuple[str | None, Transcript]]:
-    """The transcripts of a `qa score` input document (one object or a list), with their ids.
+    """The transcripts of a `qa score` input document (one object or a list), with their ids:
+    call transcripts (`segments`) and written conversations (`messages`, `qa.conversation`).
 
     Raises:
         ValueError: the document is not a transcript or list of transcripts; the message names
@@ -103,7 +113,12 @@ def parse_transcripts(data: Any) -> list[tuple[str | None, Transcript]]:
     items = data if isinstance(data, list) else [data]
     if not items:
         raise _BadInput("the file holds an empty list")
-    return [_transcript(item, f"transcript {i + 1}") for i, item in enumerate(items)]
+    return [
+        _conversation(item, f"conversation {i + 1}")
+        if is_conversation(item)
+        else _transcript(item, f"transcript {i + 1}")
+        for i, item in enumerate(items)
+    ]
 
 
 def read_transcript_file(file: str) -> tuple[list[Any], list[tuple[str | None, Transcript]]]:
@@ -147,16 +162,31 @@ def run(args: argparse.Namespace) -> int:
     except ValueError as exc:
         return fail(str(exc))
     try:
-        scorecard = load_scorecard(args.scorecard)
+        scorecards = {
+            "call": load_scorecard(args.scorecard),
+            "written": load_scorecard(args.written_scorecard),
+        }
         settings = get_settings()
     except (ScorecardError, ConfigError) as exc:
         return fail(str(exc))
+    for number, (_, transcript) in enumerate(transcripts, start=1):
+        kind = "call" if transcript.channel == Channel.CALL else "written"
+        scorecard = scorecards[kind]
+        if transcript.channel not in scorecard.channels:
+            option = "--scorecard" if kind == "call" else "--written-scorecard"
+            judged = ", ".join(str(c) for c in scorecard.channels)
+            return fail(
+                f"item {number} is a {transcript.channel}, and scorecard {scorecard.name!r} "
+                f"judges {judged}: choose another with {option}"
+            )
     try:
         judge = configured_judge(settings)
     except (ModelError, JudgeError) as exc:
         return fail(f"the auto-QA judge (QA_JUDGE=hybrid) cannot be loaded: {exc}")
     embedder = get_embedder(settings.embedding_model)
     for ident, transcript in transcripts:
+        written = transcript.channel != Channel.CALL
+        scorecard = scorecards["written" if written else "call"]
         result = evaluate(transcript, scorecard, embedder=embedder, judge=judge)
         line = {
             "id": ident,
@@ -166,7 +196,9 @@ def run(args: argparse.Namespace) -> int:
                 r.criterion_id: {
                     "result": str(r.result),
                     "confidence": r.confidence,
-                    "evidence": [e.to_dict() for e in r.evidence],
+                    "evidence": [
+                        e.to_message_dict() if written else e.to_dict() for e in r.evidence
+                    ],
                 }
                 for r in result.criteria
             },
@@ -180,14 +212,25 @@ def register(subparsers) -> None:
     parser = subparsers.add_parser(
         "score",
         help="score transcripts against a QA scorecard (JSON Lines out)",
-        description="Score each transcript in FILE (one JSON object or a list; '-' reads stdin) "
-        "and print one JSON line per transcript, in input order.",
+        description="Score each call transcript and written conversation in FILE (one JSON "
+        "object or a list; '-' reads stdin) and print one JSON line per item, in input order.",
     )
-    parser.add_argument("file", metavar="FILE", help="transcript JSON, as `qa transcribe` prints")
+    parser.add_argument(
+        "file",
+        metavar="FILE",
+        help="call transcripts as `qa transcribe` prints them, and written conversations "
+        '({"id", "channel": "chat"|"email"|"social", "messages": [{"author", "text", "at"}]})',
+    )
     parser.add_argument(
         "--scorecard",
         default="default",
         metavar="NAME_OR_PATH",
-        help="a bundled scorecard name or a YAML file (default: %(default)s)",
+        help="the calls' scorecard: a bundled name or a YAML file (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--written-scorecard",
+        default="written",
+        metavar="NAME_OR_PATH",
+        help="the written conversations' scorecard (default: %(default)s)",
     )
     parser.set_defaults(run=run)

@@ -1,8 +1,10 @@
 """No scorecard exemplar is copied from the held-out calls it is measured on.
 
 Every example and counter-example phrase of every bundled scorecard is compared with every
-sentence of the held-out parts (tests/data/autoqa/test*.json and the demo references of the
-`test` split). A phrase leaks when a held-out sentence is at least 85% similar to it as a whole
+sentence of the held-out part it is measured on: a call scorecard's, the calls of
+tests/data/autoqa/test*.json and the demo references of the `test` split; a written
+conversation scorecard's, tests/data/written/test.json. A phrase leaks
+when a held-out sentence is at least 85% similar to it as a whole
 (rapidfuzz's normalised Indel similarity, so case, punctuation and a changed word or two do not
 hide a copy), or, for phrases of five words or more, when it is at least 85% similar to some
 stretch of a held-out line (a copy embedded in a longer turn).
@@ -18,9 +20,12 @@ Formulas of the trade are not copies, and the test does not count them:
 
 import re
 
+import pytest
 from rapidfuzz import fuzz
 
 from bench.autoqa import load_demo_references, load_labelled
+from bench.written_qa import load_written
+from core.models import Channel
 from qa.scorecard import available_scorecards, load_scorecard
 
 SIMILAR = 85
@@ -33,11 +38,15 @@ def _normal(text: str) -> str:
     return " ".join(re.sub(r"[^a-z0-9' ]", " ", text.lower()).split())
 
 
-def _phrases() -> dict[str, str]:
-    """Normalised phrase -> where it is (scorecard, criterion, group)."""
+def _phrases(written: bool) -> dict[str, str]:
+    """Normalised phrase -> where it is (scorecard, criterion, group), of the bundled call
+    scorecards or of the written-conversation ones."""
     phrases = {}
     for name in available_scorecards():
-        for criterion in load_scorecard(name).criteria:
+        scorecard = load_scorecard(name)
+        if (Channel.CALL not in scorecard.channels) != written:
+            continue
+        for criterion in scorecard.criteria:
             for group_name, group in criterion.check.phrases.items():
                 for phrase in (*group.examples, *group.counter_examples):
                     if len(phrase.split()) < CHECKED_MIN_WORDS:
@@ -46,8 +55,14 @@ def _phrases() -> dict[str, str]:
     return phrases
 
 
-def _held_out_lines() -> list[tuple[str, str]]:
-    calls = load_labelled("test") + load_demo_references("test")
+def _held_out(written: bool) -> list:
+    """What the scorecards are measured on: calls, or written conversations."""
+    if written:
+        return load_written("test")
+    return load_labelled("test") + load_demo_references("test")
+
+
+def _held_out_lines(calls: list) -> list[tuple[str, str]]:
     return [(call.id, _normal(s.text)) for call in calls for s in call.transcript.segments]
 
 
@@ -61,17 +76,18 @@ def test_the_held_out_part_is_there():
     assert not {c.id for c in calls} & {c.id for c in load_labelled("dev")}
 
 
-def test_no_scorecard_phrase_is_copied_from_a_held_out_call():
-    calls = load_labelled("test") + load_demo_references("test")
+@pytest.mark.parametrize("written", [False, True], ids=["calls", "written"])
+def test_no_scorecard_phrase_is_copied_from_a_held_out_call(written):
+    calls = _held_out(written)
     sentences = [
         (call.id, sentence)
         for call in calls
         for segment in call.transcript.segments
         for sentence in _sentences(segment.text)
     ]
-    lines = _held_out_lines()
+    lines = _held_out_lines(calls)
     leaks = []
-    for phrase, where in _phrases().items():
+    for phrase, where in _phrases(written).items():
         found = {}
         for call_id, sentence in sentences:
             if fuzz.ratio(phrase, sentence) >= SIMILAR:
@@ -87,6 +103,6 @@ def test_no_scorecard_phrase_is_copied_from_a_held_out_call():
 
 def test_the_check_catches_a_copy():
     # The test above would pass on an empty phrase list or a broken comparison: it must not.
-    phrase = next(p for p in _phrases() if len(p.split()) >= EMBEDDED_MIN_WORDS)
+    phrase = next(p for p in _phrases(False) if len(p.split()) >= EMBEDDED_MIN_WORDS)
     assert fuzz.ratio(phrase, _normal(phrase.upper() + "!")) >= SIMILAR
     assert fuzz.partial_ratio(phrase, "well " + phrase + " and so on then") >= SIMILAR

@@ -3,6 +3,7 @@ import re
 import pytest
 import yaml
 
+from core.models import Channel
 from core.skills import CATALOGUE_PATH
 from qa.scorecard import (
     CHECK_RULES,
@@ -82,7 +83,8 @@ def test_a_scorecard_loads_by_path_and_fills_parameter_defaults(tmp_path):
 
 def test_an_unknown_scorecard_name_lists_the_available_ones():
     with pytest.raises(
-        ScorecardError, match=r"unknown scorecard 'nope' \(available: complaints, default\)"
+        ScorecardError,
+        match=r"unknown scorecard 'nope' \(available: complaints, default, written\)",
     ):
         load_scorecard("nope")
 
@@ -113,6 +115,20 @@ def test_a_malformed_scorecard_is_rejected_naming_the_field_and_line(old, new, f
     message = str(caught.value)
     assert message.startswith(f"team.yaml line {line}: ")
     assert field in message
+
+
+def test_a_scorecard_says_which_channels_it_judges():
+    assert load_scorecard("default").channels == (Channel.CALL,)
+    assert available_scorecards(Channel.CALL) == ["complaints", "default"]
+    assert available_scorecards(Channel.EMAIL) == ["written"]
+    assert load_scorecard("written").channels == (Channel.CHAT, Channel.EMAIL, Channel.SOCIAL)
+    chat_only = VALID.replace("review_below: 0.5", "review_below: 0.5\nchannels: [chat, chat]")
+    assert parse_scorecard(chat_only, skill_ids=CATALOGUE).channels == (Channel.CHAT,)
+    with pytest.raises(ScorecardError, match=r"line 4: channels\[1\] 'fax' is not one of call"):
+        parse_scorecard(
+            VALID.replace("review_below: 0.5", "review_below: 0.5\nchannels: [chat, fax]"),
+            skill_ids=CATALOGUE,
+        )
 
 
 def test_a_rule_without_the_phrases_it_needs_is_rejected():

@@ -11,6 +11,7 @@ from qa.checks import RULES
 from qa.scorecard import CHECK_RULES, load_scorecard, parse_scorecard
 from qa.scoring import Result, evaluate
 from qa.transcript import Transcript, TranscriptSegment, Word
+from qa.written_checks import WRITTEN_RULES
 
 A, C, U = Speaker.AGENT, Speaker.CUSTOMER, Speaker.UNKNOWN
 
@@ -488,7 +489,8 @@ def test_low_confidence_sends_the_call_to_review():
 
 
 def test_every_rule_a_scorecard_may_name_is_implemented():
-    assert set(RULES) == set(CHECK_RULES)
+    assert set(RULES) | set(WRITTEN_RULES) == set(CHECK_RULES)
+    assert not set(RULES) & set(WRITTEN_RULES)
 
 
 def test_all_sentences_of_a_call_are_encoded_in_one_batch(card):
