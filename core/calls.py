@@ -20,6 +20,7 @@ __all__ = [
     "assign_call",
     "calls_scope",
     "counted_calls",
+    "customer_journey",
     "delete_failed_import",
     "drop_owned_recording",
     "playable_file",
@@ -89,6 +90,18 @@ def get_call(*, session: Session, viewer: User, call_id: int) -> Call:
     if session.get(Call, call_id) is None:
         raise NotFound(f"There is no call #{call_id}.")
     raise NotAllowed(f"You can't open call #{call_id}: it belongs to someone outside your view.")
+
+
+@audit_refusals
+def customer_journey(*, session: Session, viewer: User, call: Call) -> list[Call]:
+    """The same customer's other conversations, in every channel, that the viewer may see, in
+    the order they happened (by the hashed customer reference; none when the call has none)."""
+    if call.customer_ref is None:
+        return []
+    query = select(Call).where(
+        Call.customer_ref == call.customer_ref, Call.id != call.id, calls_scope(viewer)
+    )
+    return list(session.exec(query.order_by(col(Call.started_at), col(Call.id))))
 
 
 @audit_refusals

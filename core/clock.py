@@ -1,8 +1,9 @@
-"""A moment of a call as people read it: minutes and seconds, `m:ss`."""
+"""A moment of a call as people read it (minutes and seconds, `m:ss`), and a wait as they
+say it ("40 s", "12 min", "26.5 h")."""
 
 from __future__ import annotations
 
-__all__ = ["clock"]
+__all__ = ["clock", "wait"]
 
 
 def clock(seconds: float, *, tenths: bool = False) -> str:
@@ -14,3 +15,13 @@ def clock(seconds: float, *, tenths: bool = False) -> str:
         return f"{tenth_count // 600}:{tenth_count % 600 // 10:02d}.{tenth_count % 10}"
     whole = int(seconds)
     return f"{whole // 60}:{whole % 60:02d}"
+
+
+def wait(seconds: float) -> str:
+    """How long someone waited, in the unit people use for it: seconds under two minutes,
+    minutes under two hours, hours (one decimal) after that."""
+    if seconds < 120:
+        return f"{seconds:.0f} s"
+    if seconds < 2 * 3600:
+        return f"{seconds / 60:.0f} min"
+    return f"{seconds / 3600:.1f} h"

@@ -91,6 +91,10 @@ class Team(SQLModel, table=True):
     scorecard: str = Field(
         default="default", max_length=120, sa_column_kwargs={"server_default": "default"}
     )
+    # The scorecard its written conversations (chat, email, social) are scored against.
+    written_scorecard: str = Field(
+        default="written", max_length=120, sa_column_kwargs={"server_default": "written"}
+    )
 
 
 # Fields of a user that are safe to show anywhere.
@@ -116,9 +120,18 @@ class User(UserPublic, table=True):
     created_at: datetime = Field(default_factory=utcnow)
 
 
-# One recorded call; `sha256` of the audio content makes imports idempotent.
+# One conversation with a customer: a recorded call, or a written one (chat, email, social)
+# whose messages are its segments. `sha256` of the audio, or of the messages, makes imports
+# idempotent.
 class Call(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
+    channel: Channel = Field(
+        default=Channel.CALL,
+        sa_type=sa.String(8),
+        index=True,
+        sa_column_kwargs={"server_default": "call"},
+    )
+    # The recording; "" for a written conversation.
     recording_path: str = Field(max_length=1024)
     # The recording with every redacted stretch toned (qa.redacted_audio): what everyone plays.
     # None before it is made (an import in progress, or a call stored by an earlier release
@@ -135,6 +148,9 @@ class Call(SQLModel, table=True):
     speaker_note: str | None = Field(default=None, max_length=200)
     error: str | None = Field(default=None, max_length=2000)
     csat: int | None = Field(default=None, ge=1, le=5)
+    # The customer, as a hash of the reference the channel gave (email, handle, account): a
+    # customer's conversations in every channel share it, and the reference itself is not kept.
+    customer_ref: str | None = Field(default=None, max_length=64, index=True)
     # A practice or demo call (a simulated or microphone live call): scored and kept for the
     # people who took it, but never counted in scores, dashboards, lesson assignments, the
     # review queue or search, unless a lead keeps it as a real call.

@@ -90,9 +90,11 @@ def set_team_scorecard(
     scorecard: str,
     available: Collection[str],
     now: datetime,
+    written: bool = False,
 ) -> Team:
-    """Choose the QA scorecard a team's calls are scored against from now on; past
-    evaluations keep the scorecard they used. Audited.
+    """Choose the QA scorecard a team's calls (`written`: its chat, email and social
+    conversations) are scored against from now on; past evaluations keep the scorecard they
+    used. Audited.
 
     Raises:
         NotAllowed: the actor is not an admin.
@@ -107,7 +109,8 @@ def set_team_scorecard(
         raise InvalidInput(
             f"Unknown scorecard {scorecard!r}; choose one of {', '.join(sorted(available))}."
         )
-    if scorecard != team.scorecard:
+    field = "written_scorecard" if written else "scorecard"
+    if scorecard != getattr(team, field):
         record_event(
             session=session,
             actor=actor,
@@ -115,10 +118,10 @@ def set_team_scorecard(
             entity="team",
             entity_id=team.id,
             now=now,
-            before={"scorecard": team.scorecard},
-            after={"scorecard": scorecard},
+            before={field: getattr(team, field)},
+            after={field: scorecard},
         )
-        team.scorecard = scorecard
+        setattr(team, field, scorecard)
         session.add(team)
         session.commit()
     return team

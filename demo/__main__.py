@@ -59,6 +59,14 @@ def _load(settings: Settings, engine: Engine) -> int:
         f"{calls.count('imported')} imported, {calls.count('duplicate')} already there, "
         f"{len(calls.failed)} failed."
     )
+    if result.conversations is not None:
+        written = result.conversations
+        print(
+            f"Written conversations: {written.count('imported')} imported, "
+            f"{written.count('duplicate')} already there, {len(written.failed)} failed."
+        )
+        for outcome in written.failed:
+            print(f"  failed: {outcome.source}: {outcome.error}", file=sys.stderr)
     quality = result.quality
     if quality.reviews or quality.disputes or quality.calibrations:
         print(

@@ -1,4 +1,5 @@
-"""Load the demo team, users and recordings into the configured database (idempotent)."""
+"""Load the demo team, users, recordings and written conversations into the configured database
+(idempotent)."""
 
 from __future__ import annotations
 
@@ -16,6 +17,8 @@ from demo.coaching import CoachingSeed, seed_coaching
 from demo.learning import LearningHistory, LearningSeed
 from demo.quality import QualitySeed, assign_demo_lessons, seed_quality_workflow
 from demo.targets import seed_targets
+from qa.conversation_formats import read_conversations
+from qa.conversation_import import ConversationSummary, import_conversations
 from qa.ingest import (
     EvaluatedHook,
     FileOutcome,
@@ -27,9 +30,11 @@ from qa.ingest import (
 )
 from qa.transcript import Transcript
 
-__all__ = ["DEMO_CALLS_DIR", "DemoLoad", "load_demo"]
+__all__ = ["DEMO_CALLS_DIR", "DEMO_CONVERSATIONS", "DemoLoad", "load_demo"]
 
 DEMO_CALLS_DIR = PROJECT_ROOT / "data" / "demo" / "calls"
+# Chats, emails and social media threads with Northwind Energy's customers (Callcoach JSON).
+DEMO_CONVERSATIONS = PROJECT_ROOT / "data" / "demo" / "conversations.json"
 DEMO_ADMIN = next(person.email for person in DEMO_USERS if person.role == "admin")
 
 
@@ -42,6 +47,7 @@ class DemoLoad:
     assignments: int = 0
     coaching: CoachingSeed | None = None
     learning: LearningSeed | None = None
+    conversations: ConversationSummary | None = None
 
 
 def load_demo(
@@ -54,11 +60,12 @@ def load_demo(
     assign: EvaluatedHook | None = None,
     progress: Callable[[FileOutcome, int, int], None] = lambda _o, _d, _t: None,
 ) -> DemoLoad:
-    """Create the demo organisation and import the demo recordings; safe to run again (calls
-    already imported are skipped). With a scorer, the calls are scored and the QA workflow is
-    seeded once: reviews, disputes and calibration sessions. With `assign`, each agent gets
-    lessons for the failed criteria of their calls, and most have done some of them since
-    (`demo.learning`)."""
+    """Create the demo organisation and import the demo recordings, then its written
+    conversations; safe to run again (what is already imported is skipped). With a scorer, the
+    calls and conversations are scored and the QA workflow is seeded once: reviews, disputes and
+    calibration sessions. With `assign`, each agent gets lessons for the failed criteria of their
+    calls, and most have done some of them since (`demo.learning`), and for those of their
+    conversations."""
     with Session(engine) as session:
         users = load_demo_organisation(session=session, password=settings.demo_password, now=now())
     seed_targets(engine=engine, admin_email=DEMO_ADMIN, now=now())
@@ -85,6 +92,14 @@ def load_demo(
     )
     learning = history.finish(engine=engine, now=now()) if history else None
     coaching = seed_coaching(engine=engine, now=now()) if score else None
+    read = read_conversations(DEMO_CONVERSATIONS.read_text(encoding="utf-8"), csv_file=False)
+    conversations = import_conversations(
+        engine=engine,
+        items=[(DEMO_CONVERSATIONS.name, item) for item in read],
+        now=now,
+        score=score,
+        on_evaluated=assign,
+    )
     return DemoLoad(
         users_created=len(users),
         calls=summary,
@@ -92,4 +107,5 @@ def load_demo(
         assignments=assigned,
         coaching=coaching,
         learning=learning,
+        conversations=conversations,
     )

@@ -93,7 +93,7 @@ with ui.db_session() as session:
     if item.my_rater is None or item.my_rater.submitted_at is not None:
         st.stop()
     segments = list_segments(session=session, viewer=viewer, call_id=item.call.id)
-    player_and_transcript(playable_file(item.call), segments, key=f"cal_{pick}")
+    player_and_transcript(item.call, playable_file(item.call), segments, key=f"cal_{pick}")
     criteria = calibration_criteria(session=session, viewer=viewer, calibration_id=pick)
     if decisions := blind_form(f"calibration_form_{pick}", criteria, titles):
         run(

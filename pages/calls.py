@@ -8,9 +8,16 @@ from datetime import date
 import streamlit as st
 
 import ui
-from core.calls import assign_call, get_call, list_calls, list_segments, playable_file
+from core.calls import (
+    assign_call,
+    customer_journey,
+    get_call,
+    list_calls,
+    list_segments,
+    playable_file,
+)
 from core.errors import InvalidInput, NotAllowed, NotFound
-from core.models import CallStatus, Role, utcnow
+from core.models import CallStatus, Channel, Role, utcnow
 from core.people import list_agents
 from qa.evaluations import criterion_scores, latest_evaluation
 from qa.speakers import inferred_speaker_confidence
@@ -19,7 +26,9 @@ from ui.call_list import call_list
 from ui.call_view import (
     call_label,
     call_player,
+    conversation_thread,
     evaluation_panel,
+    journey_panel,
     metrics_panel,
     play_from,
     transcript_lines,
@@ -110,7 +119,8 @@ with ui.db_session() as session:
                     st.error(str(exc))
 
     coach = viewer.role in (Role.REVIEWER, Role.LEAD, Role.ADMIN)
-    moment = call_player(playable_file(call), key=player, report_position=coach)
+    spoken = call.channel == Channel.CALL
+    moment = call_player(playable_file(call), key=player, report_position=coach) if spoken else None
     call_notes(
         session=session,
         viewer=viewer,
@@ -119,7 +129,12 @@ with ui.db_session() as session:
         player=player,
         moment=moment,
     )
-    transcript_lines(segments, key=player)
+    if spoken:
+        transcript_lines(segments, key=player)
+    else:
+        conversation_thread(call, segments, zone=viewer.time_zone)
+    journey_panel(customer_journey(session=session, viewer=viewer, call=call))
     evaluation_panel(evaluation, scores, staff=coach)
     dispute_form(session=session, viewer=viewer, call=call, evaluation=evaluation, scores=scores)
-    metrics_panel(segments, call.metrics)
+    if spoken:
+        metrics_panel(segments, call.metrics)

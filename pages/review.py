@@ -8,13 +8,13 @@ import streamlit as st
 import ui
 from core.calls import list_segments, playable_file
 from core.errors import InvalidInput, NotAllowed, NotFound
-from core.models import Role, utcnow
+from core.models import Channel, Role, utcnow
 from core.people import list_agents, list_reviewers
 from qa.evaluations import criterion_scores
 from qa.review import QueueView, review_queue, submit_review
 from qa.reviewer_workload import reviewer_progress
 from qa.scorecard import ScorecardError, load_scorecard
-from ui.call_view import call_player, transcript_lines
+from ui.call_view import call_player, conversation_thread, transcript_lines
 from ui.lessons import auto_assigner
 from ui.review import (
     current_item,
@@ -94,12 +94,14 @@ with ui.db_session() as session:
         scores = criterion_scores(session=session, evaluation=item.evaluation)
         listen, judge = st.columns([2, 3], gap="medium")
         with listen:
-            call_player(playable_file(item.call), key=f"rv_{call_id}")
+            segments = list_segments(session=session, viewer=viewer, call_id=call_id)
+            if item.call.channel == Channel.CALL:
+                call_player(playable_file(item.call), key=f"rv_{call_id}")
             with st.container(height=520):
-                transcript_lines(
-                    list_segments(session=session, viewer=viewer, call_id=call_id),
-                    key=f"rv_{call_id}",
-                )
+                if item.call.channel == Channel.CALL:
+                    transcript_lines(segments, key=f"rv_{call_id}")
+                else:
+                    conversation_thread(item.call, segments, zone=viewer.time_zone)
         with judge:
             verdict = st.container()
             with st.container(height=560):

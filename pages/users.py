@@ -121,17 +121,29 @@ with ui.db_session() as session:
                 )
 
     with st.expander("Team scorecards"), st.form("team_scorecards"):
-        st.caption("Calls imported from now on are scored against their team's scorecard.")
+        st.caption(
+            "Calls and written conversations (chat, email, social) imported from now on are "
+            "scored against their team's scorecard for them."
+        )
         scorecards = available_scorecards(Channel.CALL)
-        picks = {
-            team.id: st.selectbox(
-                team.name,
+        written = available_scorecards(Channel.CHAT)
+        picks = {}
+        for team in team_rows:
+            calls_box, written_box = st.columns(2)
+            picks[(team.id, False)] = calls_box.selectbox(
+                f"{team.name}: calls",
                 scorecards,
                 index=scorecards.index(team.scorecard) if team.scorecard in scorecards else 0,
                 key=f"team_scorecard_{team.id}",
             )
-            for team in team_rows
-        }
+            picks[(team.id, True)] = written_box.selectbox(
+                f"{team.name}: written",
+                written,
+                index=written.index(team.written_scorecard)
+                if team.written_scorecard in written
+                else 0,
+                key=f"team_written_scorecard_{team.id}",
+            )
         if st.form_submit_button("Save scorecards"):
             run(
                 lambda: [
@@ -140,10 +152,11 @@ with ui.db_session() as session:
                         actor=viewer,
                         team_id=team_id,
                         scorecard=name,
-                        available=scorecards,
+                        available=written if is_written else scorecards,
                         now=utcnow(),
+                        written=is_written,
                     )
-                    for team_id, name in picks.items()
+                    for (team_id, is_written), name in picks.items()
                 ],
                 "Team scorecards saved.",
             )

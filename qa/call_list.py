@@ -17,6 +17,7 @@ from core.errors import InvalidInput
 from core.models import (
     Call,
     CallStatus,
+    Channel,
     CriterionScore,
     Dispute,
     DisputeStatus,
@@ -58,6 +59,7 @@ class CallListFilter:
     start: date | None = None
     end: date | None = None
     states: frozenset[CallState] = frozenset()  # empty: every state
+    channels: frozenset[Channel] = frozenset()  # empty: calls and written conversations alike
     failed_criterion: str | None = None  # the official evaluation failed this criterion
     min_score: float | None = None
     max_score: float | None = None
@@ -76,6 +78,7 @@ class CallRow:
     csat: int | None
     practice: bool
     error: str | None  # why a failed import failed
+    channel: Channel = Channel.CALL
 
 
 def _newest(source: EvaluationSource):
@@ -156,6 +159,7 @@ def list_call_rows(
             csat=call.csat,
             practice=call.practice,
             error=call.error if row_state == CallState.FAILED else None,
+            channel=Channel(call.channel),
         )
         for call, name, score, auto_fail, row_state in page
     ]
@@ -176,6 +180,8 @@ def _conditions(
     if filters.end is not None:
         after = datetime.combine(filters.end + timedelta(days=1), time(), tzinfo=UTC)
         conditions.append(when < after)
+    if filters.channels:
+        conditions.append(col(Call.channel).in_([str(c) for c in filters.channels]))
     if filters.min_score is not None:
         conditions.append(col(official.score) >= filters.min_score)
     if filters.max_score is not None:

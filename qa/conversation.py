@@ -124,9 +124,9 @@ def parse_conversation(data: Any, where: str = "conversation") -> Conversation:
     if "channel" not in data:
         raise ConversationError(f"{where} is missing 'channel' ({channels})")
     if data["channel"] not in WRITTEN_CHANNELS:
+        call = " (a call is a transcript with 'segments')" if data["channel"] == "call" else ""
         raise ConversationError(
-            f"{where}.channel must be one of {channels}, got {data['channel']!r} "
-            "(a call is a transcript with 'segments')"
+            f"{where}.channel must be one of {channels}, got {data['channel']!r}{call}"
         )
     messages_data = data["messages"]
     if not isinstance(messages_data, list) or not messages_data:

@@ -26,7 +26,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Generic, Literal, Protocol, TypeVar
 
 from sqlalchemy import delete, update
 from sqlalchemy.engine import Engine
@@ -35,7 +35,7 @@ from sqlmodel import Session, col, func, select
 
 from core.calls import drop_owned_recording, recording_file, register_call, stored_path
 from core.errors import InvalidInput
-from core.models import Call, CallStatus, Segment, Team, User
+from core.models import Call, CallStatus, Channel, Segment, Team, User
 from qa.audio import AudioError, file_sha256, probe_audio
 from qa.metrics import CallMetrics, compute_metrics
 from qa.redact import redact_transcript
@@ -61,6 +61,9 @@ __all__ = [
     "FileOutcome",
     "IngestOptions",
     "IngestSummary",
+    "Outcomes",
+    "WRITTEN_SCORECARD",
+    "agent_id_for",
     "EvaluatedHook",
     "Scorer",
     "collect_audio_files",
@@ -71,6 +74,8 @@ __all__ = [
     "team_scorecard",
 ]
 
+# The scorecard of written conversations whose agent has no team.
+WRITTEN_SCORECARD = "written"
 AUDIO_SUFFIXES = frozenset({".wav", ".flac", ".mp3", ".ogg", ".opus", ".m4a"})
 _METADATA_COLUMNS = ("filename", "agent_email", "started_at", "csat")
 
@@ -138,18 +143,29 @@ class FileOutcome:
     audio_seconds: float = 0.0
 
 
-# What a whole batch did; `to_dict` is the `--json` summary line.
+class _Outcome(Protocol):
+    status: str
+
+
+# What a batch did to each of its items, counted by status.
+_O = TypeVar("_O", bound=_Outcome)
+
+
 @dataclass
-class IngestSummary:
-    outcomes: list[FileOutcome] = field(default_factory=list)
+class Outcomes(Generic[_O]):  # noqa: UP046 - Python 3.11 has no `class Outcomes[O]`
+    outcomes: list[_O] = field(default_factory=list)
 
     def count(self, status: str) -> int:
         return sum(1 for o in self.outcomes if o.status == status)
 
     @property
-    def failed(self) -> list[FileOutcome]:
+    def failed(self) -> list[_O]:
         return [o for o in self.outcomes if o.status == "failed"]
 
+
+# What a whole batch did; `to_dict` is the `--json` summary line.
+@dataclass
+class IngestSummary(Outcomes[FileOutcome]):
     def to_dict(self) -> dict:
         return {
             "imported": self.count("imported"),
@@ -231,7 +247,8 @@ def failed_imports(*, session: Session) -> list[Call]:
     return list(session.exec(query))
 
 
-def _agent_id(session: Session, email: str | None) -> int | None:
+def agent_id_for(session: Session, email: str | None) -> int | None:
+    """The id of the user with this email (any case); None when there is none."""
     if not email:
         return None
     user = session.exec(select(User).where(func.lower(User.email) == email.lower())).first()
@@ -239,10 +256,14 @@ def _agent_id(session: Session, email: str | None) -> int | None:
 
 
 def team_scorecard(session: Session, call: Call) -> str | None:
-    """The scorecard the call's agent's team uses; None for a call without an agent."""
+    """The scorecard the call's agent's team uses for the call's channel (`Team.scorecard`, or
+    `Team.written_scorecard` for chat, email and social); without an agent, None for a call
+    (the default scorecard) and `written` for a written conversation."""
+    written = call.channel != Channel.CALL
     if call.agent_id is None:
-        return None
-    query = select(Team.scorecard).join(User, col(User.team_id) == col(Team.id))
+        return WRITTEN_SCORECARD if written else None
+    column = Team.written_scorecard if written else Team.scorecard
+    query = select(column).join(User, col(User.team_id) == col(Team.id))
     return session.exec(query.where(User.id == call.agent_id)).first()
 
 
@@ -343,7 +364,7 @@ def _claim_call(
             recording_path=stored_path(path),
             sha256=sha256,
             now=now,
-            agent_id=_agent_id(session, email),
+            agent_id=agent_id_for(session, email),
             started_at=metadata.started_at,
             duration=duration,
             channels=channels,

@@ -878,6 +878,27 @@ def _free_form_spans(
     return spans
 
 
+# Written, not spoken: a UK postcode as it is typed ("BS6 5AJ"), and a record's code typed as
+# one token ("NW-4411829", "RF55120") after the word for the record ("Account NW-4411829",
+# "ref RF-55120"), which a chat or email gives without "number".
+_WRITTEN_POSTCODE = re.compile(r"(?<![\w-])[A-Z]{1,2}\d[A-Z\d]? \d[A-Z]{2}(?![\w-])")
+_WRITTEN_CODE = re.compile(r"(?<![\w-])[A-Z]{1,4}-?\d{5,}(?![\w-])")
+_RECORD_WORD = re.compile(
+    r"(?i)\b(?:account|acct|a/c|ref|reference|customer|member(?:ship)?|policy|order|booking|"
+    r"claim|case|ticket|complaint)\b[^.?!\n\d]{0,20}$"
+)
+
+
+def _written_codes(text: str) -> list[Redaction]:
+    spans = [Redaction("POSTCODE", m.start(), m.end()) for m in _WRITTEN_POSTCODE.finditer(text)]
+    spans += [
+        Redaction("ACCOUNT", m.start(), m.end())
+        for m in _WRITTEN_CODE.finditer(text)
+        if _RECORD_WORD.search(text[max(0, m.start() - 40) : m.start()])
+    ]
+    return spans
+
+
 def find_pii(text: str, *, context: str = "", agent: bool = False) -> list[Redaction]:
     """Where personal data sits in `text`; `context` is what was said just before it by the
     other party (their question), which says what the answer holds. `agent`: the agent said
@@ -894,6 +915,7 @@ def find_pii(text: str, *, context: str = "", agent: bool = False) -> list[Redac
         if not _COMPANY_NUMBER.match(re.sub(r"\D", "", m.group()))
     ]
     spans += [Redaction("ADDRESS", m.start(), m.end()) for m in _STREET_ADDRESS.finditer(text)]
+    spans += _written_codes(text)
     codes = [run for run in code_runs(text) if not _a_count_or_time(text, run)]
     for run in codes:
         if _ENDING.search(text[: run.start]) and run.digits >= 2:

@@ -10,6 +10,7 @@ from functools import lru_cache
 
 import numpy as np
 
+from core.clock import wait
 from qa.checks import (
     Result,
     Verdict,
@@ -121,14 +122,6 @@ def _replies(call: PreparedCall) -> list[_Reply]:
     return replies
 
 
-def _wait(seconds: float) -> str:
-    if seconds < 120:
-        return f"{seconds:.0f} s"
-    if seconds < 2 * 3600:
-        return f"{seconds / 60:.0f} min"
-    return f"{seconds / 3600:.1f} h"
-
-
 def _judge_waits(call: PreparedCall, check: Check, replies: list[_Reply], what: str) -> Verdict:
     target = check.params[f"{call.transcript.channel}_seconds"]
     late = [r for r in replies if r.seconds > target]
@@ -141,15 +134,15 @@ def _judge_waits(call: PreparedCall, check: Check, replies: list[_Reply], what: 
             Result.FAIL,
             confidence,
             (worst.waiting, worst.reply),
-            f"{what} took {_wait(worst.seconds)}, over the {call.transcript.channel} target of "
-            f"{_wait(target)}.",
+            f"{what} took {wait(worst.seconds)}, over the {call.transcript.channel} target of "
+            f"{wait(target)}.",
         )
     longest = max(replies, key=lambda r: r.seconds)
     return Verdict(
         Result.PASS,
         confidence,
         (longest.waiting, longest.reply),
-        f"{what} within {_wait(target)} (longest {_wait(longest.seconds)}).",
+        f"{what} within {wait(target)} (longest {wait(longest.seconds)}).",
     )
 
 

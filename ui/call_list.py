@@ -12,7 +12,7 @@ from sqlmodel import Session
 
 from analytics.facts import call_date_range
 from core.clock import clock
-from core.models import Role, User
+from core.models import Channel, Role, User
 from core.people import list_agents, list_teams
 from qa.call_list import MAX_PAGE, CallListFilter, CallRow, CallSort, CallState, list_call_rows
 from ui.dashboards import csv_bytes, date_range
@@ -69,6 +69,14 @@ def call_list(*, session: Session, engine: Engine, viewer: User, today: date) ->
     return rows[picked[0]].call_id if picked else None
 
 
+_CHANNEL_NAMES = {
+    Channel.CALL: "Voice",
+    Channel.CHAT: "Chat",
+    Channel.EMAIL: "Email",
+    Channel.SOCIAL: "Social",
+}
+
+
 def call_list_rows(rows: Sequence[CallRow]) -> list[dict[str, object]]:
     """The calls as the table and its CSV show them."""
     return [
@@ -77,7 +85,7 @@ def call_list_rows(rows: Sequence[CallRow]) -> list[dict[str, object]]:
             "Agent": row.agent,
             "Date": row.when.strftime("%Y-%m-%d %H:%M"),
             "Length": "-" if row.seconds is None else clock(row.seconds),
-            "Channel": "Voice",
+            "Channel": _CHANNEL_NAMES.get(row.channel, str(row.channel)),
             "Score": row.score,
             "Auto-fail": row.auto_fail,
             "Status": f"{row.state} · practice" if row.practice else str(row.state),
@@ -117,6 +125,13 @@ def _filters(session: Session, viewer: User, today: date) -> CallListFilter:
     picked = states.multiselect(
         "Status", list(CallState), placeholder="Any status", key=f"{_KEY}_states"
     )
+    channels = st.multiselect(
+        "Channel",
+        list(Channel),
+        format_func=lambda c: _CHANNEL_NAMES[c],
+        placeholder="Calls and written conversations",
+        key=f"{_KEY}_channels",
+    )
     criteria = criterion_titles()
     criterion, scores = st.columns(2)
     failed = criterion.selectbox(
@@ -132,6 +147,7 @@ def _filters(session: Session, viewer: User, today: date) -> CallListFilter:
         start=None if start == first else start,  # the whole span: calls without a date too
         end=None if end == last else end,
         states=frozenset(picked),
+        channels=frozenset(channels),
         failed_criterion=failed,
         min_score=None if low == 0 else low,
         max_score=None if high == 100 else high,

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import UTC, timedelta
 from pathlib import Path
 
 import streamlit as st
 
-from core.clock import clock
-from core.models import Call, CallStatus, CriterionScore, Evaluation, Segment
+from core.clock import clock, wait
+from core.models import Call, CallStatus, Channel, CriterionScore, Evaluation, Segment, Speaker
+from core.time_zones import time_zone
 from ui.charts import call_timeline
 from ui.labels import criterion_title, result_label
 from ui.plain import plain
@@ -16,6 +18,8 @@ __all__ = [
     "call_label",
     "call_player",
     "clock",
+    "conversation_thread",
+    "journey_panel",
     "evaluation_panel",
     "metrics_panel",
     "play_from",
@@ -30,7 +34,8 @@ def call_label(call: Call) -> str:
     who = call.agent.name if call.agent else "unassigned"
     status = "" if call.status == CallStatus.DONE else f" · {call.status}"
     practice = " · practice" if call.practice else ""
-    return f"#{call.id} · {who} · {when}{status}{practice}"
+    channel = f" · {call.channel}" if call.channel != Channel.CALL else ""
+    return f"#{call.id}{channel} · {who} · {when}{status}{practice}"
 
 
 # How a stretch of speech that could not be transcribed reads in the transcript.
@@ -124,8 +129,76 @@ def transcript_lines(segments: list[Segment], *, key: str) -> None:
         )
 
 
-def player_and_transcript(recording: Path, segments: list[Segment], *, key: str) -> None:
-    """The audio player above the transcript; clicking a line plays the call from that moment."""
+_CHANNEL_TITLES = {Channel.CHAT: "Chat", Channel.EMAIL: "Email", Channel.SOCIAL: "Social media"}
+
+
+def conversation_thread(call: Call, segments: list[Segment], *, zone: str = "UTC") -> None:
+    """A written conversation as its thread: each message with when it was sent (in the
+    viewer's time zone `zone`) and, for an answer, how long the other side had waited."""
+    st.caption(
+        f"{_CHANNEL_TITLES.get(call.channel, 'Written')} conversation, {len(segments)} messages"
+    )
+    if not segments:
+        st.info("No messages.")
+        return
+    timed = call.started_at is not None and call.duration is not None
+    local = time_zone(zone)
+    previous = None
+    for number, segment in enumerate(segments, start=1):
+        agent = segment.speaker == Speaker.AGENT
+        with st.chat_message(
+            "agent" if agent else "customer",
+            avatar=":material/support_agent:" if agent else ":material/person:",
+        ):
+            if timed:
+                began = call.started_at
+                began = began if began.tzinfo else began.replace(tzinfo=UTC)  # SQLite: naive UTC
+                sent = (began + timedelta(seconds=segment.start)).astimezone(local)
+                when = sent.strftime("%d %b %H:%M")
+            else:
+                when = f"message {number}"
+            waited = ""
+            if timed and previous is not None and previous.speaker != segment.speaker:
+                waited = f" · answered after {wait(segment.start - previous.start)}"
+            st.caption(f"**{'Agent' if agent else 'Customer'}** · {when}{waited}")
+            st.text(segment.text)
+        if previous is None or previous.speaker != segment.speaker:
+            previous = segment
+
+
+_CHANNEL_ICONS = {
+    Channel.CALL: ":material/call:",
+    Channel.CHAT: ":material/chat:",
+    Channel.EMAIL: ":material/mail:",
+    Channel.SOCIAL: ":material/public:",
+}
+
+
+def journey_panel(others: list[Call]) -> None:
+    """The customer's other conversations in every channel (`core.calls.customer_journey`), in
+    the order they happened, each a link to it."""
+    if not others:
+        return
+    st.markdown("**This customer's other conversations**")
+    for other in others:
+        when = other.started_at.strftime("%d %b %Y %H:%M") if other.started_at else "date unknown"
+        who = other.agent.name if other.agent else "unassigned"
+        st.page_link(
+            "pages/calls.py",
+            label=f"{when} · {other.channel} · {who}",
+            icon=_CHANNEL_ICONS.get(other.channel),
+            query_params={"call": str(other.id)},
+        )
+
+
+def player_and_transcript(
+    call: Call, recording: Path, segments: list[Segment], *, key: str
+) -> None:
+    """The audio player above the transcript (clicking a line plays the call from that moment);
+    a written conversation's thread."""
+    if call.channel != Channel.CALL:
+        conversation_thread(call, segments)
+        return
     call_player(recording, key=key)
     transcript_lines(segments, key=key)
 

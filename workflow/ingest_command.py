@@ -31,7 +31,7 @@ from qa.ingest import (
 from qa.scorecard import ScorecardError, load_scorecard
 from workflow.pipeline import build_pipeline
 
-__all__ = ["register"]
+__all__ = ["check_agent", "register"]
 
 
 def register(subparsers) -> None:
@@ -72,7 +72,8 @@ def register(subparsers) -> None:
     parser.set_defaults(run=run)
 
 
-def _check_agent(engine, email: str) -> None:
+def check_agent(engine, email: str) -> None:
+    """Refuse an --agent email no user has."""
     with Session(engine) as session:
         query = select(User).where(func.lower(User.email) == email.strip().lower())
         if session.exec(query).first() is None:
@@ -118,7 +119,7 @@ def _run(args: argparse.Namespace, settings: Settings, engine: Engine) -> int:
         migrate(engine)
         metadata = read_metadata_csv(args.metadata) if args.metadata else {}
         if args.agent:
-            _check_agent(engine, args.agent)
+            check_agent(engine, args.agent)
         if not args.paths and not args.retry_failed:
             raise InvalidInput("give the files or folders to import, or --retry-failed")
         files = collect_audio_files(args.paths)

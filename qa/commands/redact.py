@@ -17,10 +17,11 @@ from sqlmodel import Session
 from core.cli import run_with_database
 from core.config import Settings
 from core.db import migrate
-from core.models import utcnow
+from core.models import Channel, utcnow
 from core.progress import ProgressBar
 from index.segment_index import open_segment_index, sync_segment_index
 from qa.commands.score import fail, read_transcript_file
+from qa.conversation_formats import Imported, read_item
 from qa.ingest import IngestOptions
 from qa.redact import TAG, redact_transcript
 from qa.rescan import rescan_stored_text
@@ -61,14 +62,32 @@ def register(subparsers) -> None:
 
 
 def _as_input(item: dict[str, Any], redacted: Transcript) -> dict[str, Any]:
-    """The input object with its segments' text and words redacted; other fields as given."""
+    """The input object with its segments' text and words redacted; other fields as given. A
+    written conversation comes out in Callcoach's form, its messages' text redacted."""
+    counts = Counter(tag for s in redacted.segments for tag in TAG.findall(s.text))
+    if redacted.channel != Channel.CALL:
+        read = read_item(item, 1)
+        assert isinstance(read, Imported)  # it was read once already
+        messages = [
+            {
+                "author": str(s.speaker),
+                "text": s.text,
+                "at": m.at.isoformat().replace("+00:00", "Z") if m.at else None,
+            }
+            for s, m in zip(redacted.segments, read.conversation.messages, strict=True)
+        ]
+        return {
+            "id": redacted.source or None,
+            "channel": str(redacted.channel),
+            "messages": messages,
+            "redactions": dict(sorted(counts.items())),
+        }
     segments = []
     for given, segment in zip(item["segments"], redacted.segments, strict=True):
         out = dict(given) | {"text": segment.text}
         if "words" in given and given["words"] is not None:
             out["words"] = [asdict(w) for w in segment.words]
         segments.append(out)
-    counts = Counter(tag for s in redacted.segments for tag in TAG.findall(s.text))
     return dict(item) | {"segments": segments, "redactions": dict(sorted(counts.items()))}
 
 

@@ -13,7 +13,8 @@ from core.config import ConfigError, get_settings
 from core.models import Channel, Speaker
 from index.embedder import get_embedder
 from qa.autoqa import configured_judge
-from qa.conversation import ConversationError, is_conversation, parse_conversation
+from qa.conversation import ConversationError
+from qa.conversation_formats import Imported, Refused, is_written, json_items, read_csv, read_item
 from qa.judge import JudgeError
 from qa.packages import ModelError
 from qa.scorecard import ScorecardError, load_scorecard
@@ -94,28 +95,41 @@ def _transcript(data: Any, where: str) -> tuple[str | None, Transcript]:
     return (None if ident is None else str(ident)), transcript
 
 
-def _conversation(data: Any, where: str) -> tuple[str | None, Transcript]:
-    try:
-        conversation = parse_conversation(data, where)
-    except ConversationError as exc:
-        raise _BadInput(str(exc)) from None
-    return conversation.id, conversation.transcript()
+def _callcoach_form(read: Imported | Refused) -> dict[str, Any]:
+    """A conversation read from CSV as the JSON item it would be in Callcoach's form."""
+    assert isinstance(read, Imported)  # a refused one stopped the file already
+    conversation = read.conversation
+    return {
+        "id": conversation.id,
+        "channel": str(conversation.channel),
+        "messages": [
+            {"author": str(m.author), "text": m.text, "at": m.at.isoformat() if m.at else None}
+            for m in conversation.messages
+        ],
+    }
+
+
+def _conversation(read: Imported | Refused) -> tuple[str | None, Transcript]:
+    if isinstance(read, Refused):
+        raise _BadInput(read.message)
+    return read.conversation.id, read.conversation.transcript()
 
 
 def parse_transcripts(data: Any) -> list[tuple[str | None, Transcript]]:
     """The transcripts of a `qa score` input document (one object or a list), with their ids:
-    call transcripts (`segments`) and written conversations (`messages`, `qa.conversation`).
+    call transcripts (`segments`) and written conversations (Callcoach's `messages`, Zendesk
+    tickets, Intercom conversations: `qa.conversation_formats`).
 
     Raises:
         ValueError: the document is not a transcript or list of transcripts; the message names
             the transcript and field.
     """
-    items = data if isinstance(data, list) else [data]
+    items = json_items(data)
     if not items:
         raise _BadInput("the file holds an empty list")
     return [
-        _conversation(item, f"conversation {i + 1}")
-        if is_conversation(item)
+        _conversation(read_item(item, i + 1))
+        if is_written(item)
         else _transcript(item, f"transcript {i + 1}")
         for i, item in enumerate(items)
     ]
@@ -138,6 +152,13 @@ def read_transcript_file(file: str) -> tuple[list[Any], list[tuple[str | None, T
         ) from None
     except OSError as exc:
         raise _BadInput(f"cannot read {file}: {exc}") from None
+    if file.lower().endswith(".csv"):
+        try:
+            read = read_csv(text)
+            parsed = [_conversation(r) for r in read]
+        except (ConversationError, _BadInput) as exc:
+            raise _BadInput(f"{file}: {exc}") from None
+        return [_callcoach_form(r) for r in read], parsed
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
@@ -145,7 +166,7 @@ def read_transcript_file(file: str) -> tuple[list[Any], list[tuple[str | None, T
             f"{file} is not a transcript JSON file: it is not valid JSON ({exc})"
         ) from None
     try:
-        return (data if isinstance(data, list) else [data]), parse_transcripts(data)
+        return json_items(data), parse_transcripts(data)
     except _BadInput as exc:
         raise _BadInput(f"{file}: {exc}") from None
 

@@ -164,6 +164,9 @@ def test_an_admin_chooses_a_teams_scorecard_and_the_change_is_audited(session, p
     assert team.scorecard == "complaints"
     event = session.exec(select(AuditEvent).where(AuditEvent.entity == "team")).one()
     assert (event.before, event.after) == ({"scorecard": "default"}, {"scorecard": "complaints"})
+    kwargs["available"] = ["written"]
+    team = set_team_scorecard(actor=people["admin"], scorecard="written", written=True, **kwargs)
+    assert (team.scorecard, team.written_scorecard) == ("complaints", "written")  # unchanged
 
 
 def test_leads_pick_calibration_reviewers_from_active_staff(session, people):

@@ -19,11 +19,13 @@ from tests.pages.conftest import DEMO_PASSWORD, LENA, chart_values, sign_in, tex
 pytestmark = pytest.mark.model
 
 
-def _expected(email: str):
+def _expected(email: str, scorecard: str | None = "default"):
     engine = create_db_engine(get_settings().sqlalchemy_url)
     with Session(engine) as session:
         viewer = session.exec(select(User).where(User.email == email)).one()
-        filters = default_filter(session=session, viewer=viewer, today=date.today())
+        filters = default_filter(
+            session=session, viewer=viewer, today=date.today(), scorecard=scorecard
+        )
         calls = call_facts(session=session, viewer=viewer, filters=filters)
         extra = {}
         if viewer.role != "agent":
@@ -100,7 +102,10 @@ def test_an_agent_sees_only_their_own_calls(demo_app):
 def test_lenas_home_lists_the_demo_agents_and_criteria_furthest_below_target(demo_app):
     from analytics.quality import agents_below_target, criteria_below_target
 
-    calls, targets, _extra = _expected(LENA)  # the demo spans less than the 90 days shown
+    # Home reads every scorecard (calls and written conversations); the demo spans less than
+    # the 90 days shown.
+    calls, targets, _extra = _expected(LENA, scorecard=None)
+    assert {c.scorecard for c in calls} == {"default", "written"}
     agents = agents_below_target(calls, targets)
     criteria = criteria_below_target(calls, targets)
     assert agents and criteria  # the demo has agents and criteria short of target

@@ -78,3 +78,7 @@ def test_the_admin_chooses_a_scorecard_per_team(signed_in, session, people):
     session.expire_all()
     assert session.get(Team, team_id).scorecard == "complaints"
     assert session.get(Team, people["a1"].team_id).scorecard == "default"
+    # Written conversations have their own scorecards; a call one is not offered for them.
+    written = at.selectbox(key=f"team_written_scorecard_{team_id}")
+    assert written.value == "written" and written.options == ["written"]
+    assert "written" not in picker.options

@@ -1,0 +1,93 @@
+"""A written conversation on the Calls page: its messages as a thread with times and waits,
+no audio player, its QA score; and the picker says its channel."""
+
+from qa.conversation_formats import read_json
+from qa.conversation_import import import_conversations
+from tests.conftest import NOW
+from tests.pages.conftest import texts
+
+
+def _import(engine, data):
+    summary = import_conversations(
+        engine=engine, items=[("t.json", i) for i in read_json(data)], now=lambda: NOW, score=None
+    )
+    return summary.outcomes[0].call_id
+
+
+CHAT = {
+    "id": "chat-9",
+    "channel": "chat",
+    "agent_email": "a1@example.com",
+    "messages": [
+        {"author": "customer", "text": "Hi, where is order 5120?", "at": "2026-11-03T14:00:00Z"},
+        {"author": "customer", "text": "It was due Monday.", "at": "2026-11-03T14:00:20Z"},
+        {"author": "agent", "text": "Hi Jo, it arrives tomorrow.", "at": "2026-11-03T14:01:30Z"},
+    ],
+}
+
+
+def test_a_chat_reads_as_a_thread_with_times_and_waits(signed_in, app_db):
+    call_id = _import(app_db, CHAT)
+    at = signed_in("a1")
+    at.query_params["call"] = str(call_id)
+    at.switch_page("pages/calls.py").run()
+    assert not at.exception
+    assert at.selectbox(key="calls_pick").options[0].startswith(f"#{call_id} · chat · A1 Person")
+    shown = texts(at)
+    assert "Chat conversation, 3 messages" in shown
+    # Europe/London is UTC in November; the agent answered 90 s after the first message.
+    assert "**Customer** · 03 Nov 14:00" in shown
+    assert "**Agent** · 03 Nov 14:01 · answered after 90 s" in shown
+    assert "It was due Monday." in [t.value for t in at.text]
+    assert not at.warning  # no "recording file" warning: there is no recording
+    assert not [b for b in at.button if b.key.startswith("lines_")]
+
+
+def test_an_email_without_times_numbers_its_messages(signed_in, app_db):
+    email = {
+        "id": "mail-1",
+        "channel": "email",
+        "agent_email": "a1@example.com",
+        "messages": [
+            {"author": "customer", "text": "Please cancel.", "at": None},
+            {"author": "agent", "text": "Dear Kim, done.", "at": None},
+        ],
+    }
+    call_id = _import(app_db, email)
+    at = signed_in("lead")
+    at.query_params["call"] = str(call_id)
+    at.switch_page("pages/calls.py").run()
+    assert not at.exception
+    assert "**Agent** · message 2" in texts(at)
+
+
+def test_the_customers_other_conversations_are_listed_in_every_channel_within_scope(
+    signed_in, app_db
+):
+    chat_id = _import(app_db, {**CHAT, "customer": "Jo@Example.com"})
+    email = {
+        "id": "mail-2",
+        "channel": "email",
+        "agent_email": "a2@example.com",
+        "customer": "jo@example.com",
+        "messages": [
+            {
+                "author": "customer",
+                "text": "Following up on my chat.",
+                "at": "2026-11-04T09:00:00Z",
+            },
+            {"author": "agent", "text": "Dear Jo, it is on its way.", "at": "2026-11-04T10:00:00Z"},
+        ],
+    }
+    other_team = {**email, "id": "mail-3", "agent_email": "b1@example.com"}
+    other_team["messages"] = [{**m, "text": m["text"] + "!"} for m in email["messages"]]
+    email_id = _import(app_db, email)
+    _import(app_db, other_team)
+    at = signed_in("lead")  # team A's lead: a1's and a2's conversations, not b1's
+    at.query_params["call"] = str(chat_id)
+    at.switch_page("pages/calls.py").run()
+    assert not at.exception
+    assert "This customer's other conversations" in texts(at)
+    links = list(at.get("page_link"))
+    assert [link.proto.label for link in links] == ["04 Nov 2026 09:00 · email · A2 Person"]
+    assert (links[0].proto.page, links[0].proto.query_string) == ("calls", f"call={email_id}")
