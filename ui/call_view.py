@@ -134,7 +134,7 @@ _CHANNEL_TITLES = {Channel.CHAT: "Chat", Channel.EMAIL: "Email", Channel.SOCIAL:
 
 def conversation_thread(call: Call, segments: list[Segment], *, zone: str = "UTC") -> None:
     """A written conversation as its thread: each message with when it was sent (in the
-    viewer's time zone `zone`) and, for an answer, how long the other side had waited."""
+    viewer's time zone `zone`) and, for the agent's answer, how long the customer had waited."""
     st.caption(
         f"{_CHANNEL_TITLES.get(call.channel, 'Written')} conversation, {len(segments)} messages"
     )
@@ -158,7 +158,7 @@ def conversation_thread(call: Call, segments: list[Segment], *, zone: str = "UTC
             else:
                 when = f"message {number}"
             waited = ""
-            if timed and previous is not None and previous.speaker != segment.speaker:
+            if agent and timed and previous is not None and previous.speaker != segment.speaker:
                 waited = f" · answered after {wait(segment.start - previous.start)}"
             st.caption(f"**{'Agent' if agent else 'Customer'}** · {when}{waited}")
             st.text(segment.text)

@@ -70,6 +70,7 @@ def test_an_agent_reads_a_chat_conversation_on_a_phone(browser, app_url, bens_ch
     expect(messages.nth(1)).to_contain_text("Agent · 20 Nov 09:00 · answered after 45 s")
     expect(messages.nth(3)).to_contain_text("I've reset it remotely")
     expect(page.locator("audio")).to_have_count(0)
+    messages.nth(0).scroll_into_view_if_needed()
     screenshot(page, "conversation-01-chat")
     assert no_horizontal_scroll(page, PHONE["width"]), "chat conversation: sideways scroll"
     context.close()
