@@ -42,6 +42,7 @@ from core.audit import audit_choices, count_events, list_events
 from core.auth import change_password
 from core.calls import (
     assign_call,
+    customer_journey,
     delete_failed_import,
     get_call,
     keep_as_real_call,
@@ -212,6 +213,10 @@ def world(session: Session, people: dict[str, User], tmp_path: Path) -> World:
         key: call_on(session, people[key], days_ago(2), failed=["empathy"])
         for key in ("a1", "a2", "b1")
     }
+    for call in calls.values():  # one customer who contacted both teams
+        call.customer_ref = "cust:one-customer"
+        session.add(call)
+    session.commit()
     submit_review(
         session=session,
         reviewer=lead,
@@ -1059,6 +1064,27 @@ FILTERED = [
         "lead_b",
         "team A's agent's calls",
         lambda w: {"agent_id": w.people["a1"].id},
+        lambda w: set(),
+    ),
+    Filtered(
+        customer_journey,
+        "a1",
+        "the customer's other conversations",
+        lambda w: {"call": w.calls["a1"]},
+        lambda w: set(),
+    ),
+    Filtered(
+        customer_journey,
+        "lead",
+        "the customer's other conversations",
+        lambda w: {"call": w.calls["a1"]},
+        lambda w: {w.calls["a2"].id},
+    ),
+    Filtered(
+        customer_journey,
+        "lead_b",
+        "the customer's other conversations",
+        lambda w: {"call": w.calls["b1"]},
         lambda w: set(),
     ),
     Filtered(list_agents, "lead_b", "the agents", lambda w: {}, lambda w: {w.people["b1"].id}),
