@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import ColumnElement, and_, func
@@ -12,7 +12,16 @@ from sqlmodel import Session, col, select
 
 from core.access import audit_refusals
 from core.calls import calls_scope, counted_calls
-from core.models import Call, CallStatus, CriterionScore, Evaluation, EvaluationSource, Role, User
+from core.models import (
+    Call,
+    CallStatus,
+    Channel,
+    CriterionScore,
+    Evaluation,
+    EvaluationSource,
+    Role,
+    User,
+)
 
 __all__ = [
     "CallFacts",
@@ -27,7 +36,8 @@ __all__ = [
 ]
 
 
-# What a dashboard is narrowed to: a team, an agent, a date range (inclusive) and a scorecard.
+# What a dashboard is narrowed to: a team, an agent, a date range (inclusive), a scorecard and a
+# channel (calls, chat, email or social).
 @dataclass(frozen=True)
 class DashboardFilter:
     team_id: int | None = None
@@ -38,6 +48,8 @@ class DashboardFilter:
     """Last day included (UTC), or up to the newest call."""
     scorecard: str | None = None
     """Only evaluations on this scorecard, or every scorecard."""
+    channel: Channel | None = None
+    """Only conversations in this channel, or every channel."""
 
 
 # One scored call with its official evaluation (the newest human one, else the newest auto-QA).
@@ -54,6 +66,7 @@ class CallFacts:
     auto_fail: bool
     reviewed: bool
     """The official evaluation is a person's (a review or an accepted dispute)."""
+    channel: Channel = Channel.CALL
     results: Mapping[str, str] = field(default_factory=dict)
     """Criterion id -> "pass", "fail" or "na"."""
     csat: int | None = None
@@ -70,9 +83,7 @@ def week_start(moment: datetime | date) -> date:
 def scoped_filter(viewer: User, filters: DashboardFilter) -> DashboardFilter:
     """`filters` as the viewer may use them: an agent always sees only their own slice."""
     if viewer.role == Role.AGENT:
-        return DashboardFilter(
-            agent_id=viewer.id, start=filters.start, end=filters.end, scorecard=filters.scorecard
-        )
+        return replace(filters, team_id=None, agent_id=viewer.id)
     return filters
 
 
@@ -96,6 +107,8 @@ def filter_condition(viewer: User, filters: DashboardFilter) -> ColumnElement[bo
     conditions = [calls_scope(viewer), counted_calls()]
     if filters.agent_id is not None:
         conditions.append(Call.agent_id == filters.agent_id)
+    if filters.channel is not None:
+        conditions.append(Call.channel == filters.channel)
     if filters.team_id is not None:
         team_agents = select(User.id).where(User.team_id == filters.team_id)
         conditions.append(col(Call.agent_id).in_(team_agents))
@@ -149,6 +162,7 @@ def call_facts(*, session: Session, viewer: User, filters: DashboardFilter) -> l
             scorecard=evaluation.scorecard,
             score=evaluation.score,
             auto_fail=evaluation.auto_fail,
+            channel=call.channel,
             reviewed=evaluation.source == EvaluationSource.HUMAN,
             results=results[evaluation.id],
             csat=call.csat,

@@ -11,6 +11,7 @@ from statistics import fmean
 
 from analytics.facts import CallFacts, week_start
 from analytics.targets import KPI, Targets
+from core.models import Channel
 
 __all__ = [
     "PassRate",
@@ -26,23 +27,27 @@ __all__ = [
     "speech_profile",
     "speech_profiles",
     "weekly_scores",
+    "weekly_scores_by_channel",
 ]
 
 TEAM = "Team"  # the row that stands for everyone in the filter, next to each agent's
 
 
-# The mean QA score of one week's calls.
+# The mean QA score of one week's calls (of one channel's conversations, when `channel` is set).
 @dataclass(frozen=True)
 class WeeklyScore:
     week: date
     """The Monday the week starts on."""
     calls: int
     mean_score: float
+    channel: Channel | None = None
 
     def row(self) -> dict[str, object]:
         """The week as a table row (CSV export)."""
+        channel = {} if self.channel is None else {"channel": str(self.channel)}
         return {
             "week": self.week.isoformat(),
+            **channel,
             "calls": self.calls,
             "mean score": round(self.mean_score, 1),
         }
@@ -138,6 +143,18 @@ def weekly_scores(calls: Iterable[CallFacts]) -> list[WeeklyScore]:
     for call in calls:
         weeks[week_start(call.when)].append(call.score)
     return [WeeklyScore(week, len(scores), fmean(scores)) for week, scores in sorted(weeks.items())]
+
+
+def weekly_scores_by_channel(calls: Iterable[CallFacts]) -> list[WeeklyScore]:
+    """Per channel and week with scored conversations, by week then channel, their mean score
+    (each channel scored on its own scorecard, so the lines compare how each standard is met)."""
+    weeks: dict[tuple[date, Channel], list[float]] = defaultdict(list)
+    for call in calls:
+        weeks[week_start(call.when), Channel(call.channel)].append(call.score)
+    return [
+        WeeklyScore(week, len(scores), fmean(scores), channel)
+        for (week, channel), scores in sorted(weeks.items())
+    ]
 
 
 def pass_rates(calls: Iterable[CallFacts], *, with_team: bool = True) -> list[PassRate]:

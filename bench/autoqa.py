@@ -242,11 +242,16 @@ def compare(
     scorecard: Scorecard,
     seconds: float = 0.0,
 ) -> Measurement:
-    """Each criterion's results against the labels, over the calls whose scorecard has it."""
+    """Each criterion's results against the labels, over the calls whose scorecard has it and
+    whose labels judge it (a set labelled for one criterion counts for that one only)."""
     auto = [{r.criterion_id: str(r.result) for r in e.criteria} for e in evaluations]
     rows = []
-    for criterion in scorecard.criteria:  # over the calls whose scorecard has the criterion
-        pairs = [(a, c.labels) for a, c in zip(auto, calls, strict=True) if criterion.id in a]
+    for criterion in scorecard.criteria:
+        pairs = [
+            (a, c.labels)
+            for a, c in zip(auto, calls, strict=True)
+            if criterion.id in a and criterion.id in c.labels
+        ]
         if pairs:
             rows += agreement_by_criterion(*zip(*pairs, strict=True), [criterion.id])
     return Measurement(rows, list(evaluations), list(calls), seconds)

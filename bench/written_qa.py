@@ -5,6 +5,9 @@ against hand-labelled chats, emails and social media threads.
                                    and thresholds were chosen while reading it
     tests/data/written/test.json   the held-out part, written by other authors from the
                                    criteria's wording only; nothing is tuned on it
+    tests/data/written/continuity_{dev,test}.json
+                                   customers who wrote before, labelled for "picks up the
+                                   earlier contact" only, split the same way
 
 The peer is the majority-label baseline (always answering a criterion's most common label).
 Run `python bench/written_qa.py` for the held-out figures (`--split dev -v` is the tuning view).
@@ -29,22 +32,34 @@ from index.embedder import get_embedder  # noqa: E402
 from qa.commands.score import parse_transcripts  # noqa: E402
 from qa.scorecard import load_scorecard  # noqa: E402
 
-__all__ = ["LABELLED", "load_written"]
+__all__ = ["LABELLED", "load_continuity", "load_written"]
 
 LABELLED = ROOT / "tests" / "data" / "written"
 SPLITS = ("dev", "test")
 
 
-def load_written(split: str = "test") -> list[LabelledCall]:
-    """The hand-labelled written conversations of one part (`dev` or `test`)."""
+def _labelled(file_name: str, split: str) -> list[LabelledCall]:
+    """The items of `file_name` with labels (a file may hold unlabelled earlier contacts)."""
     if split not in SPLITS:
         raise ValueError(f"unknown split {split!r}: one of {', '.join(SPLITS)}")
-    data = json.loads((LABELLED / f"{split}.json").read_text(encoding="utf-8"))
+    data = json.loads((LABELLED / file_name).read_text(encoding="utf-8"))
     parsed = parse_transcripts(data)
     return [
         LabelledCall(ident or "", transcript, item["labels"])
         for (ident, transcript), item in zip(parsed, data, strict=True)
+        if "labels" in item
     ]
+
+
+def load_written(split: str = "test") -> list[LabelledCall]:
+    """The hand-labelled written conversations of one part (`dev` or `test`)."""
+    return _labelled(f"{split}.json", split)
+
+
+def load_continuity(split: str = "test") -> list[LabelledCall]:
+    """The labelled later conversations of one part of the continuity set, each carrying the
+    same customer's earlier conversations of the file (`Transcript.earlier`)."""
+    return _labelled(f"continuity_{split}.json", split)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -78,6 +93,16 @@ def main(argv: list[str] | None = None) -> int:
         )
     if args.verbose:
         print("\nDisagreements:\n" + disagreements(measurement))
+    later = load_continuity(args.split)
+    continuity = measure(later, scorecard, embedder)
+    print()
+    print(
+        table(f"tests/data/written/continuity_{args.split}.json", continuity).replace(
+            " calls, scored", " conversations, scored"
+        )
+    )
+    if args.verbose:
+        print("\nDisagreements:\n" + disagreements(continuity))
     return 0
 
 

@@ -1,6 +1,8 @@
 """QA dashboard: scores over time, pass rates by criterion and agent, auto-QA against reviewers,
 calibration results and speech metrics, each against its KPI target."""
 
+from dataclasses import replace
+
 import streamlit as st
 
 import ui
@@ -14,13 +16,14 @@ from analytics.quality import (
     speech_profile,
     speech_profiles,
     weekly_scores,
+    weekly_scores_by_channel,
 )
 from analytics.reviewing import agreement_over_time, calibration_history
 from analytics.targets import KPI, load_targets
 from coaching.workspace import criteria_of
 from core.models import Role
 from ui import analytics_charts as charts
-from ui.dashboards import dashboard_filters, download_table
+from ui.dashboards import dashboard_filters, download_table, scored_noun
 from ui.targets import target_metric, targets_caption
 
 viewer = ui.guard("quality_dashboard")
@@ -30,12 +33,21 @@ filters = dashboard_filters(viewer, key="qa_dash")
 reviewers_view = viewer.role != Role.AGENT
 with ui.db_session() as session:
     calls = call_facts(session=session, viewer=viewer, filters=filters)
+    # Every channel on its own scorecard, for the trend per channel.
+    every_channel = (
+        call_facts(session=session, viewer=viewer, filters=replace(filters, scorecard=None))
+        if filters.channel is None
+        else []
+    )
     targets = load_targets(session=session)
     if reviewers_view:
         agreement = agreement_over_time(session=session, viewer=viewer, filters=filters)
         calibrations = calibration_history(session=session, viewer=viewer, filters=filters)
 if not calls:
-    st.info("No scored calls in these filters. Widen the dates or pick another agent.")
+    st.info(
+        f"No scored {scored_noun(filters)} in these filters. Widen the dates or pick another "
+        "agent or channel."
+    )
     st.stop()
 
 titles = {cid: focus.title for cid, focus in criteria_of([filters.scorecard]).items()}
@@ -43,7 +55,7 @@ rates = pass_rates(calls, with_team=reviewers_view)
 speech = speech_profiles(calls, with_team=reviewers_view)
 team_speech = speech_profile(TEAM, calls)
 boxes = st.columns(4)
-scored = f"Mean over {len(calls)} scored calls."
+scored = f"Mean over {len(calls)} scored {scored_noun(filters)}."
 target_metric(boxes[0], "QA score", KPI.QA_SCORE, mean_score(calls), targets, help=scored)
 target_metric(
     boxes[1], "Pass rate", KPI.PASS_RATE, overall_pass_rate(calls), targets, help="All criteria."
@@ -60,6 +72,21 @@ with tabs["Scores"]:
     weeks = weekly_scores(calls)
     st.altair_chart(charts.weekly_score_chart(weeks, targets.get(KPI.QA_SCORE)), width="stretch")
     download_table([w.row() for w in weeks], name="qa-score-by-week", key="qa_dash_weeks_csv")
+    if len({c.channel for c in every_channel}) > 1:
+        st.subheader("QA score by week and channel")
+        st.caption(
+            "Each channel on its own scorecard: calls on the call scorecard, chat, email "
+            "and social on the written one."
+        )
+        by_channel = weekly_scores_by_channel(every_channel)
+        st.altair_chart(
+            charts.weekly_score_chart(by_channel, targets.get(KPI.QA_SCORE)), width="stretch"
+        )
+        download_table(
+            [w.row() for w in by_channel],
+            name="qa-score-by-week-and-channel",
+            key="qa_dash_channel_weeks_csv",
+        )
     st.subheader("Pass rate by criterion and agent")
     st.altair_chart(charts.pass_rate_heatmap(rates, titles), width="stretch")
     download_table(

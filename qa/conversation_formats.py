@@ -28,11 +28,13 @@ import html
 import io
 import json
 import re
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 
 from qa.conversation import Conversation, ConversationError, is_conversation, parse_conversation
+from qa.transcript import Transcript
 
 __all__ = [
     "CSV_COLUMNS",
@@ -40,10 +42,13 @@ __all__ = [
     "Refused",
     "is_written",
     "json_items",
+    "oversized",
     "read_conversations",
     "read_csv",
+    "read_export",
     "read_item",
     "read_json",
+    "with_earlier_contacts",
 ]
 
 CSV_COLUMNS = ("conversation_id", "channel", "sent_at", "author", "author_email", "text")
@@ -336,3 +341,57 @@ def read_conversations(text: str, *, csv_file: bool) -> Read:
     except json.JSONDecodeError as exc:
         raise ConversationError(f"not valid JSON ({exc})") from None
     return read_json(data)
+
+
+def oversized(max_bytes: int) -> Refused:
+    """The refusal of an export file larger than `max_bytes`."""
+    limit = max_bytes // (1024 * 1024)
+    return Refused(
+        "the file", f"the file cannot be read: it is larger than {limit} MB; split the export"
+    )
+
+
+def read_export(name: str, data: bytes, *, max_bytes: int) -> list[tuple[str, Imported | Refused]]:
+    """The conversations of one export file (`name` says CSV by its suffix), each paired with
+    the name; a file that cannot be read at all (too big, not text, not JSON, a CSV without a
+    column, nothing in it) is one refusal naming why."""
+    if len(data) > max_bytes:
+        return [(name, oversized(max_bytes))]
+    try:
+        text = data.decode("utf-8-sig")
+        read = read_conversations(text, csv_file=name.lower().endswith(".csv"))
+    except UnicodeDecodeError:
+        read = [Refused("the file", "the file is not text (a JSON or CSV export)")]
+    except ConversationError as exc:
+        read = [Refused("the file", f"the file cannot be read: {exc}")]
+    if not read:
+        read = [Refused("the file", "the file holds no conversations")]
+    return [(name, item) for item in read]
+
+
+def _before(earlier: Conversation, later: Conversation, order: tuple[int, int]) -> bool:
+    first, then = earlier.messages[0].at, later.messages[0].at
+    if first is not None and then is not None:
+        return first < then or (first == then and order[0] < order[1])
+    return order[0] < order[1]  # without times, the order they were given in
+
+
+def with_earlier_contacts(items: Sequence[Imported]) -> list[Transcript]:
+    """Each conversation's transcript, carrying (`Transcript.earlier`) the same customer's
+    conversations among `items` that came before it: started earlier, or when either has no
+    times, given earlier. Conversations without a customer reference stand alone."""
+    transcripts = [item.conversation.transcript() for item in items]
+    customers = [" ".join((item.customer or "").lower().split()) for item in items]
+    linked = []
+    for i, item in enumerate(items):
+        earlier = [
+            (other.conversation.messages[0].at, j)
+            for j, other in enumerate(items)
+            if customers[i]
+            and j != i
+            and customers[j] == customers[i]
+            and _before(other.conversation, item.conversation, (j, i))
+        ]
+        ordered = sorted(earlier, key=lambda pair: (pair[0] is None, pair[0] or 0, pair[1]))
+        linked.append(replace(transcripts[i], earlier=tuple(transcripts[j] for _, j in ordered)))
+    return linked

@@ -12,13 +12,13 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
 from typing import Literal
 
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from core.models import Call, CallStatus, Segment
 from qa.conversation import Conversation
@@ -26,12 +26,15 @@ from qa.conversation_formats import Imported, Refused
 from qa.ingest import EvaluatedHook, Outcomes, Scorer, agent_id_for, team_scorecard
 from qa.metrics import compute_metrics
 from qa.redact import redact_transcript
+from qa.transcript import Transcript, TranscriptSegment
 
 __all__ = [
     "ConversationOutcome",
     "ConversationSummary",
+    "EARLIER_CONTACTS",
     "conversation_sha256",
     "customer_reference",
+    "earlier_contacts",
     "import_conversations",
 ]
 
@@ -82,6 +85,56 @@ def customer_reference(reference: str | None) -> str | None:
     return hashlib.sha256(f"callcoach-customer:{normal}".encode()).hexdigest()
 
 
+EARLIER_CONTACTS = 5
+"""How many of the customer's latest earlier conversations a new one is scored beside."""
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)  # SQLite gives naive UTC
+
+
+def earlier_contacts(
+    session: Session, customer_ref: str | None, started_at: datetime | None
+) -> tuple[Transcript, ...]:
+    """The customer's stored conversations (any channel, redacted as stored) that started
+    before `started_at` (every stored one when it is unknown), oldest first, at most the
+    latest `EARLIER_CONTACTS`."""
+    if customer_ref is None:
+        return ()
+    calls = [
+        call
+        for call in session.exec(
+            select(Call).where(Call.customer_ref == customer_ref, Call.status == CallStatus.DONE)
+        )
+        if started_at is None
+        or (call.started_at is not None and _aware(call.started_at) < _aware(started_at))
+    ]
+    calls = sorted(
+        calls, key=lambda c: (c.started_at is None, c.started_at and _aware(c.started_at), c.id)
+    )
+    earlier = []
+    for call in calls[-EARLIER_CONTACTS:]:
+        segments = session.exec(
+            select(Segment)
+            .where(Segment.call_id == call.id)
+            .order_by(col(Segment.start), col(Segment.id))
+        ).all()
+        earlier.append(
+            Transcript(
+                source=str(call.id),
+                duration=call.duration or 0.0,
+                channels=2,
+                segments=tuple(
+                    TranscriptSegment(start=s.start, end=s.end, speaker=s.speaker, text=s.text)
+                    for s in segments
+                ),
+                channel=call.channel,
+                timed=call.started_at is not None,
+            )
+        )
+    return tuple(earlier)
+
+
 def _store(
     session: Session,
     item: Imported,
@@ -117,6 +170,9 @@ def _store(
         language=redacted.language,
     )
     metrics = compute_metrics(redacted)
+    if score is not None:
+        earlier = earlier_contacts(session, call.customer_ref, call.started_at)
+        redacted = replace(redacted, earlier=earlier)
     # Scored before the write, so the transaction stays short (SQLite has one writer).
     result = score(redacted, metrics, team_scorecard(session, call)) if score else None
     session.add(call)
@@ -154,7 +210,9 @@ def import_conversations(
     store_unredacted: bool = False,
     progress: Callable[[int, int], None] | None = None,
 ) -> ConversationSummary:
-    """Store each conversation read from an export (`qa.conversation_formats`), in order.
+    """Store each conversation read from an export (`qa.conversation_formats`), in the order
+    they happened (those without times last), so each is scored beside the same customer's
+    earlier ones; the outcomes are in the order given.
 
     Args:
         items: (where it came from, e.g. the file name, and what was read there).
@@ -169,8 +227,9 @@ def import_conversations(
         One outcome per item: imported, duplicate (already stored) or failed (why); a failure
         stores nothing of that conversation and the rest go on.
     """
-    summary = ConversationSummary()
-    for done, (source, item) in enumerate(items, start=1):
+    outcomes: dict[int, ConversationOutcome] = {}
+    for done, place in enumerate(_in_time_order(items), start=1):
+        source, item = items[place]
         if isinstance(item, Refused):
             outcome = ConversationOutcome(source, item.where, "failed", error=item.message)
         else:
@@ -195,7 +254,16 @@ def import_conversations(
                     session.rollback()
                     error = f"{where}: import failed: {exc!r}"
                     outcome = ConversationOutcome(source, where, "failed", error=error)
-        summary.outcomes.append(outcome)
+        outcomes[place] = outcome
         if progress is not None:
             progress(done, len(items))
-    return summary
+    return ConversationSummary(outcomes=[outcomes[place] for place in range(len(items))])
+
+
+def _in_time_order(items: Sequence[tuple[str, Imported | Refused]]) -> list[int]:
+    def started(place: int) -> tuple[bool, datetime, int]:
+        item = items[place][1]
+        at = item.conversation.messages[0].at if isinstance(item, Imported) else None
+        return (at is None, at or datetime.min.replace(tzinfo=UTC), place)
+
+    return sorted(range(len(items)), key=started)

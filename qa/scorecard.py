@@ -169,6 +169,19 @@ CHECK_RULES: dict[str, RuleSpec] = {
         phrases=("further_help", "farewell"),
         terms=("offer_phrases", "farewell_cues"),
     ),
+    "earlier_contact": RuleSpec(
+        "When the customer contacted the company before (`Transcript.earlier`; not applicable "
+        "otherwise): fails when the agent asks the customer to repeat what they already said "
+        "(`asks_again`: a question, or an item of a list in a message holding one of "
+        "`request_cues`) or the customer protests having to (`repeat_protest`, or "
+        "words of `protest_cues`); passes when the agent refers to the earlier contact "
+        "(`picks_up`, or words of `pickup_cues`) or uses at least `min_facts` of its facts "
+        "(uncommon words and codes the customer has not written in this conversation yet); "
+        "neither is a low-confidence failure for a person to check.",
+        phrases=("asks_again", "repeat_protest", "picks_up"),
+        terms=("request_cues", "protest_cues", "pickup_cues", "common_words"),
+        params={"min_facts": 2, "max_word_frequency": 5000},
+    ),
     "spelling": RuleSpec(
         "The agent's messages have at most `max_misspellings` distinct words an English "
         "dictionary lacks (names, links, codes and `allowed_words` aside) and no `text_speak`.",

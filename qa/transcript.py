@@ -105,6 +105,9 @@ class Transcript:
     # seconds since its first message. False for messages that carried no times, which are
     # numbered in order instead (0, 1, 2, ...).
     timed: bool = True
+    # The same customer's earlier conversations (any channel, oldest first), for the criterion
+    # "picks up the earlier contact"; empty when there were none or nobody linked them.
+    earlier: tuple[Transcript, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         return {

@@ -1,5 +1,6 @@
 """The check rules only written conversations have: a personal greeting, response times,
-understanding the request, tone on the page, and spelling."""
+understanding the request, tone on the page, spelling, and picking up the customer's earlier
+contact."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from qa.checks import (
     best_of,
     confidence_of,
     empathy,
+    is_question,
     professionalism,
     resolution,
 )
@@ -451,6 +453,135 @@ def _closing(call: PreparedCall, check: Check) -> Verdict:
     )
 
 
+# ---------------------------------------------------------------------------------------------
+# Picking up the earlier contact: the customer's other conversations are `transcript.earlier`.
+
+_FACT = re.compile(r"[a-z0-9][a-z0-9'-]*[a-z0-9]|[0-9]")
+
+
+def _fact_words(text: str, common: frozenset[str], max_frequency: float) -> set[str]:
+    """The words of `text` that can carry a fact of the case: codes and numbers, and words
+    that are neither short, listed as common, nor frequent in English."""
+    dictionary = _dictionary()
+    found = set()
+    for word in _FACT.findall(text.lower()):
+        word = word.removesuffix("'s")
+        if any(ch.isdigit() for ch in word):
+            if len(word) >= 3:
+                found.add(word)
+        elif len(word) >= 4 and word not in common:
+            if dictionary.word_frequency[word] <= max_frequency:
+                found.add(word)
+    return found
+
+
+_LIST_ITEM = re.compile(r"^\s*(?:[-•*]|\d{1,2}[.)])\s+")
+
+
+def _requests(call: PreparedCall, agent: Sequence[int], cues: Sequence[str]) -> list[int]:
+    """The agent's sentences that ask the customer for something: questions, and the items of
+    a list in a message that asks ("please reply with: - your account number")."""
+    asking = {call.sentences[j].segment for j in agent if _cued(call.sentences[j].text, cues)}
+    return [
+        j
+        for j in agent
+        if is_question(call.sentences[j].text)
+        or (_LIST_ITEM.match(call.sentences[j].text) and call.sentences[j].segment in asking)
+    ]
+
+
+def _facts_used(
+    call: PreparedCall, check: Check, requests: Collection[int]
+) -> tuple[int | None, list[str]]:
+    """The agent message that uses the most facts of the earlier contacts the customer has not
+    written in this conversation before it (outside what it asks for), and those facts."""
+    common = frozenset(check.terms["common_words"])
+    frequency = check.params["max_word_frequency"]
+    known = set().union(
+        *(
+            _fact_words(segment.text, common, frequency)
+            for earlier in call.transcript.earlier
+            for segment in earlier.segments
+        )
+    )
+    told: set[str] = set()
+    best: tuple[int | None, list[str]] = (None, [])
+    for i, segment in enumerate(call.segments):
+        words = _fact_words(segment.text, common, frequency)
+        if call.is_customer(i):
+            told |= words
+        elif call.is_agent(i):
+            words = set().union(
+                *(
+                    _fact_words(call.sentences[j].text, common, frequency)
+                    for j in call.sentences_of(i)
+                    if j not in requests
+                )
+            )
+            used = sorted((words & known) - told)
+            if len(used) > len(best[1]):
+                best = (i, used)
+    return best
+
+
+def _earlier_contact(call: PreparedCall, check: Check) -> Verdict:
+    if (not_written := _not_written(call)) is not None:
+        return not_written
+    if not call.transcript.earlier:
+        return Verdict(Result.NA, 1.0, (), "The customer has no earlier contact on record.")
+    agent = [j for i in _agent_messages(call) for j in call.sentences_of(i)]
+    if not agent:
+        return Verdict(Result.FAIL, 0.5, (), "The agent never writes.")
+    first_agent = call.sentences[agent[0]].segment
+    customer_after = [
+        j
+        for i in range(first_agent + 1, len(call.segments))
+        if call.is_customer(i)
+        for j in call.sentences_of(i)
+    ]
+    asks = call.strength(check.phrases["asks_again"])
+    questions = _requests(call, agent, check.terms["request_cues"])
+    protest = _with_cues(
+        call, call.strength(check.phrases["repeat_protest"]), check.terms["protest_cues"]
+    )
+    asked_at, asked = best_of(asks, questions)
+    protest_at, protested = best_of(protest, customer_after)
+    if max(asked, protested) >= 0:
+        at = asked_at if asked >= protested else protest_at
+        return Verdict(
+            Result.FAIL,
+            confidence_of(max(asked, protested)),
+            (call.sentences[at].segment,),
+            f"The customer is made to repeat what they already told us: "
+            f"{call.sentences[at].text!r}",
+        )
+    picks_up = _with_cues(
+        call, call.strength(check.phrases["picks_up"]), check.terms["pickup_cues"]
+    )
+    picked_at, picked = best_of(picks_up, agent)
+    used_in, facts = _facts_used(call, check, set(questions))
+    if picked >= 0:
+        return Verdict(
+            Result.PASS,
+            confidence_of(picked),
+            (call.sentences[picked_at].segment,),
+            f"Refers to the earlier contact: {call.sentences[picked_at].text!r}",
+        )
+    if used_in is not None and len(facts) >= check.params["min_facts"]:
+        return Verdict(
+            Result.PASS,
+            0.7,
+            (used_in,),
+            f"Uses what the customer said before without asking again: {', '.join(facts)}.",
+        )
+    return Verdict(
+        Result.FAIL,
+        0.4,
+        (),
+        "Neither refers to the customer's earlier contact nor uses what they said there.",
+    )
+
+
 # One function per written-channel `check.rule` (qa.scorecard.CHECK_RULES).
 WRITTEN_RULES: dict[str, Callable[[PreparedCall, Check], Verdict]] = {
     "written_greeting": _written_greeting,
@@ -462,4 +593,5 @@ WRITTEN_RULES: dict[str, Callable[[PreparedCall, Check], Verdict]] = {
     "written_empathy": _empathy,
     "written_resolution": _resolution,
     "written_closing": _closing,
+    "earlier_contact": _earlier_contact,
 }

@@ -9,6 +9,7 @@ import altair as alt
 
 from analytics.quality import TEAM, PassRate, SpeechProfile, WeeklyScore
 from analytics.reviewing import AgreementPoint, CalibrationOutcome
+from ui.labels import channel_label
 
 __all__ = [
     "agreement_trend_chart",
@@ -37,18 +38,30 @@ def _target_rule(value: float | None, *, axis: str, label: str) -> list[alt.Char
 
 
 def weekly_score_chart(weeks: Sequence[WeeklyScore], target: float | None) -> alt.LayerChart:
-    """Mean QA score per week as a line (point size: calls), the target as a dashed rule."""
+    """Mean QA score per week as a line (point size: calls), one line per channel when the
+    weeks are split by channel, the target as a dashed rule."""
     data = [
-        {"week": w.week.isoformat(), "score": round(w.mean_score, 1), "calls": w.calls}
+        {
+            "week": w.week.isoformat(),
+            "score": round(w.mean_score, 1),
+            "calls": w.calls,
+            "channel": channel_label(w.channel) if w.channel else "",
+        }
         for w in weeks
     ]
+    by_channel = any(w.channel for w in weeks)
+    tooltip = [alt.Tooltip("week:T", format="%d %b %Y"), "score:Q", "calls:Q"]
     line = (
         alt.Chart(alt.Data(values=data), height=240)
-        .mark_line(point=alt.OverlayMarkDef(filled=True, size=70), color=_BLUE)
+        .mark_line(
+            point=alt.OverlayMarkDef(filled=True, size=70),
+            **({} if by_channel else {"color": _BLUE}),
+        )
         .encode(
             x=alt.X("week:T", title="week starting", axis=alt.Axis(format="%d %b")),
             y=alt.Y("score:Q", scale=alt.Scale(domain=[0, 100]), title="mean QA score"),
-            tooltip=[alt.Tooltip("week:T", format="%d %b %Y"), "score:Q", "calls:Q"],
+            tooltip=[*tooltip, "channel:N"] if by_channel else tooltip,
+            **({"color": alt.Color("channel:N", title="channel")} if by_channel else {}),
         )
     )
     shown = f"target {target:g}" if target is not None else ""

@@ -16,7 +16,7 @@ from core.models import Channel, Role, User
 from core.people import list_agents, list_teams
 from qa.call_list import MAX_PAGE, CallListFilter, CallRow, CallSort, CallState, list_call_rows
 from ui.dashboards import csv_bytes, date_range
-from ui.labels import criterion_titles
+from ui.labels import channel_label, criterion_titles
 from ui.paging import page_number, pager, table_key
 
 __all__ = ["PAGE_SIZE", "call_list", "call_list_rows"]
@@ -69,14 +69,6 @@ def call_list(*, session: Session, engine: Engine, viewer: User, today: date) ->
     return rows[picked[0]].call_id if picked else None
 
 
-_CHANNEL_NAMES = {
-    Channel.CALL: "Voice",
-    Channel.CHAT: "Chat",
-    Channel.EMAIL: "Email",
-    Channel.SOCIAL: "Social",
-}
-
-
 def call_list_rows(rows: Sequence[CallRow]) -> list[dict[str, object]]:
     """The calls as the table and its CSV show them."""
     return [
@@ -85,7 +77,7 @@ def call_list_rows(rows: Sequence[CallRow]) -> list[dict[str, object]]:
             "Agent": row.agent,
             "Date": row.when.strftime("%Y-%m-%d %H:%M"),
             "Length": "-" if row.seconds is None else clock(row.seconds),
-            "Channel": _CHANNEL_NAMES.get(row.channel, str(row.channel)),
+            "Channel": channel_label(row.channel),
             "Score": row.score,
             "Auto-fail": row.auto_fail,
             "Status": f"{row.state} · practice" if row.practice else str(row.state),
@@ -128,7 +120,7 @@ def _filters(session: Session, viewer: User, today: date) -> CallListFilter:
     channels = st.multiselect(
         "Channel",
         list(Channel),
-        format_func=lambda c: _CHANNEL_NAMES[c],
+        format_func=channel_label,
         placeholder="Calls and written conversations",
         key=f"{_KEY}_channels",
     )

@@ -11,7 +11,7 @@ from core.clock import clock, wait
 from core.models import Call, CallStatus, Channel, CriterionScore, Evaluation, Segment, Speaker
 from core.time_zones import time_zone
 from ui.charts import call_timeline
-from ui.labels import criterion_title, result_label
+from ui.labels import channel_label, criterion_title, result_label
 from ui.plain import plain
 
 __all__ = [
@@ -129,15 +129,10 @@ def transcript_lines(segments: list[Segment], *, key: str) -> None:
         )
 
 
-_CHANNEL_TITLES = {Channel.CHAT: "Chat", Channel.EMAIL: "Email", Channel.SOCIAL: "Social media"}
-
-
 def conversation_thread(call: Call, segments: list[Segment], *, zone: str = "UTC") -> None:
     """A written conversation as its thread: each message with when it was sent (in the
     viewer's time zone `zone`) and, for the agent's answer, how long the customer had waited."""
-    st.caption(
-        f"{_CHANNEL_TITLES.get(call.channel, 'Written')} conversation, {len(segments)} messages"
-    )
+    st.caption(f"{channel_label(call.channel)} conversation, {len(segments)} messages")
     if not segments:
         st.info("No messages.")
         return
@@ -185,7 +180,7 @@ def journey_panel(others: list[Call]) -> None:
         who = other.agent.name if other.agent else "unassigned"
         st.page_link(
             "pages/calls.py",
-            label=f"{when} · {other.channel} · {who}",
+            label=f"{when} · {channel_label(other.channel)} · {who}",
             icon=_CHANNEL_ICONS.get(other.channel),
             query_params={"call": str(other.id)},
         )

@@ -1,4 +1,5 @@
-"""Widgets every dashboard shares: the team/agent/date/scorecard filter and CSV downloads."""
+"""Widgets every dashboard shares: the team/agent/date/channel/scorecard filter and CSV
+downloads."""
 
 from __future__ import annotations
 
@@ -10,23 +11,26 @@ from datetime import date
 import streamlit as st
 
 from analytics.facts import DashboardFilter, default_filter
-from core.models import Role, User
+from core.models import Channel, Role, User
 from core.people import list_agents, list_teams
 from qa.autoqa import DEFAULT_SCORECARD
 from qa.scorecard import available_scorecards
+from ui.labels import channel_label
 from ui.resources import db_session
 
-__all__ = ["csv_bytes", "dashboard_filters", "date_range", "download_table"]
+__all__ = ["csv_bytes", "dashboard_filters", "date_range", "download_table", "scored_noun"]
 
 _ALL = "All"
 
 
 def dashboard_filters(viewer: User, *, key: str) -> DashboardFilter:
-    """A row of filters (team, agent, date range, scorecard) and what was picked.
+    """A row of filters (team, agent, date range, channel, scorecard) and what was picked.
 
-    Agents only pick dates and a scorecard: their dashboards show their own calls. Leads pick
-    among their own team's agents; reviewers and admins among every team. The date range starts
-    from the viewer's first call and runs to today (`analytics.facts.default_filter`).
+    Agents only pick dates, a channel and a scorecard: their dashboards show their own calls.
+    Leads pick among their own team's agents; reviewers and admins among every team. The date
+    range starts from the viewer's first call and runs to today
+    (`analytics.facts.default_filter`). The scorecards offered are those of the channel picked
+    (every one for all channels), the call scorecard first.
     """
     today = date.today()
     with db_session() as session:
@@ -35,10 +39,10 @@ def dashboard_filters(viewer: User, *, key: str) -> DashboardFilter:
         teams = list_teams(session=session)
     if viewer.role == Role.LEAD:
         teams = [team for team in teams if team.id == viewer.team_id]
-    scorecards = sorted(available_scorecards(), key=lambda name: name != DEFAULT_SCORECARD)
 
     # The date range needs the widest box to show both dates.
-    columns = st.columns([1.2, 1.2, 1.7, 0.9] if viewer.role != Role.AGENT else [2, 1])
+    widths = [1.1, 1.1, 1.6, 0.8, 0.9] if viewer.role != Role.AGENT else [2, 1, 1]
+    columns = st.columns(widths)
     team_id = agent_id = None
     if viewer.role != Role.AGENT:
         team_names = {team.id: team.name for team in teams}
@@ -55,11 +59,38 @@ def dashboard_filters(viewer: User, *, key: str) -> DashboardFilter:
             format_func=lambda aid: choices.get(aid, "All agents"),
             key=f"{key}_agent",
         )
-    start, end = date_range(columns[-2], default.start, default.end, key=f"{key}_dates")
+    start, end = date_range(columns[-3], default.start, default.end, key=f"{key}_dates")
+    channel = columns[-2].selectbox(
+        "Channel",
+        [None, *Channel],
+        format_func=lambda c: "All channels" if c is None else channel_label(c),
+        key=f"{key}_channel",
+    )
+    scorecards = _scorecards(channel)
     scorecard = columns[-1].selectbox("Scorecard", scorecards, key=f"{key}_scorecard")
     return DashboardFilter(
-        team_id=team_id, agent_id=agent_id, start=start, end=end, scorecard=scorecard
+        team_id=team_id,
+        agent_id=agent_id,
+        start=start,
+        end=end,
+        scorecard=scorecard,
+        channel=channel,
     )
+
+
+@st.cache_data(show_spinner=False)
+def _scorecards(channel: Channel | None) -> list[str]:
+    """The scorecards that judge `channel` (every one for None), the call scorecard first."""
+    return sorted(available_scorecards(channel), key=lambda name: name != DEFAULT_SCORECARD)
+
+
+def scored_noun(filters: DashboardFilter) -> str:
+    """What a dashboard's scored items are called: "calls", or "conversations" when the
+    filter's channel or scorecard is a written one."""
+    if filters.channel is not None:
+        return "calls" if filters.channel == Channel.CALL else "conversations"
+    calls_only = filters.scorecard is None or filters.scorecard in _scorecards(Channel.CALL)
+    return "calls" if calls_only else "conversations"
 
 
 def date_range(box, first: date, last: date, *, key: str) -> tuple[date, date]:

@@ -1,4 +1,5 @@
-"""Importing recordings from a page: the app's cached models, then the calls made searchable."""
+"""Importing recordings and written conversations from a page: the app's cached models, then
+the calls made searchable."""
 
 from __future__ import annotations
 
@@ -11,6 +12,8 @@ from sqlmodel import Session
 from core.calls import delete_failed_import, keep_as_real_call, retry_failed_import
 from core.errors import InvalidInput, NotAllowed, NotFound
 from core.models import Call, Role, User, utcnow
+from qa.conversation_formats import read_export
+from qa.conversation_import import ConversationSummary, import_conversations
 from qa.ingest import CallMetadata, FileOutcome, IngestOptions, IngestSummary, ingest
 from ui.actions import attempt
 from ui.lessons import auto_assigner
@@ -18,7 +21,12 @@ from ui.models import auto_qa, transcriber
 from ui.resources import app_settings, db_engine
 from ui.search import index_new_segments, segment_index
 
-__all__ = ["failed_import_panel", "import_recordings", "practice_call_panel"]
+__all__ = [
+    "failed_import_panel",
+    "import_conversation_exports",
+    "import_recordings",
+    "practice_call_panel",
+]
 
 
 def import_recordings(
@@ -49,6 +57,36 @@ def import_recordings(
         progress=progress,
     )
     index_new_segments(segment_index())  # the new calls become searchable by meaning
+    return summary
+
+
+def import_conversation_exports(
+    files: list[tuple[str, bytes]],
+    *,
+    progress: Callable[[int, int], None],
+    agent_email: str | None = None,
+) -> ConversationSummary:
+    """Read, redact, score and store the written conversations of export files (name, bytes),
+    each against its agent's team's written scorecard with lessons assigned, then index them
+    for conversation search. `progress` is told (done, total) after each conversation; the
+    summary holds one outcome per conversation (or unreadable file), in the files' order."""
+    settings = app_settings()
+    items = [
+        item
+        for name, data in files
+        for item in read_export(name, data, max_bytes=settings.max_upload_bytes)
+    ]
+    summary = import_conversations(
+        engine=db_engine(),
+        items=items,
+        now=utcnow,
+        score=auto_qa(),
+        on_evaluated=auto_assigner(),
+        agent_email=agent_email,
+        store_unredacted=settings.store_unredacted_transcripts,
+        progress=progress,
+    )
+    index_new_segments(segment_index())  # the new conversations become searchable
     return summary
 
 

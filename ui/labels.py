@@ -1,15 +1,23 @@
-"""What people read for the app's internal names: criterion titles for ids, "n/a" for "na"."""
+"""What people read for the app's internal names: criterion titles for ids, "n/a" for "na",
+"Voice" for a call's channel."""
 
 from __future__ import annotations
 
 import streamlit as st
 
 from coaching.workspace import criteria_of
+from core.models import Channel
 from qa.scorecard import available_scorecards
 
-__all__ = ["criterion_title", "criterion_titles", "result_label"]
+__all__ = ["channel_label", "criterion_title", "criterion_titles", "result_label"]
 
 _RESULT_LABELS = {"pass": "Pass", "fail": "Fail", "na": "n/a"}
+_CHANNEL_LABELS = {
+    Channel.CALL: "Voice",
+    Channel.CHAT: "Chat",
+    Channel.EMAIL: "Email",
+    Channel.SOCIAL: "Social",
+}
 
 
 @st.cache_data(show_spinner=False)
@@ -27,3 +35,8 @@ def criterion_title(criterion_id: str) -> str:
 def result_label(result: str) -> str:
     """A criterion result as people read it: "Pass", "Fail", "n/a"."""
     return _RESULT_LABELS.get(result, result)
+
+
+def channel_label(channel: str) -> str:
+    """A conversation's channel as people read it: "Voice", "Chat", "Email", "Social"."""
+    return _CHANNEL_LABELS.get(channel, str(channel).capitalize())

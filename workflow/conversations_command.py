@@ -18,8 +18,7 @@ from core.errors import InvalidInput
 from core.models import Channel, utcnow
 from core.progress import ProgressBar, progress_callback
 from index.segment_index import open_segment_index, sync_segment_index
-from qa.conversation import ConversationError
-from qa.conversation_formats import Imported, Refused, read_conversations
+from qa.conversation_formats import Imported, Refused, oversized, read_export
 from qa.conversation_import import import_conversations
 from qa.scorecard import ScorecardError, load_scorecard
 from workflow.ingest_command import check_agent
@@ -53,19 +52,12 @@ def register(subparsers) -> None:
 def _read(path: Path) -> list[tuple[str, Imported | Refused]]:
     """The conversations of one export file; a file that cannot be read at all is one refusal."""
     try:
-        if path.stat().st_size > MAX_FILE_BYTES:
-            raise ConversationError(
-                f"the file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB; split the export"
-            )
-        text = path.read_text(encoding="utf-8-sig")
-        read = read_conversations(text, csv_file=path.suffix.lower() == ".csv")
-    except UnicodeDecodeError:
-        read = [Refused("the file", "the file is not text (a JSON or CSV export)")]
-    except (OSError, ConversationError) as exc:
-        read = [Refused("the file", f"the file cannot be read: {exc}")]
-    if not read:
-        read = [Refused("the file", "the file holds no conversations")]
-    return [(path.name, item) for item in read]
+        if path.stat().st_size > MAX_FILE_BYTES:  # refused before it is read into memory
+            return [(path.name, oversized(MAX_FILE_BYTES))]
+        data = path.read_bytes()
+    except OSError as exc:
+        return [(path.name, Refused("the file", f"the file cannot be read: {exc}"))]
+    return read_export(path.name, data, max_bytes=MAX_FILE_BYTES)
 
 
 def run(args: argparse.Namespace) -> int:

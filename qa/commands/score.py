@@ -14,7 +14,15 @@ from core.models import Channel, Speaker
 from index.embedder import get_embedder
 from qa.autoqa import configured_judge
 from qa.conversation import ConversationError
-from qa.conversation_formats import Imported, Refused, is_written, json_items, read_csv, read_item
+from qa.conversation_formats import (
+    Imported,
+    Refused,
+    is_written,
+    json_items,
+    read_csv,
+    read_item,
+    with_earlier_contacts,
+)
 from qa.judge import JudgeError
 from qa.packages import ModelError
 from qa.scorecard import ScorecardError, load_scorecard
@@ -109,16 +117,17 @@ def _callcoach_form(read: Imported | Refused) -> dict[str, Any]:
     }
 
 
-def _conversation(read: Imported | Refused) -> tuple[str | None, Transcript]:
+def _imported(read: Imported | Refused) -> Imported:
     if isinstance(read, Refused):
         raise _BadInput(read.message)
-    return read.conversation.id, read.conversation.transcript()
+    return read
 
 
 def parse_transcripts(data: Any) -> list[tuple[str | None, Transcript]]:
     """The transcripts of a `qa score` input document (one object or a list), with their ids:
     call transcripts (`segments`) and written conversations (Callcoach's `messages`, Zendesk
-    tickets, Intercom conversations: `qa.conversation_formats`).
+    tickets, Intercom conversations: `qa.conversation_formats`). Conversations of the same
+    `customer` carry the earlier ones (`Transcript.earlier`).
 
     Raises:
         ValueError: the document is not a transcript or list of transcripts; the message names
@@ -127,11 +136,27 @@ def parse_transcripts(data: Any) -> list[tuple[str | None, Transcript]]:
     items = json_items(data)
     if not items:
         raise _BadInput("the file holds an empty list")
+    written = {
+        i: _imported(read_item(item, i + 1)) for i, item in enumerate(items) if is_written(item)
+    }
+    return _with_conversations(
+        [
+            None if i in written else _transcript(item, f"transcript {i + 1}")
+            for i, item in enumerate(items)
+        ],
+        written,
+    )
+
+
+def _with_conversations(
+    calls: list[tuple[str | None, Transcript] | None], written: dict[int, Imported]
+) -> list[tuple[str | None, Transcript]]:
+    """`calls` with each None filled by the written conversation of that place, linked to the
+    same customer's earlier ones."""
+    linked = dict(zip(written, with_earlier_contacts(list(written.values())), strict=True))
     return [
-        _conversation(read_item(item, i + 1))
-        if is_written(item)
-        else _transcript(item, f"transcript {i + 1}")
-        for i, item in enumerate(items)
+        (written[i].conversation.id, linked[i]) if parsed is None else parsed
+        for i, parsed in enumerate(calls)
     ]
 
 
@@ -155,7 +180,8 @@ def read_transcript_file(file: str) -> tuple[list[Any], list[tuple[str | None, T
     if file.lower().endswith(".csv"):
         try:
             read = read_csv(text)
-            parsed = [_conversation(r) for r in read]
+            conversations = {i: _imported(r) for i, r in enumerate(read)}
+            parsed = _with_conversations([None] * len(read), conversations)
         except (ConversationError, _BadInput) as exc:
             raise _BadInput(f"{file}: {exc}") from None
         return [_callcoach_form(r) for r in read], parsed

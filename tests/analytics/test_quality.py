@@ -16,13 +16,16 @@ from analytics.quality import (
     pass_rates,
     speech_profiles,
     weekly_scores,
+    weekly_scores_by_channel,
 )
 from analytics.targets import KPI, Targets
-from core.models import CriterionScore, Evaluation, EvaluationSource
+from core.models import Channel, CriterionScore, Evaluation, EvaluationSource
 from tests.coaching.conftest import call_on, days_ago
 
 
-def _facts(agent: str, when: datetime, score: float, *, csat=None, metrics=None, **results):
+def _facts(
+    agent: str, when: datetime, score: float, *, csat=None, metrics=None, channel="call", **results
+):
     return CallFacts(
         call_id=hash((agent, when)) % 10_000,
         agent_id=1 if agent == "Ann" else 2,
@@ -36,6 +39,7 @@ def _facts(agent: str, when: datetime, score: float, *, csat=None, metrics=None,
         results=results,
         csat=csat,
         metrics=metrics,
+        channel=Channel(channel),
     )
 
 
@@ -51,6 +55,27 @@ def test_weekly_scores_group_calls_by_iso_week_monday_to_sunday():
         (date(2026, 11, 2), 2, 70.0),
         (date(2026, 11, 9), 1, 90.0),
     ]
+
+
+def test_weekly_scores_by_channel_keep_each_channel_apart():
+    calls = [
+        _facts("Ann", MON, 80),
+        _facts("Bo", SUN, 40, channel="chat"),
+        _facts("Ann", SUN, 60, channel="chat"),
+        _facts("Ann", NEXT_MON, 90, channel="email"),
+    ]
+    weeks = weekly_scores_by_channel(calls)
+    assert [(w.week, w.channel, w.calls, w.mean_score) for w in weeks] == [
+        (date(2026, 11, 2), Channel.CALL, 1, 80.0),
+        (date(2026, 11, 2), Channel.CHAT, 2, 50.0),
+        (date(2026, 11, 9), Channel.EMAIL, 1, 90.0),
+    ]
+    assert weeks[1].row() == {
+        "week": "2026-11-02",
+        "channel": "chat",
+        "calls": 2,
+        "mean score": 50.0,
+    }
 
 
 def test_pass_rates_per_agent_and_team_leave_not_applicable_out():
@@ -151,6 +176,14 @@ def test_call_facts_take_the_human_result_and_honour_the_filters(session: Sessio
     ] == ["fail"]
     one_agent = DashboardFilter(agent_id=a2.id)
     assert len(call_facts(session=session, viewer=lead, filters=one_agent)) == 1
+    chats = DashboardFilter(channel=Channel.CHAT)
+    assert call_facts(session=session, viewer=lead, filters=chats) == []
+    written = call_on(session, a2, days_ago(2))
+    written.channel = Channel.CHAT
+    session.add(written)
+    session.commit()
+    (chat,) = call_facts(session=session, viewer=lead, filters=chats)
+    assert (chat.call_id, chat.channel) == (written.id, Channel.CHAT)
     other_card = DashboardFilter(scorecard="sales")
     assert call_facts(session=session, viewer=lead, filters=other_card) == []
     assert call_date_range(session=session, viewer=lead) == (

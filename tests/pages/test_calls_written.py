@@ -89,5 +89,5 @@ def test_the_customers_other_conversations_are_listed_in_every_channel_within_sc
     assert not at.exception
     assert "This customer's other conversations" in texts(at)
     links = list(at.get("page_link"))
-    assert [link.proto.label for link in links] == ["04 Nov 2026 09:00 · email · A2 Person"]
+    assert [link.proto.label for link in links] == ["04 Nov 2026 09:00 · Email · A2 Person"]
     assert (links[0].proto.page, links[0].proto.query_string) == ("calls", f"call={email_id}")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 import pytest
@@ -61,14 +62,19 @@ def test_the_lead_sees_the_demo_teams_real_figures_against_target(demo_app):
     }
     assert len(weeks) >= 6  # the demo calls span seven weeks of October and November
 
-    cells = {(row["criterion"], row["agent"]): row["rate"] for row in chart_values(at, 1)}
+    by_channel = chart_values(at, 1)  # the demo has calls, chats, emails and social posts
+    assert {row["channel"] for row in by_channel} == {"Voice", "Chat", "Email", "Social"}
+    voice = {row["week"]: row["score"] for row in by_channel if row["channel"] == "Voice"}
+    assert voice == {week: row["score"] for week, row in weeks.items()}
+
+    cells = {(row["criterion"], row["agent"]): row["rate"] for row in chart_values(at, 2)}
     team_empathy = next(
         r for r in pass_rates(calls) if r.criterion_id == "empathy" and r.agent == TEAM
     )
     assert cells[("Empathy", TEAM)] == round(team_empathy.rate, 3)
     assert 0 < team_empathy.rate < 1  # the demo has rude and dismissive calls
 
-    agreement = chart_values(at, 2)
+    agreement = chart_values(at, 3)
     assert sum(row["calls"] for row in agreement if row["criterion"] == "Empathy") == 6
     assert {p.criterion_id for p in extra["agreement"]} >= {"empathy", "greeting"}
 
@@ -79,9 +85,28 @@ def test_the_lead_sees_the_demo_teams_real_figures_against_target(demo_app):
     talk = metrics["Talk-to-listen"]
     assert talk.value == KPIS[KPI.TALK_TO_LISTEN].show(team_speech.talk_to_listen)
     downloads = at.get("download_button")
-    assert (
-        len(downloads) == 5
-    )  # one CSV per table: weeks, pass rates, agreement, calibration, speech
+    # one CSV per table: weeks, weeks by channel, pass rates, agreement, calibration, speech
+    assert len(downloads) == 6
+
+
+def test_the_lead_narrows_the_dashboard_to_chat_on_the_written_scorecard(demo_app):
+    at = sign_in(LENA, DEMO_PASSWORD).switch_page("pages/quality_dashboard.py").run(timeout=60)
+    at.selectbox(key="qa_dash_channel").select("chat").run(timeout=60)
+    assert not at.exception
+    assert at.selectbox(key="qa_dash_scorecard").options == ["written"]
+    engine = create_db_engine(get_settings().sqlalchemy_url)
+    with Session(engine) as session:
+        lena = session.exec(select(User).where(User.email == LENA)).one()
+        filters = default_filter(
+            session=session, viewer=lena, today=date.today(), scorecard="written"
+        )
+        chats = call_facts(session=session, viewer=lena, filters=replace(filters, channel="chat"))
+    engine.dispose()
+    assert chats and {c.channel for c in chats} == {"chat"}
+    metrics = {m.label: m for m in at.metric}
+    assert metrics["QA score"].value == KPIS[KPI.QA_SCORE].show(mean_score(chats))
+    assert f"Mean over {len(chats)} scored conversations." in metrics["QA score"].help
+    assert "QA score by week and channel" not in texts(at)  # one channel picked
 
 
 def test_an_agent_sees_only_their_own_calls(demo_app):
@@ -94,7 +119,8 @@ def test_an_agent_sees_only_their_own_calls(demo_app):
     assert "qa_dash_agent" not in [box.key for box in at.selectbox]  # no picking others
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["QA score"] == KPIS[KPI.QA_SCORE].show(mean_score(calls))
-    agents = {row["agent"] for row in chart_values(at, 1)}
+    assert {row["channel"] for row in chart_values(at, 1)} > {"Voice"}  # her chats and emails
+    agents = {row["agent"] for row in chart_values(at, 2)}
     assert agents == {"Chloe Nguyen"}
     assert [t.label for t in at.tabs] == ["Scores", "Speech"]
 

@@ -72,3 +72,53 @@ def test_a_call_date_in_the_future_imports_nothing(signed_in, session):
     at.button(key="upload_go").click().run()
     assert "in the future: nothing imported" in texts(at)
     assert session.exec(select(Call)).all() == []
+
+
+@pytest.mark.model
+def test_a_lead_uploads_a_chat_export_and_sees_each_conversations_outcome(
+    signed_in, session, people, lessons_dir
+):
+    import json
+
+    chat = {
+        "id": "web-chat-77",
+        "channel": "chat",
+        "agent_email": people["a1"].email,
+        "customer": "kim@example.net",
+        "messages": [
+            {
+                "author": "customer",
+                "text": "Hi, my parcel 5521 is late.",
+                "at": "2026-11-03T10:00:00Z",
+            },
+            {
+                "author": "agent",
+                "text": "Hi Kim, I'm A1. It arrives tomorrow.",
+                "at": "2026-11-03T10:00:50Z",
+            },
+        ],
+    }
+    broken = {"id": "web-chat-78", "channel": "fax", "messages": []}
+    at = _upload_page(signed_in)
+    at.tabs[1].file_uploader(key="upload_exports").set_value(
+        [
+            ("chats.json", json.dumps([chat, broken]).encode(), "application/json"),
+            ("notes.csv", b"\xff\xfe not text", "text/csv"),
+        ]
+    )
+    at.run()
+    at.button(key="upload_exports_go").click().run(timeout=IMPORT_TIMEOUT)
+    assert not at.exception
+    shown = texts(at)
+    assert "1 imported, 0 already there, 2 failed" in shown
+    assert any("chats.json: conversation 2.channel must be one of" in e.value for e in at.error)
+    assert any("notes.csv: the file is not text" in e.value for e in at.error)
+    session.expire_all()
+    stored = session.exec(select(Call)).one()
+    assert (stored.channel, stored.agent_id) == ("chat", people["a1"].id)
+    assert [link.proto.label for link in at.get("page_link")] == [
+        f"chats.json: web-chat-77 imported as #{stored.id}"
+    ]
+
+    at.button(key="upload_exports_go").click().run(timeout=IMPORT_TIMEOUT)
+    assert "0 imported, 1 already there, 2 failed" in texts(at)

@@ -180,3 +180,28 @@ def test_the_calls_list_shows_and_filters_the_channel(engine, people):
         written = CallListFilter(channels=frozenset({Channel.CHAT, Channel.EMAIL}))
         rows, total = list_call_rows(session=session, viewer=people["lead"], filters=written)
         assert total == 2 and {r.channel for r in rows} == {Channel.CHAT, Channel.EMAIL}
+
+
+def _at(data, day):
+    """`data` moved to another day of November 2026 (its messages keep their times of day)."""
+    messages = [
+        {**m, "at": m["at"].replace("2026-11-03", f"2026-11-{day:02d}")} for m in data["messages"]
+    ]
+    return {**data, "messages": messages}
+
+
+def test_a_conversation_is_scored_beside_the_customers_earlier_ones(engine, people):
+    earlier = _at(conversation("c-early", card="4000 0000 0000 0002"), 1)
+    later = _at(conversation("c-late", card="4000 0000 0000 0010"), 5)
+    stranger = _at({**conversation("c-other", card="5500 0000 0000 0004"), "customer": "x@y.z"}, 2)
+    scorer = Scorer()
+    # The later one comes first in the export: the import stores them in the order they happened.
+    summary = run(engine, [later, stranger, earlier], scorer)
+    assert [o.where for o in summary.outcomes] == ["c-late", "c-other", "c-early"]
+    assert summary.count("imported") == 3
+    seen = {t.source: t for t, _ in scorer.seen}
+    assert seen["c-early"].earlier == () and seen["c-other"].earlier == ()
+    (history,) = seen["c-late"].earlier
+    assert history.channel == Channel.CHAT
+    texts = [s.text for s in history.segments]
+    assert "[CARD]" in texts[0] and "4000" not in texts[0]  # the earlier one as stored: redacted

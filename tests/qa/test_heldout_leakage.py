@@ -3,7 +3,8 @@
 Every example and counter-example phrase of every bundled scorecard is compared with every
 sentence of the held-out part it is measured on: a call scorecard's, the calls of
 tests/data/autoqa/test*.json and the demo references of the `test` split; a written
-conversation scorecard's, tests/data/written/test.json. A phrase leaks
+conversation scorecard's, tests/data/written/test.json and continuity_test.json (with the
+customers' earlier conversations). A phrase leaks
 when a held-out sentence is at least 85% similar to it as a whole
 (rapidfuzz's normalised Indel similarity, so case, punctuation and a changed word or two do not
 hide a copy), or, for phrases of five words or more, when it is at least 85% similar to some
@@ -23,8 +24,8 @@ import re
 import pytest
 from rapidfuzz import fuzz
 
-from bench.autoqa import load_demo_references, load_labelled
-from bench.written_qa import load_written
+from bench.autoqa import LabelledCall, load_demo_references, load_labelled
+from bench.written_qa import load_continuity, load_written
 from core.models import Channel
 from qa.scorecard import available_scorecards, load_scorecard
 
@@ -58,7 +59,13 @@ def _phrases(written: bool) -> dict[str, str]:
 def _held_out(written: bool) -> list:
     """What the scorecards are measured on: calls, or written conversations."""
     if written:
-        return load_written("test")
+        later = load_continuity("test")
+        earlier = [
+            LabelledCall(f"{call.id} (earlier {i})", transcript, {})
+            for call in later
+            for i, transcript in enumerate(call.transcript.earlier, start=1)
+        ]
+        return load_written("test") + later + earlier
     return load_labelled("test") + load_demo_references("test")
 
 

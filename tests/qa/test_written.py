@@ -129,6 +129,7 @@ def test_a_good_chat_passes_everything_that_applies(embedder):
         "clarity": "pass",
         "resolution": "pass",
         "closing": "pass",
+        "earlier_contact": "na",  # no earlier contact of this customer
     }
 
 
@@ -289,3 +290,81 @@ def test_qa_score_refuses_a_call_scorecard_for_a_chat(tmp_path, capsys):
     _, err = capsys.readouterr()
     assert "item 1 is a chat, and scorecard 'default' judges call" in err
     assert "--written-scorecard" in err
+
+
+# --- picking up the earlier contact ----------------------------------------------------------
+
+EARLIER_EMAIL = {
+    "id": "e1",
+    "channel": "email",
+    "customer": "sam.reed@example.net",
+    "messages": [
+        message(
+            "customer",
+            "Hello, my broadband router keeps dropping the connection every evening. I have "
+            "already reset the router and swapped the cable, it made no difference.",
+            -86_400,
+        ),
+        message("agent", "Dear Sam, thank you, we are looking into it. Kind regards, Lee", -80_000),
+    ],
+}
+
+
+def later_chat(*agent_lines):
+    return {
+        **chat(
+            message("customer", "Hi, the internet is still cutting out at night.", 0),
+            *(message("agent", line, 30 + 60 * i) for i, line in enumerate(agent_lines)),
+            ident="c2",
+        ),
+        "customer": "Sam.Reed@example.net ",
+    }
+
+
+def scored_with_history(embedder, later):
+    """`later` scored as `qa score` scores a file holding the earlier email and it."""
+    from qa.commands.score import parse_transcripts
+
+    (_, _), (_, transcript) = parse_transcripts([EARLIER_EMAIL, later])
+    assert [t.source for t in transcript.earlier] == ["e1"]
+    found = evaluate(transcript, load_scorecard("written"), embedder=embedder).criteria
+    return next(r for r in found if r.criterion_id == "earlier_contact")
+
+
+@pytest.mark.model
+def test_an_agent_who_makes_the_customer_repeat_their_story_fails(embedder):
+    verdict = scored_with_history(
+        embedder,
+        later_chat("Hi Sam, I'm Ana. Could you describe the problem you're having?"),
+    )
+    assert str(verdict.result) == "fail"
+    assert verdict.evidence and "describe the problem" in verdict.evidence[0].text
+
+
+@pytest.mark.model
+def test_an_agent_who_works_from_the_earlier_email_passes(embedder):
+    verdict = scored_with_history(
+        embedder,
+        later_chat(
+            "Hi Sam, I'm Ana. I can see you've already reset the router and swapped the cable, "
+            "so I've booked an engineer to check the line on Thursday."
+        ),
+    )
+    assert str(verdict.result) == "pass"
+
+
+@pytest.mark.model
+def test_without_a_word_about_the_history_a_person_checks(embedder):
+    verdict = scored_with_history(embedder, later_chat("Hi Sam, I'm Ana. I'll check the line."))
+    assert str(verdict.result) == "fail" and verdict.confidence < 0.6
+
+
+def test_only_the_same_customers_earlier_conversations_are_linked():
+    from qa.commands.score import parse_transcripts
+
+    other = {**EARLIER_EMAIL, "id": "e0", "customer": "someone.else@example.net"}
+    untimed = {**later_chat("Hi."), "id": "c3", "messages": [message("customer", "Hi")]}
+    parsed = dict(parse_transcripts([later_chat("Hi."), other, EARLIER_EMAIL, untimed]))
+    assert [t.source for t in parsed["c2"].earlier] == ["e1"]  # the email came first in time
+    assert parsed["e1"].earlier == () and parsed["e0"].earlier == ()
+    assert [t.source for t in parsed["c3"].earlier] == ["e1", "c2"]  # untimed: those above it
