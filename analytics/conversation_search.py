@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
 
 import numpy as np
@@ -85,6 +85,21 @@ class SegmentHit:
     agent_name: str
     call_date: datetime
     score: float
+    channel: str = "call"
+    """`call`, or the written channel (`chat`, `email`, `social`) the line is a message of."""
+    timed: bool = True
+    """A written conversation's messages carried times (`start` is seconds since the first);
+    otherwise `start` is the message's place (0, 1, ...)."""
+
+    @property
+    def place(self) -> str:
+        """Where the line is: a call's clock ("1:23"), when a message was sent (UTC,
+        "03 Nov 14:01"), or a message's number when messages carried no times."""
+        if self.channel == "call":
+            return clock(self.start)
+        if not self.timed:
+            return f"message {int(self.start) + 1}"
+        return f"{self.call_date + timedelta(seconds=self.start):%d %b %H:%M}"
 
     @property
     def link_params(self) -> dict[str, str]:
@@ -98,7 +113,8 @@ class SegmentHit:
             "call": self.call_id,
             "date": self.call_date.strftime("%Y-%m-%d %H:%M"),
             "agent": self.agent_name,
-            "at": clock(self.start),
+            "channel": self.channel,
+            "at": self.place,
             "speaker": self.speaker,
             "line": self.text,
             "score": round(self.score, 3),
@@ -172,6 +188,7 @@ def _hit_query(condition: ColumnElement[bool]):
     return (
         select(Segment.id, Segment.call_id, Segment.start, Segment.end, Segment.speaker)
         .add_columns(Segment.text, Call.started_at, Call.created_at, User.name)
+        .add_columns(Call.channel, Call.duration)
         .join(Call, col(Call.id) == col(Segment.call_id))
         .outerjoin(User, col(User.id) == col(Call.agent_id))
         .where(condition)
@@ -179,7 +196,8 @@ def _hit_query(condition: ColumnElement[bool]):
 
 
 def _hit(row, score: float) -> SegmentHit:
-    segment_id, call_id, start, end, speaker, text, started_at, created_at, name = row
+    segment_id, call_id, start, end, speaker, text, started_at, created_at, name = row[:9]
+    channel, duration = row[9:]
     when = started_at or created_at
     return SegmentHit(
         call_id=call_id,
@@ -191,6 +209,8 @@ def _hit(row, score: float) -> SegmentHit:
         agent_name=name or "Unassigned",
         call_date=(when if when.tzinfo else when.replace(tzinfo=UTC)).astimezone(UTC),
         score=score,
+        channel=str(channel),
+        timed=str(channel) == "call" or (started_at is not None and duration is not None),
     )
 
 

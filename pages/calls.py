@@ -30,6 +30,7 @@ from ui.call_view import (
     evaluation_panel,
     journey_panel,
     metrics_panel,
+    moment_text,
     play_from,
     transcript_lines,
 )
@@ -133,8 +134,15 @@ with ui.db_session() as session:
         transcript_lines(segments, key=player)
     else:
         conversation_thread(call, segments, zone=viewer.time_zone)
-    journey_panel(customer_journey(session=session, viewer=viewer, call=call))
-    evaluation_panel(evaluation, scores, staff=coach)
+    journey_panel(
+        customer_journey(session=session, viewer=viewer, call=call), zone=viewer.time_zone
+    )
+    evaluation_panel(
+        evaluation,
+        scores,
+        staff=coach,
+        when=lambda seconds: moment_text(call, seconds, zone=viewer.time_zone),
+    )
     dispute_form(session=session, viewer=viewer, call=call, evaluation=evaluation, scores=scores)
     if spoken:
         metrics_panel(segments, call.metrics)

@@ -69,7 +69,7 @@ with ui.db_session() as session:
             st.caption("No disputes.")
         for item in ws.disputes:
             with st.container(border=True):
-                dispute_card(item)
+                dispute_card(item, zone=viewer.time_zone)
 
     with notes:
         if not ws.notes:

@@ -29,7 +29,7 @@ with ui.db_session() as session:
             st.info("You have not disputed any results.")
         for item in mine:
             with st.container(border=True):
-                dispute_card(item)
+                dispute_card(item, zone=viewer.time_zone)
         st.stop()
 
     show = st.segmented_control(
@@ -48,7 +48,7 @@ with ui.db_session() as session:
             st.info("No dispute has been decided yet.")
         for item in decided:
             with st.container(border=True):
-                dispute_card(item)
+                dispute_card(item, zone=viewer.time_zone)
         st.stop()
 
     waiting = list_disputes(session=session, viewer=viewer, status=DisputeStatus.OPEN)
@@ -57,7 +57,7 @@ with ui.db_session() as session:
     for item in waiting:
         dispute_id = item.dispute.id
         with st.container(border=True):
-            dispute_card(item)
+            dispute_card(item, zone=viewer.time_zone)
             with st.form(f"decide_{dispute_id}"):
                 decision = st.radio(
                     "Decision",

@@ -54,18 +54,28 @@ titles = {cid: focus.title for cid, focus in criteria_of([filters.scorecard]).it
 rates = pass_rates(calls, with_team=reviewers_view)
 speech = speech_profiles(calls, with_team=reviewers_view)
 team_speech = speech_profile(TEAM, calls)
-boxes = st.columns(4)
+# Written conversations have no speech: no talk-to-listen and no Speech tab.
+spoken = scored_noun(filters) == "calls"
+if spoken and filters.channel is None and every_channel and len(every_channel) > len(calls):
+    st.caption(
+        f"Figures of the {filters.scorecard} scorecard: voice calls only. Pick the written "
+        "scorecard or a written channel for chat, email and social."
+    )
+boxes = st.columns(4 if spoken else 3)
 scored = f"Mean over {len(calls)} scored {scored_noun(filters)}."
 target_metric(boxes[0], "QA score", KPI.QA_SCORE, mean_score(calls), targets, help=scored)
 target_metric(
     boxes[1], "Pass rate", KPI.PASS_RATE, overall_pass_rate(calls), targets, help="All criteria."
 )
 target_metric(boxes[2], "CSAT", KPI.CSAT, mean_csat(calls), targets)
-target_metric(boxes[3], "Talk-to-listen", KPI.TALK_TO_LISTEN, team_speech.talk_to_listen, targets)
+if spoken:
+    talk = team_speech.talk_to_listen
+    target_metric(boxes[3], "Talk-to-listen", KPI.TALK_TO_LISTEN, talk, targets)
 targets_caption(targets)
 
 shown = ["Scores", "Auto-QA vs reviewers", "Calibration", "Speech"]
 shown = shown if reviewers_view else ["Scores", "Speech"]
+shown = shown if spoken else [tab for tab in shown if tab != "Speech"]
 tabs = dict(zip(shown, st.tabs(shown), strict=True))
 with tabs["Scores"]:
     st.subheader("QA score by week")
@@ -119,16 +129,17 @@ if reviewers_view:
                 f"{o.closed_at:%d %b %Y}: {', '.join(o.reviewers)}; reviewers split on {split}."
             )
         download_table([o.row() for o in calibrations], name="calibration", key="qa_dash_cal_csv")
-with tabs["Speech"]:
-    st.caption(
-        "Each agent's mean over their calls: the grey line is the team, the dashed red "
-        "one the target."
-    )
-    talk_target = targets.get(KPI.TALK_TO_LISTEN)
-    for field, title, target in (
-        ("talk_to_listen", "talk-to-listen (agent talk / customer talk)", talk_target),
-        ("silence_seconds", "dead air per call (seconds)", None),
-        ("overtalk_per_call", "overtalk the agent started, per call", None),
-    ):
-        st.altair_chart(charts.speech_chart(speech, field, title, target), width="stretch")
-    download_table([p.row() for p in speech], name="speech-metrics", key="qa_dash_speech_csv")
+if spoken:
+    with tabs["Speech"]:
+        st.caption(
+            "Each agent's mean over their calls: the grey line is the team, the dashed red "
+            "one the target."
+        )
+        talk_target = targets.get(KPI.TALK_TO_LISTEN)
+        for field, title, target in (
+            ("talk_to_listen", "talk-to-listen (agent talk / customer talk)", talk_target),
+            ("silence_seconds", "dead air per call (seconds)", None),
+            ("overtalk_per_call", "overtalk the agent started, per call", None),
+        ):
+            st.altair_chart(charts.speech_chart(speech, field, title, target), width="stretch")
+        download_table([p.row() for p in speech], name="speech-metrics", key="qa_dash_speech_csv")

@@ -105,7 +105,9 @@ with ui.db_session() as session:
         with judge:
             verdict = st.container()
             with st.container(height=560):
-                decisions = review_grid(item, scores, scorecard, player=f"rv_{call_id}")
+                decisions = review_grid(
+                    item, scores, scorecard, player=f"rv_{call_id}", zone=viewer.time_zone
+                )
             changed, summary = verdict_summary(item, scores, decisions, scorecard)
             verdict.markdown(summary)
             submit = "Confirm auto-QA" if not changed else f"Submit review ({changed} changed)"

@@ -154,6 +154,8 @@ def conversations() -> None:
                 icon=":material/chat:",
                 query_params={"call": str(outcome.call_id)},
             )
+        elif outcome.status == "duplicate":
+            st.caption(f"{outcome.source}: {outcome.where} already there (#{outcome.call_id})")
         elif outcome.status == "failed":
             st.error(f"{outcome.source}: {outcome.error}")
 

@@ -18,6 +18,7 @@ from core.models import (
     Assignment,
     AssignmentSource,
     Call,
+    Channel,
     CriterionScore,
     Evaluation,
     LessonAttempt,
@@ -139,6 +140,9 @@ def assign_from_evaluation(
             CriterionScore.evaluation_id == evaluation.id, CriterionScore.result == "fail"
         )
     ).all()
+    written = call.channel != Channel.CALL
+    # A written conversation's weak spot says so, so the search favours lessons on writing.
+    setting = f"In a written {call.channel} conversation with a customer:" if written else ""
     spots = []
     for score in failed:
         focus = criteria.get(score.criterion_id, CriterionFocus(score.criterion_id, "", ()))
@@ -147,7 +151,9 @@ def assign_from_evaluation(
             WeakSpot(
                 # What was expected and what went wrong; the criterion's wording carries the
                 # search, the call's own lines only add to it.
-                text=" ".join(filter(None, [focus.title, focus.description, score.reason])),
+                text=" ".join(
+                    filter(None, [setting, focus.title, focus.description, score.reason])
+                ),
                 skills=focus.skills,
                 source=f"criterion:{score.criterion_id}",
                 evidence=said,
@@ -167,7 +173,8 @@ def assign_from_evaluation(
             agent_id=call.agent_id,
             lesson_id=rec.lesson_id,
             source=AssignmentSource.AUTO,
-            reason=f"{titles.get(criterion_id, criterion_id)} failed on call #{call.id} ({when})",
+            reason=f"{titles.get(criterion_id, criterion_id)} failed on "
+            f"{call.channel if written else 'call'} #{call.id} ({when})",
             evaluation_id=evaluation.id,
             criterion_id=criterion_id,
             created_at=now,

@@ -20,6 +20,8 @@ __all__ = [
 ]
 
 _BLUE, _GREY, _RED = "#1f6feb", "#57606a", "#d1242f"
+# One colour per channel that no other is close to (and none the target's red).
+_CHANNEL_COLOURS = {"Voice": _BLUE, "Chat": "#1a7f37", "Email": "#bf8700", "Social": "#8250df"}
 
 
 def _target_rule(value: float | None, *, axis: str, label: str) -> list[alt.Chart]:
@@ -61,7 +63,19 @@ def weekly_score_chart(weeks: Sequence[WeeklyScore], target: float | None) -> al
             x=alt.X("week:T", title="week starting", axis=alt.Axis(format="%d %b")),
             y=alt.Y("score:Q", scale=alt.Scale(domain=[0, 100]), title="mean QA score"),
             tooltip=[*tooltip, "channel:N"] if by_channel else tooltip,
-            **({"color": alt.Color("channel:N", title="channel")} if by_channel else {}),
+            **(
+                {
+                    "color": alt.Color(
+                        "channel:N",
+                        title="channel",
+                        scale=alt.Scale(
+                            domain=list(_CHANNEL_COLOURS), range=list(_CHANNEL_COLOURS.values())
+                        ),
+                    )
+                }
+                if by_channel
+                else {}
+            ),
         )
     )
     shown = f"target {target:g}" if target is not None else ""

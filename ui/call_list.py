@@ -11,7 +11,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from analytics.facts import call_date_range
-from core.clock import clock
+from core.clock import clock, wait
 from core.models import Channel, Role, User
 from core.people import list_agents, list_teams
 from qa.call_list import MAX_PAGE, CallListFilter, CallRow, CallSort, CallState, list_call_rows
@@ -40,10 +40,12 @@ def call_list(*, session: Session, engine: Engine, viewer: User, today: date) ->
         offset=page * PAGE_SIZE,
         limit=PAGE_SIZE,
     )
+    written = bool(filters.channels) and Channel.CALL not in filters.channels
+    noun = "conversation" if written else "call"
     if not total:
-        st.info("No calls match these filters.")
+        st.info(f"No {noun}s match these filters.")
         return None
-    st.caption(f"{total} call{'s' if total != 1 else ''} · click a row to open the call")
+    st.caption(f"{total} {noun}{'s' if total != 1 else ''} · click a row to open the {noun}")
     shown = st.dataframe(
         call_list_rows(rows),
         hide_index=True,
@@ -69,6 +71,13 @@ def call_list(*, session: Session, engine: Engine, viewer: User, today: date) ->
     return rows[picked[0]].call_id if picked else None
 
 
+def _length(row: CallRow) -> str:
+    """A call's length on its clock; a written conversation's span, first to last message."""
+    if row.seconds is None:
+        return "-"
+    return clock(row.seconds) if row.channel == Channel.CALL else wait(row.seconds)
+
+
 def call_list_rows(rows: Sequence[CallRow]) -> list[dict[str, object]]:
     """The calls as the table and its CSV show them."""
     return [
@@ -76,7 +85,7 @@ def call_list_rows(rows: Sequence[CallRow]) -> list[dict[str, object]]:
             "Call": f"#{row.call_id}",
             "Agent": row.agent,
             "Date": row.when.strftime("%Y-%m-%d %H:%M"),
-            "Length": "-" if row.seconds is None else clock(row.seconds),
+            "Length": _length(row),
             "Channel": channel_label(row.channel),
             "Score": row.score,
             "Auto-fail": row.auto_fail,

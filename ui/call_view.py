@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, timedelta
 from pathlib import Path
 
@@ -21,6 +22,7 @@ __all__ = [
     "conversation_thread",
     "journey_panel",
     "evaluation_panel",
+    "moment_text",
     "metrics_panel",
     "play_from",
     "player_and_transcript",
@@ -129,6 +131,19 @@ def transcript_lines(segments: list[Segment], *, key: str) -> None:
         )
 
 
+def moment_text(call: Call, seconds: float, *, zone: str = "UTC") -> str:
+    """Where a moment of a conversation is, as people read it: a call's clock ("1:23"), when
+    a written message was sent in the viewer's time zone ("03 Nov 14:01"), or the message's
+    number when the messages carried no times ("message 3")."""
+    if call.channel == Channel.CALL:
+        return clock(seconds)
+    if call.started_at is None or call.duration is None:
+        return f"message {int(seconds) + 1}"
+    began = call.started_at if call.started_at.tzinfo else call.started_at.replace(tzinfo=UTC)
+    sent = (began + timedelta(seconds=seconds)).astimezone(time_zone(zone))
+    return sent.strftime("%d %b %H:%M")
+
+
 def conversation_thread(call: Call, segments: list[Segment], *, zone: str = "UTC") -> None:
     """A written conversation as its thread: each message with when it was sent (in the
     viewer's time zone `zone`) and, for the agent's answer, how long the customer had waited."""
@@ -137,7 +152,6 @@ def conversation_thread(call: Call, segments: list[Segment], *, zone: str = "UTC
         st.info("No messages.")
         return
     timed = call.started_at is not None and call.duration is not None
-    local = time_zone(zone)
     previous = None
     for number, segment in enumerate(segments, start=1):
         agent = segment.speaker == Speaker.AGENT
@@ -145,13 +159,7 @@ def conversation_thread(call: Call, segments: list[Segment], *, zone: str = "UTC
             "agent" if agent else "customer",
             avatar=":material/support_agent:" if agent else ":material/person:",
         ):
-            if timed:
-                began = call.started_at
-                began = began if began.tzinfo else began.replace(tzinfo=UTC)  # SQLite: naive UTC
-                sent = (began + timedelta(seconds=segment.start)).astimezone(local)
-                when = sent.strftime("%d %b %H:%M")
-            else:
-                when = f"message {number}"
+            when = moment_text(call, segment.start if timed else number - 1, zone=zone)
             waited = ""
             if agent and timed and previous is not None and previous.speaker != segment.speaker:
                 waited = f" · answered after {wait(segment.start - previous.start)}"
@@ -169,14 +177,21 @@ _CHANNEL_ICONS = {
 }
 
 
-def journey_panel(others: list[Call]) -> None:
+def journey_panel(others: list[Call], *, zone: str = "UTC") -> None:
     """The customer's other conversations in every channel (`core.calls.customer_journey`), in
-    the order they happened, each a link to it."""
+    the order they happened, each a link to it, dated in the viewer's time zone `zone`."""
     if not others:
         return
     st.markdown("**This customer's other conversations**")
     for other in others:
-        when = other.started_at.strftime("%d %b %Y %H:%M") if other.started_at else "date unknown"
+        began = other.started_at
+        if began is not None and began.tzinfo is None:
+            began = began.replace(tzinfo=UTC)  # SQLite gives naive UTC
+        when = (
+            began.astimezone(time_zone(zone)).strftime("%d %b %Y %H:%M")
+            if began
+            else "date unknown"
+        )
         who = other.agent.name if other.agent else "unassigned"
         st.page_link(
             "pages/calls.py",
@@ -225,9 +240,14 @@ _RESULT_ICONS = {"pass": ":green[:material/check_circle:]", "fail": ":red[:mater
 
 
 def evaluation_panel(
-    evaluation: Evaluation | None, scores: list[CriterionScore], *, staff: bool
+    evaluation: Evaluation | None,
+    scores: list[CriterionScore],
+    *,
+    staff: bool,
+    when: Callable[[float], str] = clock,
 ) -> None:
-    """The call's QA score and, per criterion, the result with the lines that decided it.
+    """The call's QA score and, per criterion, the result with the lines that decided it, each
+    placed by `when` (the call's clock; `moment_text` for a written conversation).
 
     Staff (`staff`) also see the scorecard version and the auto-QA's confidence; agents see
     criterion titles and results in words."""
@@ -259,4 +279,4 @@ def evaluation_panel(
             if score.reason:
                 st.write(plain(score.reason))
             for item in score.evidence:
-                st.caption(f"`{clock(item['start'])}` {item['speaker']}: {plain(item['text'])}")
+                st.caption(f"`{when(item['start'])}` {item['speaker']}: {plain(item['text'])}")

@@ -41,7 +41,7 @@ def dashboard_filters(viewer: User, *, key: str) -> DashboardFilter:
         teams = [team for team in teams if team.id == viewer.team_id]
 
     # The date range needs the widest box to show both dates.
-    widths = [1.1, 1.1, 1.6, 0.8, 0.9] if viewer.role != Role.AGENT else [2, 1, 1]
+    widths = [1.1, 1.1, 1.6, 1.0, 0.9] if viewer.role != Role.AGENT else [2, 1, 1]
     columns = st.columns(widths)
     team_id = agent_id = None
     if viewer.role != Role.AGENT:

@@ -7,10 +7,11 @@ from functools import partial
 import streamlit as st
 from sqlmodel import Session
 
-from core.models import Call, CriterionScore, Evaluation, User, utcnow
+from core.models import Call, Channel, CriterionScore, Evaluation, User, utcnow
 from qa.disputes import DisputeItem, list_disputes, raise_dispute
 from ui.actions import attempt, show_flash
-from ui.labels import criterion_title, result_label
+from ui.call_view import moment_text
+from ui.labels import channel_label, criterion_title, result_label
 from ui.plain import plain
 
 __all__ = ["STATUS_BADGES", "dispute_card", "dispute_form"]
@@ -22,20 +23,25 @@ STATUS_BADGES = {
 }
 
 
-def dispute_card(item: DisputeItem, *, link: bool = True) -> None:
+def _kind(call: Call) -> str:
+    return "call" if call.channel == Channel.CALL else channel_label(call.channel).lower()
+
+
+def dispute_card(item: DisputeItem, *, link: bool = True, zone: str = "UTC") -> None:
     """One dispute: what was disputed, why, and the decision with its reply; `link` adds a
     link to the call."""
     d = item.dispute
     st.markdown(
-        f"{STATUS_BADGES[d.status]} **{criterion_title(d.criterion_id)}** on call "
-        f"#{d.call_id} · {item.agent_name} · {d.created_at:%d %b %Y}"
+        f"{STATUS_BADGES[d.status]} **{criterion_title(d.criterion_id)}** on "
+        f"{_kind(item.call)} #{d.call_id} · {item.agent_name} · {d.created_at:%d %b %Y}"
     )
     if item.decided_by is not None:
         with st.expander("What the scoring saw"):
             if item.decided_by.reason:
                 st.write(plain(item.decided_by.reason))
             for line in item.decided_by.evidence:
-                st.caption(f"{line['start']:.0f}s {line['speaker']}: {plain(line['text'])}")
+                where = moment_text(item.call, line["start"], zone=zone)
+                st.caption(f"`{where}` {line['speaker']}: {plain(line['text'])}")
     st.write(f"“{plain(d.reason)}”")
     if d.status != "open":
         outcome = f"now {result_label(d.new_result)}" if d.new_result else "result stands"
@@ -46,7 +52,7 @@ def dispute_card(item: DisputeItem, *, link: bool = True) -> None:
         return
     st.page_link(
         "pages/calls.py",
-        label=f"Open call #{d.call_id}",
+        label=f"Open {_kind(item.call)} #{d.call_id}",
         icon=":material/call:",
         query_params={"call": str(d.call_id)},
     )
@@ -70,7 +76,7 @@ def dispute_form(
     for item in list_disputes(session=session, viewer=viewer):
         if item.dispute.call_id == call.id:
             with st.container(border=True):
-                dispute_card(item, link=False)
+                dispute_card(item, link=False, zone=viewer.time_zone)
             if item.dispute.evaluation_id == evaluation.id:
                 disputed.add(item.dispute.criterion_id)
     failed = [

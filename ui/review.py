@@ -13,7 +13,7 @@ from sqlmodel import Session
 
 from core.clock import clock
 from core.errors import InvalidInput, NotAllowed, NotFound
-from core.models import CriterionScore, User
+from core.models import Channel, CriterionScore, User
 from qa.review import QueueItem, ReviewDecision
 from qa.reviewer_workload import (
     MAX_WEEKLY_TARGET,
@@ -24,7 +24,7 @@ from qa.reviewer_workload import (
 )
 from qa.scorecard import Scorecard
 from qa.scoring import Result, overall_score
-from ui.call_view import play_from
+from ui.call_view import moment_text, play_from
 from ui.labels import result_label
 from ui.plain import plain
 
@@ -150,7 +150,12 @@ def _keep_a_verdict(key: str, auto: str) -> None:
 
 
 def review_grid(
-    item: QueueItem, scores: Sequence[CriterionScore], scorecard: Scorecard, *, player: str
+    item: QueueItem,
+    scores: Sequence[CriterionScore],
+    scorecard: Scorecard,
+    *,
+    player: str,
+    zone: str = "UTC",
 ) -> list[ReviewDecision]:
     """One row per criterion: its title, auto-QA's result and confidence, the lines that
     decided it (a click plays the call from there), pass / fail / n/a prefilled with auto-QA's
@@ -169,8 +174,12 @@ def review_grid(
             text.markdown(f"**{title}**{critical}")
             for number, line in enumerate(score.evidence):
                 who = line["speaker"].title()
+                said = f":gray[{who}:] {plain(line['text'])}"
+                if item.call.channel != Channel.CALL:  # a message: nothing to play
+                    text.caption(f"`{moment_text(item.call, line['start'], zone=zone)}` {said}")
+                    continue
                 text.button(
-                    f"`{clock(line['start'])}` :gray[{who}:] {plain(line['text'])}",
+                    f"`{clock(line['start'])}` {said}",
                     key=f"{key}_evidence_{number}",
                     type="tertiary",
                     help="Play the call from here",

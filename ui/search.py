@@ -15,7 +15,7 @@ from core.people import list_agents
 from index.embedder import get_embedder
 from index.segment_index import SEGMENT_INDEX_FOLDER, SegmentIndex, SegmentIndexOptions
 from ui.dashboards import date_range, download_table
-from ui.labels import criterion_titles
+from ui.labels import channel_label, criterion_titles
 from ui.plain import plain
 from ui.resources import app_settings, db_session
 
@@ -121,21 +121,24 @@ def search_results(hits: list[SegmentHit], *, mode: SearchMode, key: str) -> Non
     st.caption(f"{lines} found in {len(by_call)} call{'s' if len(by_call) != 1 else ''}.")
     for call_id, found in by_call.items():
         first = found[0]
+        spoken = first.channel == "call"
+        kind = "Call" if spoken else channel_label(first.channel)
         with st.container(border=True):
             st.markdown(
-                f"**Call #{call_id}** · {plain(first.agent_name)} · "
+                f"**{kind} #{call_id}** · {plain(first.agent_name)} · "
                 f"{first.call_date:%d %b %Y %H:%M}"
             )
             for hit in sorted(found, key=lambda h: h.start):
-                at = hit.to_row()["at"]
                 text, link = st.columns([5, 2], vertical_alignment="center")
                 text.markdown(f"**{hit.speaker.title()}** · {plain(hit.text)}")
                 if mode == SearchMode.MEANING:
                     text.caption(f"similarity {hit.score:.2f}")
                 link.page_link(
                     "pages/calls.py",
-                    label=f"Play call #{call_id} from {at}",
-                    icon=":material/play_arrow:",
+                    label=f"Play call #{call_id} from {hit.place}"
+                    if spoken
+                    else f"Open {kind.lower()} #{call_id} at {hit.place}",
+                    icon=":material/play_arrow:" if spoken else ":material/chat:",
                     query_params=hit.link_params,
                 )
     download_table([hit.to_row() for hit in hits], name="conversation-search", key=f"{key}_csv")

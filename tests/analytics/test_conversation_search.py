@@ -12,6 +12,7 @@ from analytics.conversation_search import SegmentFilter, search_segments
 from core.errors import InvalidInput, NotAllowed
 from core.models import (
     Call,
+    Channel,
     CriterionScore,
     Evaluation,
     EvaluationSource,
@@ -93,6 +94,21 @@ def test_a_words_hit_says_who_said_it_when_and_links_to_that_moment(session, peo
     assert hit.call_date == days_ago(1)
     assert hit.link_params == {"call": str(calls["a1"].id), "t": "12"}
     assert hit.to_row()["at"] == "0:12"
+
+
+@pytest.mark.parametrize("duration", [40.0, None])
+def test_a_message_of_a_written_conversation_is_placed_by_its_time_or_number(
+    session, people, calls, duration
+):
+    chat = calls["a2"]
+    chat.channel, chat.duration = Channel.CHAT, duration
+    session.add(chat)
+    session.commit()
+    (hit,) = search_segments(session=session, viewer=people["lead"], query="get me", mode="words")
+    assert hit.channel == "chat" and hit.start == 2.0
+    sent = hit.call_date + timedelta(seconds=2)
+    expected = sent.strftime("%d %b %H:%M") if duration else "message 3"
+    assert hit.place == expected and hit.to_row()["at"] == expected
 
 
 @pytest.mark.parametrize(

@@ -5,11 +5,12 @@ from qa.conversation_formats import read_json
 from qa.conversation_import import import_conversations
 from tests.conftest import NOW
 from tests.pages.conftest import texts
+from tests.qa.test_conversation_import import Scorer
 
 
-def _import(engine, data):
+def _import(engine, data, score=None):
     summary = import_conversations(
-        engine=engine, items=[("t.json", i) for i in read_json(data)], now=lambda: NOW, score=None
+        engine=engine, items=[("t.json", i) for i in read_json(data)], now=lambda: NOW, score=score
     )
     return summary.outcomes[0].call_id
 
@@ -91,3 +92,66 @@ def test_the_customers_other_conversations_are_listed_in_every_channel_within_sc
     links = list(at.get("page_link"))
     assert [link.proto.label for link in links] == ["04 Nov 2026 09:00 · Email · A2 Person"]
     assert (links[0].proto.page, links[0].proto.query_string) == ("calls", f"call={email_id}")
+
+
+def test_the_evidence_of_a_written_conversation_says_when_the_message_was_sent(signed_in, app_db):
+    call_id = _import(app_db, CHAT, score=Scorer())  # evidence: message 2, sent at 14:00:20
+    at = signed_in("lead")
+    at.query_params["call"] = str(call_id)
+    at.switch_page("pages/calls.py").run()
+    assert not at.exception
+    evidence = [c.value for c in at.caption if "It was due Monday" in c.value]
+    assert evidence == ["`03 Nov 14:00` customer: It was due Monday\\."]  # not 20 s
+
+
+def test_a_dispute_on_a_chat_places_its_evidence_by_message_time(signed_in, app_db, session):
+    from sqlmodel import select
+
+    from core.models import Call, Dispute, Evaluation
+
+    call_id = _import(app_db, CHAT, score=Scorer())
+    evaluation = session.exec(select(Evaluation).where(Evaluation.call_id == call_id)).one()
+    session.add(
+        Dispute(
+            call_id=call_id,
+            evaluation_id=evaluation.id,
+            agent_id=session.get(Call, call_id).agent_id,
+            criterion_id="greeting",
+            reason="I did greet Jo by name.",
+            created_at=NOW,
+        )
+    )
+    session.commit()
+    at = signed_in("lead").switch_page("pages/disputes.py").run()
+    assert not at.exception
+    shown = texts(at)
+    assert f"on chat #{call_id}" in shown
+    assert "`03 Nov 14:00` customer: It was due Monday." in shown
+    assert [link.proto.label for link in at.get("page_link") if "#" in link.proto.label] == [
+        f"Open chat #{call_id}"
+    ]
+
+
+def test_reviewing_a_chat_shows_evidence_by_message_time_with_nothing_to_play(signed_in, app_db):
+    from dataclasses import replace
+
+    class Unsure(Scorer):
+        def __call__(self, transcript, metrics, team_scorecard):
+            return replace(super().__call__(transcript, metrics, team_scorecard), needs_review=True)
+
+    call_id = _import(app_db, CHAT, score=Unsure())
+    at = signed_in("lead").switch_page("pages/review.py").run()
+    assert not at.exception
+    assert "Chat conversation, 3 messages" in texts(at)
+    assert "`03 Nov 14:00` :gray[Customer:] It was due Monday\\." in [c.value for c in at.caption]
+    assert not [b for b in at.button if b.key.startswith(f"review_{call_id}_greeting_evidence")]
+
+
+def test_the_list_narrowed_to_written_channels_counts_conversations(signed_in, app_db):
+    _import(app_db, CHAT)
+    at = signed_in("lead").switch_page("pages/calls.py").run()
+    at.multiselect(key="calls_list_channels").select("chat").run()
+    assert not at.exception
+    assert "1 conversation · click a row to open the conversation" in texts(at)
+    at.multiselect(key="calls_list_channels").unselect("chat").select("email").run()
+    assert "No conversations match these filters." in texts(at)

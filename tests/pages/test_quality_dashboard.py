@@ -55,6 +55,7 @@ def test_the_lead_sees_the_demo_teams_real_figures_against_target(demo_app):
         metrics["QA score"].help
     )
     assert "No KPI targets set" not in page
+    assert "Figures of the default scorecard: voice calls only." in page
 
     weeks = {row["week"]: row for row in chart_values(at, 0)}
     assert {w.week.isoformat(): round(w.mean_score, 1) for w in weekly_scores(calls)} == {
@@ -107,6 +108,8 @@ def test_the_lead_narrows_the_dashboard_to_chat_on_the_written_scorecard(demo_ap
     assert metrics["QA score"].value == KPIS[KPI.QA_SCORE].show(mean_score(chats))
     assert f"Mean over {len(chats)} scored conversations." in metrics["QA score"].help
     assert "QA score by week and channel" not in texts(at)  # one channel picked
+    assert "Talk-to-listen" not in metrics  # no speech in writing
+    assert [t.label for t in at.tabs] == ["Scores", "Auto-QA vs reviewers", "Calibration"]
 
 
 def test_an_agent_sees_only_their_own_calls(demo_app):

@@ -5,7 +5,7 @@ from sqlmodel import select
 
 from core.config import PROJECT_ROOT
 from core.errors import InvalidInput, NotAllowed
-from core.models import Assignment, AssignmentSource, AuditEvent, Evaluation, LessonAttempt
+from core.models import Assignment, AssignmentSource, AuditEvent, Channel, Evaluation, LessonAttempt
 from tests.coaching.conftest import call_on, days_ago
 from tests.conftest import NOW
 from tests.qa.conftest import scored_call
@@ -84,6 +84,21 @@ def test_failed_criteria_become_assignments_once(session, people):
     assert _assign(session, again) == []  # the closing lesson is still open
     assert _assign(session, call) == []  # the same evaluation twice: nothing new
     assert open_assignment_count(session=session, agent=people["a1"]) == 2
+
+
+def test_a_written_conversations_weak_spot_says_so_and_so_does_the_reason(session, people):
+    call = scored_call(session, people["a1"], 1, failed=("closing",))
+    call.channel = Channel.CHAT
+    session.add(call)
+    session.commit()
+    recommend = FakeRecommender()
+    seen = []
+    (made,) = _assign(
+        session, call, recommend=lambda spots, skip: seen.extend(spots) or recommend(spots, skip)
+    )
+    assert made.reason == "Closing failed on chat #1 (23 Nov)"
+    (spot,) = seen
+    assert spot.text.startswith("In a written chat conversation with a customer: Closing")
 
 
 def test_a_passing_or_unassigned_call_gets_no_assignment(session, people):
