@@ -3,7 +3,9 @@ say it ("40 s", "12 min", "26.5 h")."""
 
 from __future__ import annotations
 
-__all__ = ["clock", "wait"]
+from datetime import UTC, datetime
+
+__all__ = ["as_utc", "clock", "wait"]
 
 
 def clock(seconds: float, *, tenths: bool = False) -> str:
@@ -25,3 +27,8 @@ def wait(seconds: float) -> str:
     if seconds < 2 * 3600:
         return f"{seconds / 60:.0f} min"
     return f"{seconds / 3600:.1f} h"
+
+
+def as_utc(moment: datetime) -> datetime:
+    """A stored time as an aware UTC one: SQLite gives back naive UTC times."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

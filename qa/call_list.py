@@ -13,6 +13,7 @@ from sqlmodel import Session, col, select
 
 from core.access import audit_refusals
 from core.calls import calls_scope
+from core.clock import as_utc
 from core.errors import InvalidInput
 from core.models import (
     Call,
@@ -151,7 +152,7 @@ def list_call_rows(
         CallRow(
             call_id=call.id,
             agent=name or "Unassigned",
-            when=_aware(call.started_at or call.created_at),
+            when=as_utc(call.started_at or call.created_at),
             seconds=call.duration,
             score=score,
             auto_fail=bool(auto_fail),
@@ -197,7 +198,3 @@ def _conditions(
             )
         )
     return conditions
-
-
-def _aware(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

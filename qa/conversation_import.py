@@ -20,6 +20,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
+from core.clock import as_utc
 from core.models import Call, CallStatus, Segment
 from qa.conversation import Conversation
 from qa.conversation_formats import Imported, Refused
@@ -89,10 +90,6 @@ EARLIER_CONTACTS = 5
 """How many of the customer's latest earlier conversations a new one is scored beside."""
 
 
-def _aware(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)  # SQLite gives naive UTC
-
-
 def earlier_contacts(
     session: Session, customer_ref: str | None, started_at: datetime | None
 ) -> tuple[Transcript, ...]:
@@ -107,10 +104,10 @@ def earlier_contacts(
             select(Call).where(Call.customer_ref == customer_ref, Call.status == CallStatus.DONE)
         )
         if started_at is None
-        or (call.started_at is not None and _aware(call.started_at) < _aware(started_at))
+        or (call.started_at is not None and as_utc(call.started_at) < as_utc(started_at))
     ]
     calls = sorted(
-        calls, key=lambda c: (c.started_at is None, c.started_at and _aware(c.started_at), c.id)
+        calls, key=lambda c: (c.started_at is None, c.started_at and as_utc(c.started_at), c.id)
     )
     earlier = []
     for call in calls[-EARLIER_CONTACTS:]:

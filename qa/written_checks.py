@@ -507,9 +507,8 @@ def _facts_used(
     told: set[str] = set()
     best: tuple[int | None, list[str]] = (None, [])
     for i, segment in enumerate(call.segments):
-        words = _fact_words(segment.text, common, frequency)
         if call.is_customer(i):
-            told |= words
+            told |= _fact_words(segment.text, common, frequency)
         elif call.is_agent(i):
             words = set().union(
                 *(

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import streamlit as st
 
-from core.clock import clock, wait
+from core.clock import as_utc, clock, wait
 from core.models import Call, CallStatus, Channel, CriterionScore, Evaluation, Segment, Speaker
 from core.time_zones import time_zone
 from ui.charts import call_timeline
@@ -139,8 +139,7 @@ def moment_text(call: Call, seconds: float, *, zone: str = "UTC") -> str:
         return clock(seconds)
     if call.started_at is None or call.duration is None:
         return f"message {int(seconds) + 1}"
-    began = call.started_at if call.started_at.tzinfo else call.started_at.replace(tzinfo=UTC)
-    sent = (began + timedelta(seconds=seconds)).astimezone(time_zone(zone))
+    sent = (as_utc(call.started_at) + timedelta(seconds=seconds)).astimezone(time_zone(zone))
     return sent.strftime("%d %b %H:%M")
 
 
@@ -184,9 +183,7 @@ def journey_panel(others: list[Call], *, zone: str = "UTC") -> None:
         return
     st.markdown("**This customer's other conversations**")
     for other in others:
-        began = other.started_at
-        if began is not None and began.tzinfo is None:
-            began = began.replace(tzinfo=UTC)  # SQLite gives naive UTC
+        began = as_utc(other.started_at) if other.started_at else None
         when = (
             began.astimezone(time_zone(zone)).strftime("%d %b %Y %H:%M")
             if began
