@@ -488,16 +488,23 @@ def _dead_air(call: PreparedCall, check: Check) -> Verdict:
     )
 
 
-def resolution(call: PreparedCall, check: Check, *, after_opening: bool = True) -> Verdict:
+def resolution(
+    call: PreparedCall,
+    check: Check,
+    *,
+    after_opening: bool = True,
+    offers: Sequence[str] = (),
+) -> Verdict:
     """The last word on the outcome is concrete. `after_opening`: the agent's opening turn
-    ("how can I help?") is not read (a written reply may hold everything in one message)."""
+    ("how can I help?") is not read (a written reply may hold everything in one message).
+    A sentence with one of `offers` ("anything else") offers more help: it is no deferral."""
     concrete = call.strength(check.phrases["concrete_outcome"])
     vague = call.strength(check.phrases["vague_outcome"])
     agent = [i for i, s in enumerate(call.sentences) if call.is_agent(s.segment)]
     if after_opening:
         first_turn = call.turn_of[call.sentences[agent[0]].segment] if agent else -1
         agent = [i for i in agent if call.turn_of[call.sentences[i].segment] > first_turn]
-    deferred = matching(vague, agent)
+    deferred = [i for i in matching(vague, agent) if not terms_in(call.sentences[i].text, offers)]
     if deferred:
         # What counts is the last word: a vague promise or a refusal that nothing concrete
         # follows leaves the customer without an outcome.
@@ -506,12 +513,16 @@ def resolution(call: PreparedCall, check: Check, *, after_opening: bool = True) 
         recovered = matching(concrete, after)
         if not recovered:
             _, best_after = best_of(concrete, after)
+            where = (
+                f" at {call.sentences[last].start:.0f} s"
+                if call.transcript.channel == "call"
+                else ""
+            )
             return Verdict(
                 Result.FAIL,
                 min(confidence_of(vague[last]), confidence_of(best_after)),
                 tuple(dict.fromkeys(call.sentences[i].segment for i in deferred)),
-                f"Ends on a vague promise or refusal at {call.sentences[last].start:.0f} s: "
-                f"{call.sentences[last].text!r}",
+                f"Ends on a vague promise or refusal{where}: {call.sentences[last].text!r}",
             )
         best = max(recovered, key=lambda i: concrete[i])
         return Verdict(

@@ -160,8 +160,10 @@ CHECK_RULES: dict[str, RuleSpec] = {
     ),
     "written_resolution": RuleSpec(
         "As `resolution`, reading every agent message (a written reply may hold everything in "
-        "one message).",
+        "one message); a sentence with one of `further_help_cues` offers more help and is no "
+        "vague promise.",
         phrases=("concrete_outcome", "vague_outcome"),
+        terms=("further_help_cues",),
     ),
     "written_closing": RuleSpec(
         "The agent's last message offers more help (`further_help`, or words of "

@@ -420,7 +420,7 @@ def _resolution(call: PreparedCall, check: Check) -> Verdict:
     if (not_written := _not_written(call)) is not None:
         return not_written
     # An email reply is often the whole conversation: its first message counts.
-    return resolution(call, check, after_opening=False)
+    return resolution(call, check, after_opening=False, offers=check.terms["further_help_cues"])
 
 
 def _closing(call: PreparedCall, check: Check) -> Verdict:

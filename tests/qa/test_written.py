@@ -224,6 +224,30 @@ def test_shouting_and_text_speak_fail_but_acronyms_do_not(embedder):
     assert "'u'" in text_speak["clarity"].reason
 
 
+@pytest.mark.model
+def test_an_offer_of_more_help_is_no_vague_promise_and_a_deferral_is_not_placed_in_seconds(
+    embedder,
+):
+    def ending(*last):
+        return chat(
+            message("customer", "My new card hasn't arrived and I need it for my trip.", 0),
+            message("agent", "Hi Sam, sorry about that.", 30),
+            *(message("agent", text, 60 + 10 * n) for n, text in enumerate(last)),
+        )
+
+    offered, deferred = results(
+        embedder,
+        ending(
+            "I've ordered a new card and it will reach you within 3 working days.",
+            "If anything else comes up, feel free to get back in touch.",
+        ),
+        ending("We'll look into it and someone will be in touch at some point."),
+    )
+    assert str(offered["resolution"].result) == "pass"
+    assert str(deferred["resolution"].result) == "fail"
+    assert deferred["resolution"].reason.startswith("Ends on a vague promise or refusal: ")
+
+
 def test_misspellings_know_british_and_american_english_and_skip_names_and_codes():
     text = (
         "I apologise, the colour of your favourite sofa was cancelled. I'll organise a "
