@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import datetime
 from pathlib import Path
 
@@ -19,6 +19,7 @@ from core.people import list_agents, require_role
 __all__ = [
     "assign_call",
     "calls_scope",
+    "calls_with_ids",
     "counted_calls",
     "customer_journey",
     "delete_failed_import",
@@ -90,6 +91,16 @@ def get_call(*, session: Session, viewer: User, call_id: int) -> Call:
     if session.get(Call, call_id) is None:
         raise NotFound(f"There is no call #{call_id}.")
     raise NotAllowed(f"You can't open call #{call_id}: it belongs to someone outside your view.")
+
+
+@audit_refusals
+def calls_with_ids(*, session: Session, viewer: User, call_ids: Iterable[int]) -> list[Call]:
+    """The calls among `call_ids` the viewer may see (the rest are left out), e.g. those a
+    coaching page links to."""
+    wanted = set(call_ids)
+    if not wanted:
+        return []
+    return list(session.exec(select(Call).where(col(Call.id).in_(wanted), calls_scope(viewer))))
 
 
 @audit_refusals

@@ -16,6 +16,7 @@ from core.calls import (
     list_segments,
     playable_file,
 )
+from core.clock import clock, wait
 from core.errors import InvalidInput, NotAllowed, NotFound
 from core.models import CallStatus, Channel, Role, utcnow
 from core.people import list_agents
@@ -91,9 +92,11 @@ with ui.db_session() as session:
     evaluation = latest_evaluation(session=session, viewer=viewer, call_id=chosen)
     scores = criterion_scores(session=session, evaluation=evaluation) if evaluation else []
 
+    spoken = call.channel == Channel.CALL
     agent, duration, csat = st.columns(3)
     agent.metric("Agent", call.agent.name if call.agent else "Unassigned")
-    length = f"{call.duration // 60:.0f}:{call.duration % 60:02.0f}" if call.duration else "-"
+    # A call's clock; a written conversation's span from first to last message, as listed.
+    length = "-" if not call.duration else clock(call.duration) if spoken else wait(call.duration)
     duration.metric("Length", length)
     csat.metric("CSAT", call.csat if call.csat else "-")
     if (confidence := inferred_speaker_confidence(segments)) is not None:
@@ -120,7 +123,6 @@ with ui.db_session() as session:
                     st.error(str(exc))
 
     coach = viewer.role in (Role.REVIEWER, Role.LEAD, Role.ADMIN)
-    spoken = call.channel == Channel.CALL
     moment = call_player(playable_file(call), key=player, report_position=coach) if spoken else None
     call_notes(
         session=session,
@@ -129,6 +131,7 @@ with ui.db_session() as session:
         criteria=[score.criterion_id for score in scores],
         player=player,
         moment=moment,
+        segments=segments,
     )
     if spoken:
         transcript_lines(segments, key=player)

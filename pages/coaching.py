@@ -16,6 +16,7 @@ from core.models import utcnow
 from core.people import list_agents
 from training.assignments import recently_completed
 from ui.coaching import (
+    Moments,
     assignment_list,
     commitments_form,
     lesson_recommender,
@@ -52,6 +53,18 @@ with ui.db_session() as session:
         lesson_skills={lesson_id: lesson.skills for lesson_id, lesson in lessons.items()},
     )
     titles = {cid: ws.title_of(cid) for cid in ws.criteria}
+    past = list_coaching_sessions(session=session, viewer=viewer, agent_id=agent_id)
+    draft = draft_agenda(ws, earlier=[item.coaching for item in past])
+    moments = Moments.of(
+        [
+            *(spot.moments[0].call_id for spot in ws.weak_spots),
+            *(note.call_id for note in ws.notes),
+            *(item.call_id for item in draft),
+            *(item.call_id for done in past for item in done.agenda),
+        ],
+        session=session,
+        viewer=viewer,
+    )
     quality, notes, learning, sessions = st.tabs(["Quality", "Notes", "Lessons", "Sessions"])
 
     with quality:
@@ -63,7 +76,7 @@ with ui.db_session() as session:
         else:
             st.caption(f"{ws.agent.name} has no scored calls yet.")
         st.subheader("Open weak spots")
-        weak_spot_list(ws.weak_spots)
+        weak_spot_list(ws.weak_spots, moments)
         st.subheader("Disputes")
         if not ws.disputes:
             st.caption("No disputes.")
@@ -74,7 +87,14 @@ with ui.db_session() as session:
     with notes:
         if not ws.notes:
             st.info("No monitoring notes yet. Take them while listening to a call, live or not.")
-        note_list(ws.notes, titles=titles, session=session, viewer=viewer, key="coaching_notes")
+        note_list(
+            ws.notes,
+            titles=titles,
+            moments=moments,
+            session=session,
+            viewer=viewer,
+            key="coaching_notes",
+        )
 
     with learning:
         st.subheader("Recommended lessons")
@@ -101,11 +121,15 @@ with ui.db_session() as session:
             st.caption("No lesson quizzes answered yet.")
 
     with sessions:
-        past = list_coaching_sessions(session=session, viewer=viewer, agent_id=agent_id)
         st.subheader("New coaching session")
-        draft = draft_agenda(ws, earlier=[item.coaching for item in past])
         session_form(
-            draft, session=session, lead=viewer, agent=ws.agent, titles=titles, key="coaching_new"
+            draft,
+            session=session,
+            lead=viewer,
+            agent=ws.agent,
+            titles=titles,
+            moments=moments,
+            key="coaching_new",
         )
         st.subheader("Past sessions")
         if not past:
@@ -114,5 +138,5 @@ with ui.db_session() as session:
             result = follow_up(
                 session=session, viewer=viewer, coaching_id=item.coaching.id, now=now
             )
-            session_card(item, result, titles=titles)
+            session_card(item, result, titles=titles, moments=moments)
             commitments_form(item, session=session, lead=viewer, key=f"coaching_{item.coaching.id}")

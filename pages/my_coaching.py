@@ -6,7 +6,7 @@ import ui
 from coaching import follow_up, list_coaching_sessions
 from core.models import utcnow
 from monitoring.notes import list_notes
-from ui.coaching import note_list, session_card
+from ui.coaching import Moments, note_list, session_card
 from ui.labels import criterion_titles
 
 viewer = ui.guard("my_coaching")
@@ -17,6 +17,14 @@ titles = criterion_titles()
 with ui.db_session() as session:
     sessions = list_coaching_sessions(session=session, viewer=viewer)
     notes = list_notes(session=session, viewer=viewer, agent_id=viewer.id)  # shared ones only
+    moments = Moments.of(
+        [
+            *(note.call_id for note in notes),
+            *(agenda.call_id for item in sessions for agenda in item.agenda),
+        ],
+        session=session,
+        viewer=viewer,
+    )
 
     st.subheader("Coaching sessions")
     if not sessions:
@@ -29,9 +37,9 @@ with ui.db_session() as session:
         st.caption(f"Next follow-up with your lead: {next_one:%a %d %b}.")
     for item in sessions:
         result = follow_up(session=session, viewer=viewer, coaching_id=item.coaching.id, now=now)
-        session_card(item, result, titles=titles)
+        session_card(item, result, titles=titles, moments=moments)
 
     st.subheader("Notes from your lead")
     if not notes:
         st.caption("Notes your lead shares about your calls show here, each linked to the moment.")
-    note_list(notes, titles=titles, key="my_coaching_notes")
+    note_list(notes, titles=titles, moments=moments, key="my_coaching_notes")

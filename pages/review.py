@@ -97,7 +97,8 @@ with ui.db_session() as session:
             segments = list_segments(session=session, viewer=viewer, call_id=call_id)
             if item.call.channel == Channel.CALL:
                 call_player(playable_file(item.call), key=f"rv_{call_id}")
-            with st.container(height=520):
+            # A thread is read from its first message: no scrolling to the end, as chats do.
+            with st.container(height=520, autoscroll=False):
                 if item.call.channel == Channel.CALL:
                     transcript_lines(segments, key=f"rv_{call_id}")
                 else:

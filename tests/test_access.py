@@ -42,6 +42,7 @@ from core.audit import audit_choices, count_events, list_events
 from core.auth import change_password
 from core.calls import (
     assign_call,
+    calls_with_ids,
     customer_journey,
     delete_failed_import,
     get_call,
@@ -1065,6 +1066,16 @@ FILTERED = [
         "team A's agent's calls",
         lambda w: {"agent_id": w.people["a1"].id},
         lambda w: set(),
+    ),
+    *(
+        Filtered(
+            calls_with_ids,
+            who,
+            "every call asked for by id",
+            lambda w: {"call_ids": [c.id for c in w.calls.values()]},
+            lambda w, whose=whose: {w.calls[key].id for key in whose},
+        )
+        for who, whose in (("a1", ("a1",)), ("lead_b", ("b1",)), ("lead", ("a1", "a2")))
     ),
     Filtered(
         customer_journey,

@@ -83,10 +83,11 @@ def call_list_rows(rows: Sequence[CallRow]) -> list[dict[str, object]]:
     return [
         {
             "Call": f"#{row.call_id}",
+            # Beside the number, so a phone shows it without scrolling sideways.
+            "Channel": channel_label(row.channel),
             "Agent": row.agent,
             "Date": row.when.strftime("%Y-%m-%d %H:%M"),
             "Length": _length(row),
-            "Channel": channel_label(row.channel),
             "Score": row.score,
             "Auto-fail": row.auto_fail,
             "Status": f"{row.state} · practice" if row.practice else str(row.state),

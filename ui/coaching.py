@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping, Sequence
-from dataclasses import replace
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, time, timedelta
 from functools import partial
 
@@ -24,26 +24,30 @@ from coaching import (
     create_coaching_session,
     update_commitments,
 )
+from core.calls import calls_with_ids
 from core.clock import clock
-from core.models import MonitoringNote, User, utcnow
+from core.models import Call, Channel, MonitoringNote, User, utcnow
 from monitoring.notes import set_note_shared
 from training.assignments import AssignmentItem, Recommender, assign_lesson
 from training.lesson_index import LessonIndex
 from training.matcher import MatchOptions, recommend_lessons
 from ui.actions import attempt, show_flash
+from ui.call_view import moment_text
+from ui.labels import channel_label
 from ui.learning import STATE_BADGES
 from ui.lessons import skill_titles
 from ui.plain import plain
 
 __all__ = [
     "KIND_BADGES",
+    "Moments",
     "agenda_list",
     "assignment_list",
     "commitments_form",
     "follow_up_chart",
     "follow_up_panel",
     "lesson_recommender",
-    "moment_link",
+    "moment_label",
     "note_list",
     "recommendation_list",
     "session_card",
@@ -76,18 +80,44 @@ def lesson_recommender(index: LessonIndex) -> Recommender:
     )
 
 
-def moment_link(call_id: int, at_seconds: float | None, *, label: str | None = None) -> None:
-    """A link that opens the call at this moment."""
-    params = {"call": str(call_id)}
-    if at_seconds is not None:
-        params["t"] = str(int(at_seconds))
-    when = f" at {clock(at_seconds)}" if at_seconds is not None else ""
-    st.page_link(
-        "pages/calls.py",
-        label=label or f"Call #{call_id}{when}",
-        icon=":material/play_circle:",
-        query_params=params,
-    )
+def moment_label(call_id: int, at_seconds: float | None, call: Call | None, zone: str) -> str:
+    """A call moment as people read it: "Call #12 at 1:23", "Chat #24 at 03 Nov 14:01" (in
+    the time zone `zone`), "Email #25, message 3" when its messages carried no times. `call`
+    is None when the viewer may not see it or it is gone: then it reads as a call."""
+    if call is None or call.channel == Channel.CALL:
+        return f"Call #{call_id}" + (f" at {clock(at_seconds)}" if at_seconds is not None else "")
+    name = f"{channel_label(call.channel)} #{call_id}"
+    if at_seconds is None:
+        return name
+    where = moment_text(call, at_seconds, zone=zone)
+    return f"{name}, {where}" if call.started_at is None else f"{name} at {where}"
+
+
+@dataclass(frozen=True)
+class Moments:
+    """Links to the moments of the calls and conversations a page mentions, each labelled by
+    `moment_label` from the calls the viewer may see."""
+
+    calls: Mapping[int, Call] = field(default_factory=dict)
+    zone: str = "UTC"
+
+    @classmethod
+    def of(cls, call_ids: Iterable[int | None], *, session: Session, viewer: User) -> Moments:
+        ids = {i for i in call_ids if i is not None}
+        calls = calls_with_ids(session=session, viewer=viewer, call_ids=ids)
+        return cls({c.id: c for c in calls}, viewer.time_zone)
+
+    def link(self, call_id: int, at_seconds: float | None) -> None:
+        """A link that opens the call (or conversation) at this moment."""
+        params = {"call": str(call_id)}
+        if at_seconds is not None:
+            params["t"] = str(int(at_seconds))
+        st.page_link(
+            "pages/calls.py",
+            label=moment_label(call_id, at_seconds, self.calls.get(call_id), self.zone),
+            icon=":material/play_circle:",
+            query_params=params,
+        )
 
 
 def trend_chart(points: Sequence[TrendPoint], *, by: TrendPeriod) -> alt.Chart:
@@ -130,7 +160,7 @@ def trend_chart(points: Sequence[TrendPoint], *, by: TrendPeriod) -> alt.Chart:
     )
 
 
-def weak_spot_list(spots: Sequence[RankedWeakSpot]) -> None:
+def weak_spot_list(spots: Sequence[RankedWeakSpot], moments: Moments) -> None:
     """The open weak spots, most pressing first, each linking to its latest failure."""
     if not spots:
         st.caption("No open weak spots: nothing failed in the last 60 days of calls.")
@@ -141,13 +171,14 @@ def weak_spot_list(spots: Sequence[RankedWeakSpot]) -> None:
             f"last on {spot.last_failed_at:%d %b}"
         )
         latest = spot.moments[0]
-        moment_link(latest.call_id, latest.at_seconds)
+        moments.link(latest.call_id, latest.at_seconds)
 
 
 def note_list(
     notes: Sequence[MonitoringNote],
     *,
     titles: Mapping[str, str],
+    moments: Moments,
     session: Session | None = None,
     viewer: User | None = None,
     key: str,
@@ -165,7 +196,7 @@ def note_list(
             )
             st.write(plain(note.text))
             if note.call_id is not None:
-                moment_link(note.call_id, note.at_seconds)
+                moments.link(note.call_id, note.at_seconds)
             if session is None or viewer is None:
                 continue
             shared = st.toggle(
@@ -243,14 +274,14 @@ def recommendation_list(
                 )
 
 
-def agenda_list(items: Sequence[AgendaItem], titles: Mapping[str, str]) -> None:
+def agenda_list(items: Sequence[AgendaItem], titles: Mapping[str, str], moments: Moments) -> None:
     """An agenda, item by item, each linking to its call moment."""
     for item in items:
         criterion = _title(item.criterion_id, titles)
         about = f" · {criterion}" if criterion and item.kind != AgendaKind.WEAK_SPOT else ""
         st.markdown(f"{KIND_BADGES[item.kind]} {plain(item.text)}{about}")
         if item.call_id is not None:
-            moment_link(item.call_id, item.at_seconds)
+            moments.link(item.call_id, item.at_seconds)
 
 
 def _forget(prefix: str) -> None:
@@ -273,6 +304,7 @@ def session_form(
     lead: User,
     agent: User,
     titles: Mapping[str, str],
+    moments: Moments,
     key: str,
 ) -> None:
     """The drafted agenda for the lead to edit (keep, reword, add topics), what the agent
@@ -303,7 +335,7 @@ def session_form(
             reworded = text.text_input(label, item.text, key=f"{form_key}_text_{item.key}")
             if item.call_id is not None:
                 with text:
-                    moment_link(item.call_id, item.at_seconds)
+                    moments.link(item.call_id, item.at_seconds)
             if ticked:
                 kept.append(replace(item, text=reworded))
         extra = st.text_area("More topics (one per line)", key=f"{form_key}_topics")
@@ -397,7 +429,11 @@ def follow_up_panel(result: FollowUp) -> None:
 
 
 def session_card(
-    item: CoachingSessionItem, result: FollowUp | None, *, titles: Mapping[str, str]
+    item: CoachingSessionItem,
+    result: FollowUp | None,
+    *,
+    titles: Mapping[str, str],
+    moments: Moments,
 ) -> None:
     """One coaching session: when and with whom, agenda, commitments, follow-up."""
     c = item.coaching
@@ -406,7 +442,7 @@ def session_card(
             f"**{c.held_at:%d %b %Y}** · {item.agent_name} with {item.lead_name} · "
             f"follow up on {c.follow_up_on:%d %b %Y}"
         )
-        agenda_list(item.agenda, titles)
+        agenda_list(item.agenda, titles, moments)
         if c.commitments:
             st.markdown("**Agreed:**\n" + "\n".join(f"- {plain(line)}" for line in c.commitments))
         if c.summary:

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from functools import partial
 
 import streamlit as st
 from sqlmodel import Session
 
 from core.clock import clock
 from core.errors import InvalidInput, NotAllowed, NotFound
-from core.models import Call, MonitoringNote, NoteKind, Role, User, utcnow
+from core.models import Call, Channel, MonitoringNote, NoteKind, Role, Segment, User, utcnow
 from core.skills import load_catalogue
 from monitoring import (
     MAX_EXAMPLE_TITLE_CHARS,
@@ -21,7 +22,7 @@ from monitoring import (
     list_notes,
 )
 from ui.actions import show_flash
-from ui.call_view import play_from
+from ui.call_view import moment_text, play_from
 from ui.learning import lesson_book
 from ui.plain import plain
 from ui.resources import app_settings
@@ -52,10 +53,12 @@ def parse_clock(text: str) -> float:
     return int(hours or 0) * 3600 + int(minutes or 0) * 60 + float(seconds)
 
 
-def _note_label(note: MonitoringNote, author: str, *, coach: bool) -> str:
-    when = f"`{clock(note.at_seconds)}`"
+def _note_label(
+    note: MonitoringNote, author: str, *, coach: bool, place: Callable[[float], str] = clock
+) -> str:
+    when = f"`{place(note.at_seconds)}`"
     if note.end_seconds is not None:
-        when = f"`{clock(note.at_seconds)}-{clock(note.end_seconds)}`"
+        when = f"`{place(note.at_seconds)}-{place(note.end_seconds)}`"
     about = note.criterion_id or note.skill
     parts = [f"{when} {NOTE_BADGES.get(note.kind, NOTE_BADGES[NoteKind.NOTE])}"]
     if about:
@@ -67,8 +70,21 @@ def _note_label(note: MonitoringNote, author: str, *, coach: bool) -> str:
 
 
 def _notes_list(
-    session: Session, notes: Sequence[MonitoringNote], *, coach: bool, player: str
+    session: Session,
+    notes: Sequence[MonitoringNote],
+    *,
+    coach: bool,
+    player: str,
+    place: Callable[[float], str] | None,
 ) -> None:
+    """The notes; on a call (`place` None) each is a button that plays the call from it, on a
+    written conversation a line placed by `place`."""
+    if place is not None:
+        for note in notes:
+            author = session.get(User, note.author_id)
+            name = author.name if author else "someone"
+            st.markdown(_note_label(note, name, coach=coach, place=place))
+        return
     # Notes are tertiary buttons like the transcript's lines; read them left-aligned like text.
     st.html(
         "<style>.stButton button[kind='tertiary'] {justify-content: flex-start; "
@@ -97,14 +113,46 @@ def _stamp(key: str, moment: float | None) -> None:
         st.session_state[f"{key}_example"] = False
 
 
+def _message_choice(segments: Sequence[Segment], place: Callable[[float], str]) -> Callable:
+    """How the note form names a message: its number, author, time and first words."""
+
+    def label(number: int) -> str:
+        segment = segments[number]
+        words = segment.text if len(segment.text) <= 60 else segment.text[:57].rstrip() + "..."
+        when = place(segment.start)
+        when = "" if when == f"message {number + 1}" else f" · {when}"
+        return f"{number + 1} · {segment.speaker.title()}{when} · {words}"
+
+    return label
+
+
 def _note_form(
-    session: Session, viewer: User, call: Call, criteria: Sequence[str], *, key: str
+    session: Session,
+    viewer: User,
+    call: Call,
+    criteria: Sequence[str],
+    *,
+    key: str,
+    messages: Sequence[Segment] | None,
 ) -> None:
+    """The note form; on a written conversation (`messages`) the note is on a message, with no
+    end and no lesson clip."""
     lessons = {lesson.id: lesson.title for lesson in lesson_book().lessons}
     skills = {skill.id: skill.title for skill in load_catalogue()}
+    place = partial(moment_text, call, zone=viewer.time_zone)
+    at_text, message = "", 0
     with st.form(f"{key}_form"):
-        at_field, kind_field = st.columns([1, 2])
-        at_text = at_field.text_input("At (m:ss)", key=f"{key}_at", placeholder="0:00")
+        # A message is named by its first words: its picker gets the wider column.
+        at_field, kind_field = st.columns([1, 2] if messages is None else [3, 2])
+        if messages is None:
+            at_text = at_field.text_input("At (m:ss)", key=f"{key}_at", placeholder="0:00")
+        else:
+            message = at_field.selectbox(
+                "On message",
+                range(len(messages)),
+                format_func=_message_choice(messages, place),
+                key=f"{key}_message",
+            )
         kind = kind_field.radio(
             "Kind",
             list(_KIND_LABELS),
@@ -126,11 +174,13 @@ def _note_form(
         )
         shared = st.toggle("Share with the agent", key=f"{key}_shared")
         # Leads and admins curate lessons; reviewers mark a moment's end without the example.
+        # A written conversation has no clip to cut: its note is on one message.
         curator = viewer.role in (Role.LEAD, Role.ADMIN)
-        end_field, example_field = st.columns([1, 2])
-        end_text = end_field.text_input("Ends at (m:ss)", key=f"{key}_end")
-        as_example, lesson_id, title = False, None, ""
-        if curator:
+        end_text, as_example, lesson_id, title = "", False, None, ""
+        if messages is None:
+            end_field, example_field = st.columns([1, 2])
+            end_text = end_field.text_input("Ends at (m:ss)", key=f"{key}_end")
+        if curator and messages is None:
             st.caption("A praise note with an end can become an example clip in a lesson.")
             as_example = example_field.checkbox("Use as lesson example", key=f"{key}_example")
             lesson_id = st.selectbox(
@@ -142,7 +192,7 @@ def _note_form(
         if not st.form_submit_button("Save note", type="primary"):
             return
     try:
-        at = parse_clock(at_text)
+        at = parse_clock(at_text) if messages is None else messages[message].start
         end = parse_clock(end_text) if end_text.strip() else None
         if as_example and kind != NoteKind.PRAISE:
             raise InvalidInput("Only a praise note can become a lesson example.")
@@ -168,7 +218,7 @@ def _note_form(
         session.rollback()
         st.error(str(exc))
         return
-    st.session_state[f"{key}_flash"] = f"Note saved at {clock(at)}."
+    st.session_state[f"{key}_flash"] = f"Note saved at {place(at)}."
     if as_example:
         try:
             with st.spinner("Cutting the clip and bleeping redacted details..."):
@@ -202,10 +252,13 @@ def call_notes(
     criteria: Sequence[str],
     player: str,
     moment: float | None,
+    segments: Sequence[Segment] = (),
 ) -> None:
     """The notes on a call: a coach reads all of them and adds more, stamped at `moment` (the
     playback time of player `player`); an agent reads the ones shared with them. Clicking a note
-    plays the call from it."""
+    plays the call from it. On a written conversation a note is on one of its `segments`
+    (messages), placed by when it was sent."""
+    written = call.channel != Channel.CALL
     coach = viewer.role in _COACHES
     notes = list_notes(session=session, viewer=viewer, call_id=call.id)
     if not coach and not notes:
@@ -215,11 +268,13 @@ def call_notes(
     show_flash(f"{key}_flash")
     if problem := st.session_state.pop(f"{key}_problem", None):
         st.error(problem)
+    place = partial(moment_text, call, zone=viewer.time_zone) if written else None
     if notes:
-        st.caption("Click a note to play the call from that moment.")
-        _notes_list(session, notes, coach=coach, player=player)
+        if not written:
+            st.caption("Click a note to play the call from that moment.")
+        _notes_list(session, notes, coach=coach, player=player, place=place)
     elif coach:
-        st.caption("No notes on this call yet.")
+        st.caption(f"No notes on this {'conversation' if written else 'call'} yet.")
     if not coach:
         return
     agent = call.agent
@@ -228,6 +283,12 @@ def call_notes(
         return
     if not can_coach(viewer, agent):
         return
+    if written:
+        if not segments:
+            return
+        _stamp(key, None)
+        _note_form(session, viewer, call, criteria, key=key, messages=segments)
+        return
     _stamp(key, moment)
     st.caption("Pause the call (or click a line or a note) and the note is stamped at that moment.")
-    _note_form(session, viewer, call, criteria, key=key)
+    _note_form(session, viewer, call, criteria, key=key, messages=None)

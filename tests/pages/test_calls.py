@@ -196,10 +196,10 @@ def test_the_calls_list_shows_each_call_with_its_status_and_filters_it(signed_in
     table = at.dataframe[0].value
     assert list(table.columns) == [
         "Call",
+        "Channel",
         "Agent",
         "Date",
         "Length",
-        "Channel",
         "Score",
         "Auto-fail",
         "Status",

@@ -1,6 +1,9 @@
 """A written conversation on the Calls page: its messages as a thread with times and waits,
 no audio player, its QA score; and the picker says its channel."""
 
+from sqlmodel import select
+
+from core.models import MonitoringNote
 from qa.conversation_formats import read_json
 from qa.conversation_import import import_conversations
 from tests.conftest import NOW
@@ -36,6 +39,7 @@ def test_a_chat_reads_as_a_thread_with_times_and_waits(signed_in, app_db):
     assert at.selectbox(key="calls_pick").options[0].startswith(f"#{call_id} · chat · A1 Person")
     shown = texts(at)
     assert "Chat conversation, 3 messages" in shown
+    assert at.metric[1].value == "90 s"  # its span, first to last message, as the list has it
     # Europe/London is UTC in November; the agent answered 90 s after the first message.
     assert "**Customer** · 03 Nov 14:00" in shown
     assert "**Agent** · 03 Nov 14:01 · answered after 90 s" in shown
@@ -155,3 +159,26 @@ def test_the_list_narrowed_to_written_channels_counts_conversations(signed_in, a
     assert "1 conversation · click a row to open the conversation" in texts(at)
     at.multiselect(key="calls_list_channels").unselect("chat").select("email").run()
     assert "No conversations match these filters." in texts(at)
+
+
+def test_a_note_on_a_chat_is_on_one_of_its_messages_and_placed_by_its_time(
+    signed_in, app_db, session
+):
+    call_id = _import(app_db, CHAT)
+    at = signed_in("lead")
+    at.query_params["call"] = str(call_id)
+    at.switch_page("pages/calls.py").run()
+    assert not at.exception
+    key = f"lines_{call_id}_notes"
+    assert not [t for t in at.text_input if t.key in (f"{key}_at", f"{key}_end")]  # no m:ss
+    picker = at.selectbox(key=f"{key}_message")
+    assert picker.options[1] == "2 · Customer · 03 Nov 14:00 · It was due Monday."
+    picker.select(2)
+    at.text_area(key=f"{key}_text").input("Answered both questions in one reply")
+    next(b for b in at.button if b.label == "Save note").click().run()
+    assert not at.exception and not at.error
+    assert "Note saved at 03 Nov 14:01." in texts(at)
+    note = session.exec(select(MonitoringNote)).one()
+    assert (note.call_id, note.at_seconds, note.end_seconds) == (call_id, 90.0, None)
+    shown = [m.value for m in at.markdown]
+    assert [m for m in shown if m.startswith("`03 Nov 14:01` :gray-badge[Note]")], shown

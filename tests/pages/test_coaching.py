@@ -1,9 +1,10 @@
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlmodel import select
 
-from core.models import Assignment, AuditEvent, CoachingSession, NoteKind, utcnow
+from core.models import Assignment, AuditEvent, Channel, CoachingSession, NoteKind, utcnow
 from monitoring.notes import add_note
 from tests.coaching.conftest import call_on
 from tests.pages.conftest import texts
@@ -122,3 +123,35 @@ def test_agents_and_reviewers_cannot_open_the_coaching_page(signed_in, key):
     at = _coaching(signed_in, key)
     assert [e.value for e in at.error] == ["Not allowed: this page is not available to your role."]
     assert not at.title and not at.selectbox
+
+
+@pytest.mark.model
+def test_a_written_conversation_is_linked_by_when_its_message_was_sent(
+    signed_in, session, people, lessons_dir
+):
+    """A chat's weak spot and note name the chat and the message's time, not a clock offset."""
+    started = (utcnow() - timedelta(days=2)).replace(second=0, microsecond=0)
+    chat = call_on(session, people["a1"], started, failed=["empathy"], at=12.0)
+    chat.channel = Channel.CHAT
+    session.add(chat)
+    session.commit()
+    _note(
+        session,
+        people,
+        "Answered the second question first",
+        NoteKind.NOTE,
+        call=chat,
+        at_seconds=90,
+    )
+
+    at = _coaching(signed_in)
+    assert not at.exception
+    zone = ZoneInfo(people["lead"].time_zone)
+    links = {(link.value, link.proto.query_string) for link in at.page_link}
+
+    def sent(seconds):
+        return (started + timedelta(seconds=seconds)).astimezone(zone).strftime("%d %b %H:%M")
+
+    assert (f"Chat #{chat.id} at {sent(12)}", f"call={chat.id}&t=12") in links  # weak spot
+    assert (f"Chat #{chat.id} at {sent(90)}", f"call={chat.id}&t=90") in links  # the note
+    assert not [label for label, _ in links if label.startswith("Call #")]
