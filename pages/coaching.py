@@ -12,7 +12,7 @@ from coaching import (
     list_coaching_sessions,
     recommend_for_agent,
 )
-from core.models import utcnow
+from core.models import Channel, utcnow
 from core.people import list_agents
 from training.assignments import recently_completed
 from ui.coaching import (
@@ -76,7 +76,8 @@ with ui.db_session() as session:
         else:
             st.caption(f"{ws.agent.name} has no scored calls yet.")
         st.subheader("Open weak spots")
-        weak_spot_list(ws.weak_spots, moments)
+        spoken_only = all(scored.call.channel == Channel.CALL for scored in ws.calls)
+        weak_spot_list(ws.weak_spots, moments, noun="calls" if spoken_only else "conversations")
         st.subheader("Disputes")
         if not ws.disputes:
             st.caption("No disputes.")

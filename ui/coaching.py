@@ -160,14 +160,17 @@ def trend_chart(points: Sequence[TrendPoint], *, by: TrendPeriod) -> alt.Chart:
     )
 
 
-def weak_spot_list(spots: Sequence[RankedWeakSpot], moments: Moments) -> None:
-    """The open weak spots, most pressing first, each linking to its latest failure."""
+def weak_spot_list(
+    spots: Sequence[RankedWeakSpot], moments: Moments, *, noun: str = "calls"
+) -> None:
+    """The open weak spots, most pressing first, each linking to its latest failure; `noun`
+    names what was scored ("conversations" once written ones are among them)."""
     if not spots:
-        st.caption("No open weak spots: nothing failed in the last 60 days of calls.")
+        st.caption(f"No open weak spots: nothing failed in the last 60 days of {noun}.")
         return
     for rank, spot in enumerate(spots, start=1):
         st.markdown(
-            f"**{rank}. {spot.title}** · failed on {spot.failures} of {spot.scored} calls, "
+            f"**{rank}. {spot.title}** · failed on {spot.failures} of {spot.scored} {noun}, "
             f"last on {spot.last_failed_at:%d %b}"
         )
         latest = spot.moments[0]

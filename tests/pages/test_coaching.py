@@ -155,3 +155,4 @@ def test_a_written_conversation_is_linked_by_when_its_message_was_sent(
     assert (f"Chat #{chat.id} at {sent(12)}", f"call={chat.id}&t=12") in links  # weak spot
     assert (f"Chat #{chat.id} at {sent(90)}", f"call={chat.id}&t=90") in links  # the note
     assert not [label for label, _ in links if label.startswith("Call #")]
+    assert "**1. Empathy** · failed on 1 of 1 conversations" in texts(at)
