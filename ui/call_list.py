@@ -78,6 +78,11 @@ def _length(row: CallRow) -> str:
     return clock(row.seconds) if row.channel == Channel.CALL else wait(row.seconds)
 
 
+def _untimed(row: CallRow) -> str:
+    """A written conversation whose messages carried no times is dated by its import."""
+    return " (imported)" if row.channel != Channel.CALL and row.seconds is None else ""
+
+
 def call_list_rows(rows: Sequence[CallRow]) -> list[dict[str, object]]:
     """The calls as the table and its CSV show them."""
     return [
@@ -86,7 +91,7 @@ def call_list_rows(rows: Sequence[CallRow]) -> list[dict[str, object]]:
             # Beside the number, so a phone shows it without scrolling sideways.
             "Channel": channel_label(row.channel),
             "Agent": row.agent,
-            "Date": row.when.strftime("%Y-%m-%d %H:%M"),
+            "Date": row.when.strftime("%Y-%m-%d %H:%M") + _untimed(row),
             "Length": _length(row),
             "Score": row.score,
             "Auto-fail": row.auto_fail,

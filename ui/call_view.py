@@ -33,6 +33,9 @@ __all__ = [
 def call_label(call: Call) -> str:
     """One line naming a call in a picker: number, agent, start time and status if not done."""
     when = call.started_at.strftime("%d %b %Y %H:%M") if call.started_at else "date unknown"
+    if call.channel != Channel.CALL and call.started_at is None:
+        # Its messages carried no times: it is dated by its import, as the list dates it.
+        when = f"imported {call.created_at:%d %b %Y %H:%M}"
     who = call.agent.name if call.agent else "unassigned"
     status = "" if call.status == CallStatus.DONE else f" · {call.status}"
     practice = " · practice" if call.practice else ""

@@ -64,6 +64,8 @@ def test_an_email_without_times_numbers_its_messages(signed_in, app_db):
     at.switch_page("pages/calls.py").run()
     assert not at.exception
     assert "**Agent** · message 2" in texts(at)
+    label = next(o for o in at.selectbox(key="calls_pick").options if o.startswith(f"#{call_id}"))
+    assert label.startswith(f"#{call_id} · email · A1 Person · imported ")  # dated by import
 
 
 def test_the_customers_other_conversations_are_listed_in_every_channel_within_scope(

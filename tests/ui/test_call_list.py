@@ -30,3 +30,5 @@ def test_a_calls_length_is_its_clock_and_a_conversations_its_span():
     assert (call["Length"], call["Channel"]) == ("2:05", "Voice")
     assert (email["Length"], email["Channel"]) == ("13.8 h", "Email")
     assert untimed["Length"] == "-"
+    # Its messages carried no times, so its date is when it was imported, and it says so.
+    assert (call["Date"], untimed["Date"]) == ("2026-11-03 14:00", "2026-11-03 14:00 (imported)")
