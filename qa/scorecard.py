@@ -141,8 +141,11 @@ CHECK_RULES: dict[str, RuleSpec] = {
     "understanding": RuleSpec(
         "A sentence of the agent's first `within_agent_messages` messages says back or asks "
         "about what the customer wrote: at least `min_similarity` close in meaning to a "
-        "customer sentence before it, or matching `restatement`.",
+        "customer sentence before it, or matching `restatement`. Fails when the customer has "
+        'to put the agent right after a reply (words of `correction_cues`: "I meant", '
+        '"that\'s not what I asked").',
         phrases=("restatement",),
+        terms=("correction_cues",),
         params={"within_agent_messages": 2, "min_similarity": 0.45},
     ),
     "written_tone": RuleSpec(

@@ -22,6 +22,7 @@ from qa.checks import (
     is_question,
     professionalism,
     resolution,
+    terms_in,
 )
 from qa.prepared_call import PreparedCall, split_sentences
 from qa.scorecard import Check
@@ -181,11 +182,36 @@ def _response_times(call: PreparedCall, check: Check) -> Verdict:
 # Understanding the request.
 
 
+def _says(text: str, cues: Sequence[str]) -> bool:
+    """Whether `text` holds one of `cues` as words, with typographic apostrophes read as plain
+    ones ("I’m asking about")."""
+    return bool(terms_in(text.replace("\u2019", "'"), cues))
+
+
+def _put_right(call: PreparedCall, cues: Sequence[str]) -> Verdict | None:
+    """A fail when the customer, after one of the agent's replies, has to say what they meant
+    ("Sorry, I meant bags, not seats"): the reply missed the request, whatever it echoed."""
+    replied = None
+    for i in range(len(call.segments)):
+        if call.is_agent(i):
+            replied = i
+        elif replied is not None and call.is_customer(i) and _says(call.segments[i].text, cues):
+            return Verdict(
+                Result.FAIL,
+                0.8,
+                (replied, i),
+                f"The customer had to put the agent right: {call.segments[i].text!r}",
+            )
+    return None
+
+
 def _understanding(call: PreparedCall, check: Check) -> Verdict:
     """Some agent sentence of the first replies says back what the customer wrote before it:
     close in meaning to one of the customer's sentences, or a restatement by its form."""
     if (not_written := _not_written(call)) is not None:
         return not_written
+    if (corrected := _put_right(call, check.terms["correction_cues"])) is not None:
+        return corrected
     vectors = call.sentence_vectors
     restated = call.strength(check.phrases["restatement"])
     within = int(check.params["within_agent_messages"])

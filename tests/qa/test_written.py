@@ -248,6 +248,22 @@ def test_an_offer_of_more_help_is_no_vague_promise_and_a_deferral_is_not_placed_
     assert deferred["resolution"].reason.startswith("Ends on a vague promise or refusal: ")
 
 
+@pytest.mark.model
+def test_a_customer_who_has_to_say_what_they_meant_was_not_understood(embedder):
+    (found,) = results(
+        embedder,
+        chat(
+            message("customer", "Can I add a second checked bag to my flight, and how much?", 0),
+            message("agent", "Hi Sam, you can pick your seat in Manage Booking from £12.", 30),
+            message("customer", "No I meant bags, not seats. A second suitcase.", 60),
+            message("agent", "Seats can be chosen up to 30 days before you fly.", 90),
+        ),
+    )
+    understanding = found["understanding"]
+    assert str(understanding.result) == "fail" and understanding.confidence >= 0.8
+    assert "put the agent right" in understanding.reason
+
+
 def test_misspellings_know_british_and_american_english_and_skip_names_and_codes():
     text = (
         "I apologise, the colour of your favourite sofa was cancelled. I'll organise a "
