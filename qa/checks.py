@@ -10,7 +10,7 @@ from enum import StrEnum
 
 import numpy as np
 
-from core.models import Speaker
+from core.models import Channel, Speaker
 from qa.metrics import silence_periods, speech_periods
 from qa.prepared_call import PreparedCall, split_sentences
 from qa.scorecard import Check, PhraseGroup
@@ -515,7 +515,7 @@ def resolution(
             _, best_after = best_of(concrete, after)
             where = (
                 f" at {call.sentences[last].start:.0f} s"
-                if call.transcript.channel == "call"
+                if call.transcript.channel == Channel.CALL
                 else ""
             )
             return Verdict(

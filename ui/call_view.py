@@ -19,6 +19,7 @@ __all__ = [
     "call_label",
     "call_player",
     "clock",
+    "is_timed",
     "conversation_thread",
     "journey_panel",
     "evaluation_panel",
@@ -134,13 +135,18 @@ def transcript_lines(segments: list[Segment], *, key: str) -> None:
         )
 
 
+def is_timed(call: Call) -> bool:
+    """Whether a written conversation's messages carried times (else they are numbered)."""
+    return call.started_at is not None and call.duration is not None
+
+
 def moment_text(call: Call, seconds: float, *, zone: str = "UTC") -> str:
     """Where a moment of a conversation is, as people read it: a call's clock ("1:23"), when
     a written message was sent in the viewer's time zone ("03 Nov 14:01"), or the message's
     number when the messages carried no times ("message 3")."""
     if call.channel == Channel.CALL:
         return clock(seconds)
-    if call.started_at is None or call.duration is None:
+    if not is_timed(call):
         return f"message {int(seconds) + 1}"
     sent = (as_utc(call.started_at) + timedelta(seconds=seconds)).astimezone(time_zone(zone))
     return sent.strftime("%d %b %H:%M")
@@ -153,7 +159,7 @@ def conversation_thread(call: Call, segments: list[Segment], *, zone: str = "UTC
     if not segments:
         st.info("No messages.")
         return
-    timed = call.started_at is not None and call.duration is not None
+    timed = is_timed(call)
     previous = None
     for number, segment in enumerate(segments, start=1):
         agent = segment.speaker == Speaker.AGENT

@@ -32,7 +32,7 @@ from training.assignments import AssignmentItem, Recommender, assign_lesson
 from training.lesson_index import LessonIndex
 from training.matcher import MatchOptions, recommend_lessons
 from ui.actions import attempt, show_flash
-from ui.call_view import moment_text
+from ui.call_view import is_timed, moment_text
 from ui.labels import channel_label
 from ui.learning import STATE_BADGES
 from ui.lessons import skill_titles
@@ -90,7 +90,7 @@ def moment_label(call_id: int, at_seconds: float | None, call: Call | None, zone
     if at_seconds is None:
         return name
     where = moment_text(call, at_seconds, zone=zone)
-    return f"{name}, {where}" if call.started_at is None else f"{name} at {where}"
+    return f"{name} at {where}" if is_timed(call) else f"{name}, {where}"
 
 
 @dataclass(frozen=True)

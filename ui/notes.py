@@ -22,7 +22,7 @@ from monitoring import (
     list_notes,
 )
 from ui.actions import show_flash
-from ui.call_view import moment_text, play_from
+from ui.call_view import is_timed, moment_text, play_from
 from ui.learning import lesson_book
 from ui.plain import plain
 from ui.resources import app_settings
@@ -54,7 +54,7 @@ def parse_clock(text: str) -> float:
 
 
 def _note_label(
-    note: MonitoringNote, author: str, *, coach: bool, place: Callable[[float], str] = clock
+    note: MonitoringNote, author: str, *, coach: bool, place: Callable[[float], str]
 ) -> str:
     when = f"`{place(note.at_seconds)}`"
     if note.end_seconds is not None:
@@ -75,25 +75,25 @@ def _notes_list(
     *,
     coach: bool,
     player: str,
-    place: Callable[[float], str] | None,
+    place: Callable[[float], str],
+    playable: bool,
 ) -> None:
-    """The notes; on a call (`place` None) each is a button that plays the call from it, on a
-    written conversation a line placed by `place`."""
-    if place is not None:
-        for note in notes:
-            author = session.get(User, note.author_id)
-            name = author.name if author else "someone"
-            st.markdown(_note_label(note, name, coach=coach, place=place))
-        return
-    # Notes are tertiary buttons like the transcript's lines; read them left-aligned like text.
-    st.html(
-        "<style>.stButton button[kind='tertiary'] {justify-content: flex-start; "
-        "text-align: left;}</style>"
-    )
+    """The notes, each placed by `place`; on a call (`playable`) each is a button that plays
+    the call from it."""
+    if playable:
+        # Notes are tertiary buttons like the transcript's lines; read them left-aligned.
+        st.html(
+            "<style>.stButton button[kind='tertiary'] {justify-content: flex-start; "
+            "text-align: left;}</style>"
+        )
     for note in notes:
         author = session.get(User, note.author_id)
+        label = _note_label(note, author.name if author else "someone", coach=coach, place=place)
+        if not playable:
+            st.markdown(label)
+            continue
         st.button(
-            _note_label(note, author.name if author else "someone", coach=coach),
+            label,
             key=f"{player}_note_{note.id}",
             type="tertiary",
             on_click=play_from,
@@ -113,14 +113,16 @@ def _stamp(key: str, moment: float | None) -> None:
         st.session_state[f"{key}_example"] = False
 
 
-def _message_choice(segments: Sequence[Segment], place: Callable[[float], str]) -> Callable:
-    """How the note form names a message: its number, author, time and first words."""
+def _message_choice(
+    segments: Sequence[Segment], place: Callable[[float], str], *, timed: bool
+) -> Callable:
+    """How the note form names a message: its number, author, time (when `timed`) and first
+    words."""
 
     def label(number: int) -> str:
         segment = segments[number]
         words = segment.text if len(segment.text) <= 60 else segment.text[:57].rstrip() + "..."
-        when = place(segment.start)
-        when = "" if when == f"message {number + 1}" else f" · {when}"
+        when = f" · {place(segment.start)}" if timed else ""
         return f"{number + 1} · {segment.speaker.title()}{when} · {words}"
 
     return label
@@ -133,13 +135,13 @@ def _note_form(
     criteria: Sequence[str],
     *,
     key: str,
+    place: Callable[[float], str],
     messages: Sequence[Segment] | None,
 ) -> None:
-    """The note form; on a written conversation (`messages`) the note is on a message, with no
-    end and no lesson clip."""
+    """The note form, its moment placed by `place`; on a written conversation (`messages`)
+    the note is on a message, with no end and no lesson clip."""
     lessons = {lesson.id: lesson.title for lesson in lesson_book().lessons}
     skills = {skill.id: skill.title for skill in load_catalogue()}
-    place = partial(moment_text, call, zone=viewer.time_zone)
     at_text, message = "", 0
     with st.form(f"{key}_form"):
         # A message is named by its first words: its picker gets the wider column.
@@ -150,7 +152,7 @@ def _note_form(
             message = at_field.selectbox(
                 "On message",
                 range(len(messages)),
-                format_func=_message_choice(messages, place),
+                format_func=_message_choice(messages, place, timed=is_timed(call)),
                 key=f"{key}_message",
             )
         kind = kind_field.radio(
@@ -268,11 +270,11 @@ def call_notes(
     show_flash(f"{key}_flash")
     if problem := st.session_state.pop(f"{key}_problem", None):
         st.error(problem)
-    place = partial(moment_text, call, zone=viewer.time_zone) if written else None
+    place = partial(moment_text, call, zone=viewer.time_zone)  # a call's clock, a message's time
     if notes:
         if not written:
             st.caption("Click a note to play the call from that moment.")
-        _notes_list(session, notes, coach=coach, player=player, place=place)
+        _notes_list(session, notes, coach=coach, player=player, place=place, playable=not written)
     elif coach:
         st.caption(f"No notes on this {'conversation' if written else 'call'} yet.")
     if not coach:
@@ -287,8 +289,8 @@ def call_notes(
         if not segments:
             return
         _stamp(key, None)
-        _note_form(session, viewer, call, criteria, key=key, messages=segments)
+        _note_form(session, viewer, call, criteria, key=key, place=place, messages=segments)
         return
     _stamp(key, moment)
     st.caption("Pause the call (or click a line or a note) and the note is stamped at that moment.")
-    _note_form(session, viewer, call, criteria, key=key, messages=None)
+    _note_form(session, viewer, call, criteria, key=key, place=place, messages=None)
