@@ -216,6 +216,17 @@ CUES = CueFinder(
             "first holiday",
             "memorable",
             "member of a word",  # misheard "memorable word"
+            "city you were born",
+            "town you were born",
+            "city were you born",
+            "town were you born",
+            "parents met",
+            "passcode word",
+            "code word",
+            "childhood hero",
+            "security check",
+            "security details",
+            "do the security",
         ),
         "NAME": (
             "full name",
@@ -247,6 +258,9 @@ CUES = CueFinder(
             "and you are",
             "named driver",
             "second person",
+            "named person",
+            "referred you",
+            "who should",
         ),
         # Numbers that are not personal: the cue nearest a number may say so.
         "OTHER": (
@@ -284,7 +298,7 @@ _CUE_WINDOW = 60  # characters before a value searched for the cue that says wha
 _ASKING = re.compile(
     r"\?|(?<!\byes\s)(?<!\byes,\s)(?<!\bno\s)\bplease\b|\basking (?:me )?for\b|"
     r"\b(?:didn't|did not) (?:catch|get|hear)\b|^\W*(?:who|what|where|which)\b|"
-    r"\bquestion (?:on file |you set |you chose )?is\b|"
+    r"\bquestion (?:on file |you set |you chose )?is\b|\banswer is your\b|"
     r"^\W*(?:(?:and|just|so|now|then|okay|right)[\s,]+)*(?:can i|could (?:i|you)|"
     r"may i|what('s| is)|confirm|tell me|give me|i('ll| will)? need|i just need|spell|read)|"
     r"^\W*(?:(?:and|just|now|so|okay|right)[\s,]+)+(?:the|your)\b(?!.*\b(?:is|was|are)\b)",
@@ -309,7 +323,7 @@ _LEAD_IN = re.compile(
     r"this is|my name is|my name's|name's|i'm|it's spelled|spelled|spelt|me|that's me|then|"
     r"god|gosh|oh god|oh gosh|blimey|let me check|hold on|try|it'll be|i guess|hiya|hi|hello|"
     r"under|i think it was|i think|i put|or maybe|maybe|or|i might have put|it's pronounced|either|"
-    r"i'd have put|i would have put|"
+    r"i'd have put|i would have put|here we go|here it is|got it|found it|"
     r"pronounced)\b)*[\s,.\-…:]*",
     re.I,
 )
@@ -416,7 +430,10 @@ class _Asked:
 
 _SOME_LETTERS = re.compile(r"\b(?:characters?|letters?)\b", re.I)
 # A letter said on its own, with the word that confirms it: "D, as in dog", "P for Peter".
-_LETTER = re.compile(r"\b[A-Za-z]\b(?:,?\s+(?:for|as in)\s+[A-Za-z][\w-]*)?")
+# The word "a" and the pronoun "I" are not letters unless confirmed ("I for India").
+_LETTER = re.compile(
+    r"\b[A-Za-z]\b,?\s+(?:for|as in)\s+[A-Za-z][\w-]*|(?<!['’])(?![aI]\b)\b[A-Za-z]\b"
+)
 
 
 def _asked(context: str) -> _Asked:
@@ -687,7 +704,7 @@ def _free_form_end(text: str, start: int, kind: str) -> int:
 # word again it's"), an aside between commas ("pass code, if they ask, it's"), or a
 # hedge ("the word I set up... I think it was").
 _COPULA = re.compile(
-    r"[\s,.…]*(?:,[^,.?!]{1,25},\s*)?(?:and\s+)?(?:(?:\w+\s+)?answer\s+)?"
+    r"[\s,.…]*(?:,[^,.?!]{1,25},\s*|(?:has\s+|have\s+)?changed,?\s*)?(?:and\s+)?(?:(?:\w+\s+)?answer\s+)?"
     r"(?:(?:i|we|you)\s+\w+(?:\s+(?:to|at|in|up))?\s+)?"
     r"(?:i think\s+|i believe\s+)?(?:(?:again|still|now|then|here)\s+)?"
     r"(?:is|was|'s|it's|it is|it was|that's|that was|are|would be|should be|called|named|:|-)",
@@ -722,7 +739,9 @@ def _no_answer(sentence: str) -> bool:
 
 
 _SAID_BEFORE_CUE = re.compile(r"[,;]|\b(?:that's|is|was|it's|its)\b", re.I)
-_ECHO_END = re.compile(r"\s*[,:…-]+\s*(?:(?:so|right|okay|um+|uh+|er+)\s*[,:…-]+\s*)*")
+_ECHO_END = re.compile(
+    r"(?:\s+[^\W\d_]+)?\s*[,:…-]+\s*(?:(?:so|right|okay|um+|uh+|er+)\s*[,:…-]+\s*)*"
+)
 
 
 def _answer_start(text: str) -> int | None:
@@ -826,6 +845,41 @@ def _said_again(text: str, after: int, kind: str, codes: list[CodeRun]) -> list[
     return joined
 
 
+# Sentences of a word or two that say how the answer is taken, not what it is.
+_REMARK = re.compile(
+    r"(?:thanks|thank you|cheers|honestly|really|seriously|anyway|actually|exactly|correct|"
+    r"lovely|great|brilliant|perfect|fine|good|sorry|please|no|yes|yeah|right|okay|ok|sure|"
+    r"definitely|always|weird|funny|easy|typical|classic|bless|wow|ha|haha|obviously)"
+    r"(?:\s+(?:really|then|though|enough|luck|one|question|times|days|that|him|her|it))?",
+    re.I,
+)
+_ALONE_WORDS = 3  # a sentence this short, past its opening words, is the answer said alone
+# A question back, not an answer tried as a question ("Laburnum Grove? No, that's the second
+# house."): one with a question word or a verb that asks.
+_ASKS_BACK = re.compile(
+    r"\b(?:who|what|which|where|when|why|how|is|are|was|were|do|does|did|can|could|would|"
+    r"should|shall|will|have|has|pardon|sorry|mean)\b[^.!]*\?",
+    re.I,
+)
+
+
+def _said_alone(text: str, kind: str) -> list[Redaction]:
+    """In an answer to a name, address or security question, a sentence of a word or two said on its
+    own anywhere in the turn is the answer: "God, that takes me back. Brambletye. It's closed
+    now", "Oh no, you're going to laugh. Sprout. Because I was tiny." """
+    spans = []
+    for sentence in _SENTENCE.finditer(text):
+        if _ASKS_BACK.search(sentence.group()) or _no_answer(sentence.group()):
+            continue
+        lead = _LEAD_IN.match(text, sentence.start(), sentence.end())
+        start = lead.end() if lead else sentence.start()
+        said = text[start : sentence.end()].rstrip(" .!?…")
+        words = said.split()
+        if 0 < len(words) <= _ALONE_WORDS and not _REMARK.fullmatch(said) and not _cues(said):
+            spans.append(Redaction(kind, start, start + len(said)))
+    return spans
+
+
 def _free_form_spans(
     text: str, cues: list[tuple[int, str]], asked: _Asked, codes: list[CodeRun], *, agent: bool
 ) -> list[Redaction]:
@@ -843,13 +897,23 @@ def _free_form_spans(
     )
     if kind and start is not None and not labelled:
         end = _free_form_end(text, start, kind)
+        if kind == "SECURITY_ANSWER" and len(text.split()) <= _SHORT_ANSWER_WORDS:
+            # A short answer written with no punctuation (as recognizers often give it) has
+            # no clause ends to go by: all of it is answer ("a corsa i think or was that my
+            # second car maybe the fiesta").
+            if not re.search(r"[,.;:?!…]", text[start:]):
+                end = len(text.rstrip())
         if kind != "SECURITY_CODE" or any(start <= c.start < end for c in codes):
             spans.append(Redaction(kind, start, end))
         if kind in {"SECURITY_ANSWER", "NAME"} and len(text.split()) <= _SHORT_ANSWER_WORDS:
             spans += _later_sentences(text, end, kind)
     if kind in {"SECURITY_ANSWER", "NAME"} and start is not None:
         spans += _said_again(text, start, kind, codes)
-    if asked.letters and "SECURITY_ANSWER" in asked.kinds[:1]:  # "Fourth one's L. Last one is D"
+    if kind in _FREE_FORM_IN_TURN and start is not None:
+        spans += _said_alone(text, kind)
+    # "Fourth one's L. Last one is D": letters of a word asked for by their places ("just the
+    # first and third letters") are letters of a memorable word, named or not.
+    if asked.letters and ("SECURITY_ANSWER" in asked.kinds[:1] or not asked.kinds):
         spans += [Redaction("SECURITY_ANSWER", m.start(), m.end()) for m in _LETTER.finditer(text)]
     for cue_end, kind in cues:
         if kind not in _FREE_FORM_IN_TURN | _IN_TURN_WITH_CODE:
@@ -934,7 +998,49 @@ def find_pii(text: str, *, context: str = "", agent: bool = False) -> list[Redac
     ]
     tagged = [(m.start(), m.end()) for m in TAG.finditer(text)]
     spans = _merge([s for s in spans if not _only_tags(text, s, tagged)])
+    spans = _merge(spans + _said_elsewhere(text, spans))
     return _card_across_asides(text, _merge(spans + _repeated(spans, codes)))
+
+
+# Words too common to say that an answer was said again.
+_COMMON = frozenset(
+    "the and but was her his him she they their them that this with from for not you your "
+    "yes yeah one two its it's then there what which who our".split()
+)
+
+
+_SPELLED = re.compile(r"\b[A-Za-z]\b(?:[\s,.-]+\b[A-Za-z]\b){2,}")
+
+
+def _said_elsewhere(text: str, spans: list[Redaction]) -> list[Redaction]:
+    """A word of a name or security answer said elsewhere in the turn is that answer too:
+    "is it Kingfisher? Yeah, Kingfisher." """
+    words = {}
+    for span in spans:
+        if span.kind in {"SECURITY_ANSWER", "NAME"}:
+            said = text[span.start : span.end]
+            for word in re.finditer(r"[^\W\d_][\w'’-]{2,}", said):
+                words[word.group().lower()] = span.kind
+            for spelled in _SPELLED.finditer(said):  # "P A T E L" says "patel"
+                words[re.sub(r"[\W\d_]", "", spelled.group()).lower()] = span.kind
+    found = [
+        Redaction(words[word.group().lower()], word.start(), word.end())
+        for word in re.finditer(r"[^\W\d_][\w'’-]{2,}", text)
+        if word.group().lower() in words
+        and word.group().lower() not in _COMMON
+        and not any(s.start <= word.start() < s.end for s in spans)
+    ]
+    # Joined to the answer beside it over what links them: "Kingfisher? Yeah, Kingfisher".
+    joined: list[Redaction] = []
+    for span in sorted(
+        found + [s for s in spans if s.kind in {"SECURITY_ANSWER", "NAME"}], key=lambda s: s.start
+    ):
+        last = joined[-1] if joined else None
+        if last and last.kind == span.kind and _JOINING.fullmatch(text, last.end, span.start):
+            joined[-1] = Redaction(span.kind, last.start, max(last.end, span.end))
+        else:
+            joined.append(span)
+    return joined if found else []
 
 
 # A card number read with an aside in the middle: "4067 9570, hang on the kids are shouting,

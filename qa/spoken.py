@@ -326,7 +326,8 @@ _MONTH_NAMES = (
     "january|february|march|april|may|june|july|august|september|october|november|december|"
     "jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec"
 )
-_ORDINAL_UNITS = "first|second|third|fourth|fifth|sixth|seventh|eighth|ninth"
+# "forth": "fourth" as recognizers often write it ("the forth of the forth").
+_ORDINAL_UNITS = "first|second|third|fourth|forth|fifth|sixth|seventh|eighth|ninth"
 _ORDINAL_WORDS = (
     rf"(?:twenty|thirty)[\s-]?(?:{_ORDINAL_UNITS})|{_ORDINAL_UNITS}|tenth|eleventh|twelfth|"
     "thirteenth|fourteenth|fifteenth|sixteenth|seventeenth|eighteenth|nineteenth|twentieth|"
@@ -480,7 +481,7 @@ _HOLIDAYS = (
     r"independence\s+day|leap\s+day"
 )
 # Ambiguous words: "first"/"second" ("one second"), "may" (a verb), "mar"/"jan" (names).
-_WEAK_WORDS = {"first", "second", "may", "mar", "jan", "sat", "sun"}
+_WEAK_WORDS = {"first", "second", "forth", "may", "mar", "jan", "sat", "sun"}
 _DATE_PIECE = re.compile(
     rf"\b(?:(?P<holiday>{_HOLIDAYS})|(?P<numeric>\d{{1,2}}[/.-]\d{{1,2}}[/.-](?:\d{{4}}|\d{{2}}))|"
     rf"(?P<year>{_FULL_YEAR}|'\d{{2}})|(?P<month>{_MONTH_NAMES})|"

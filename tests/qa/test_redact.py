@@ -221,6 +221,22 @@ def test_ordinary_talk_near_the_same_words_is_kept(asked, said):
             "Fourth one's L. Last one is... uh... D, as in dog.",
             ["L.", "D,", "dog"],
         ),
+        # Said alone among other sentences; tried as a question then said again; spelled
+        # before it is said; letters asked for by place with no word for what they are of.
+        (
+            "Name of the first school you went to?",
+            "Gosh, that takes me back. Hollybush. It shut years ago, it's houses now.",
+            ["Hollybush"],
+        ),
+        ("Your memorable word, please.", "Ooh... is it Lighthouse? Yes, Lighthouse.", ["Light"]),
+        ("Sorry, was that M for Mike?", "No, N for November. N O R T O N. Norton.", ["orton"]),
+        ("Just the second and fifth letters, please.", "Second's H, fifth's Q.", ["H,", "Q."]),
+        (
+            "What was your first car?",
+            "a micra i think or was that my sisters maybe the clio",
+            ["micra", "clio"],
+        ),
+        ("Date of birth?", "It's the forth of the sixth, eighty-one.", ["forth", "eighty"]),
     ],
 )
 def test_an_answer_in_pieces_or_said_again_is_redacted_whole(asked, answer, gone):
@@ -251,11 +267,25 @@ def test_an_answer_in_pieces_or_said_again_is_redacted_whole(asked, answer, gone
             "Yep, it's the 3rd of May 1985, and I've been with you since 2010.",
             "since 2010",
         ),
+        (
+            "Childhood nickname?",
+            "Oh, don't laugh. Pudding. Thanks.",
+            "don't laugh",
+        ),
     ],
 )
 def test_what_is_said_around_an_answer_is_kept(asked, said, kept):
     redacted = redact_text(said, context=asked)
     assert kept in redacted and redacted != said, redacted
+
+
+def test_asked_for_letters_the_word_a_and_the_pronoun_i_are_not_letters():
+    said = "Sorry, which word? I have a couple on the app, I think."
+    assert redact_text(said, context="Can I have letters two and four?") == said
+    assert (
+        redact_text("It's I for India.", context="And the fourth letter?")
+        == "It's [SECURITY_ANSWER]."
+    )
 
 
 def test_a_question_answers_nothing_its_own_speaker_says_next():
