@@ -10,6 +10,7 @@ import streamlit as st
 
 import ui
 from ui.learning import menu_badges
+from ui.lessons import preload_lesson_index
 
 # The icon is a file of the app: a Material icon name here makes every browser fetch it from
 # Google's font service, which an offline site cannot reach.
@@ -23,6 +24,7 @@ st.set_page_config(page_title="Callcoach", page_icon=str(ICON))
 WIDE_PAGES = {"review", "audit"}
 
 ui.app_settings()  # a malformed setting stops here with a clear message
+preload_lesson_index()  # once per process, in the background (PRELOAD_MODELS)
 user = ui.signed_in_user()
 # Expanded: a lead has a dozen pages, and "View more" hid the dashboards and search.
 page = st.navigation(ui.navigation_for(user, badges=menu_badges(user)), expanded=True)

@@ -38,7 +38,8 @@ cut off and counted, not timed, so the load lasts `--seconds`. Recordings and st
 not fetched: the load is the scripts' runs.
 
 Two actions store something: an agent answers a review card ("answer review": a quiz option,
-then "submit answer": Next, acknowledged by the "Next time: ..." toast), and a reviewer or lead
+then "submit answer": Next, acknowledged by the "Next time: ..." toast, or told that another tab
+of the same account answered that card first), and a reviewer or lead
 confirms auto-QA on the first call of their review queue ("confirm review", acknowledged by
 "Call #N reviewed"). With `--database-url` the script checks afterwards that every acknowledged
 review and answer is in the database. Against `make serve`, `--kill-after S` SIGKILLs the first
@@ -422,6 +423,8 @@ class User:
                     )
                     if any(t.body.startswith("Next time") for t in _kind(page, "toast")):
                         self._acknowledged.append(("answer", self._email))
+                    elif any("answered meanwhile" in a.body for a in _kind(page, "alert")):
+                        pass  # another tab of the same account answered that card first
                     elif self._outcomes[-1].problem is None:
                         self._outcomes[-1].problem = "no 'Next time' after an answer"
                 return

@@ -154,6 +154,13 @@ class Settings(BaseSettings):
         "library) instead of reading it again on every run. Off only to measure what the "
         "caches save (bench/load.py --uncached-url).",
     )
+    preload_models: bool = Field(
+        default=True,
+        description="When an app process starts, load the lesson index and its embedding "
+        "model in the background, so the first Lessons page, lesson assignment or "
+        "conversation search of the process does not wait for them (9 s alone, past 30 s "
+        "under load).",
+    )
     review_random_share: float = Field(
         default=0.2,
         ge=0,

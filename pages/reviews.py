@@ -22,6 +22,20 @@ with ui.db_session() as session:
         for card in due_cards(session=session, agent=viewer, now=utcnow())
         if card.lesson_id in lessons and card.question < len(lessons[card.lesson_id].quiz)
     ]
+    # An answer chosen here for a card that is no longer due was overtaken: the same card was
+    # answered meanwhile in another tab or on another device, and that answer counted.
+    due_keys = {f"review_card_{card.id}" for card in due}
+    overtaken = [
+        key
+        for key in st.session_state
+        if str(key).startswith("review_card_") and key not in due_keys
+    ]
+    for key in overtaken:
+        del st.session_state[key]
+    if overtaken:
+        st.info(
+            "That question was answered meanwhile on another device or tab; that answer counts."
+        )
     if not due:
         now = utcnow()
         upcoming = next_due(session=session, agent=viewer, now=now)

@@ -24,6 +24,9 @@ NOW = datetime(2026, 11, 23, 9, 30, tzinfo=UTC)
 # The suite transcribes with tiny.en (about twice as fast as the default, Whisper base), in this
 # process and in the CLI and app processes it starts; tests of base itself ask for it by name.
 os.environ.setdefault("WHISPER_MODEL", "bundled")
+# No background model loads in the app runs of the suite (each test gives its own lessons and
+# index); tests/ui/test_preload.py turns it on.
+os.environ.setdefault("PRELOAD_MODELS", "false")
 PASSWORD = "correct-horse-1"
 
 

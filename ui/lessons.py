@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+import threading
 from collections.abc import Mapping
 from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
@@ -25,21 +27,74 @@ __all__ = [
     "assign_form",
     "auto_assigner",
     "lesson_library",
+    "preload_lesson_index",
     "save_and_index",
     "skill_titles",
     "tips_for_approval",
 ]
 
+logger = logging.getLogger(__name__)
 
-@st.cache_resource(show_spinner="Loading the lesson index (the first build takes a minute)...")
-def _lesson_index(index_dir: str, lessons_dir: str, model: str, hnsw_min: int) -> LessonIndex:
-    # The arguments are the settings the index depends on: changing one opens another index.
+# A lesson index opened ahead of need (`preload_lesson_index`), by the settings it depends on,
+# until the page cache below takes it over; the lock makes a page wait for a load under way.
+_PRELOADED: dict[tuple[str, str, str, int], LessonIndex] = {}
+_OPENING = threading.Lock()
+
+
+def _open_lesson_index(index_dir: str, lessons_dir: str, model: str, hnsw_min: int) -> LessonIndex:
     return LessonIndex.open(
         Path(index_dir),
         load_library(Path(lessons_dir)).lessons,
         embedder=get_embedder(model),
         options=IndexOptions(vectors=VectorOptions(hnsw_min_vectors=hnsw_min)),
     )
+
+
+@st.cache_resource(show_spinner="Loading the lesson index (the first build takes a minute)...")
+def _lesson_index(index_dir: str, lessons_dir: str, model: str, hnsw_min: int) -> LessonIndex:
+    # The arguments are the settings the index depends on: changing one opens another index.
+    with _OPENING:
+        preloaded = _PRELOADED.pop((index_dir, lessons_dir, model, hnsw_min), None)
+    return preloaded or _open_lesson_index(index_dir, lessons_dir, model, hnsw_min)
+
+
+def _index_settings() -> tuple[str, str, str, int]:
+    settings = app_settings()
+    return (
+        str(settings.index_dir / LESSON_INDEX_FOLDER),
+        str(settings.lessons_dir),
+        settings.embedding_model,
+        settings.hnsw_min_vectors,
+    )
+
+
+_preloading = threading.Lock()
+_preloaded = False
+
+
+def preload_lesson_index() -> None:
+    """Open the lesson index, and so load the embedding model, in a background thread, once
+    per process (`PRELOAD_MODELS`): the first Lessons page, lesson assignment or conversation
+    search then finds them loaded instead of waiting 9 s (past 30 s when a crowd signs in at
+    once). A failure here is left for the page that needs the index to report."""
+    global _preloaded
+    settings = app_settings()
+    if not settings.preload_models or not settings.lessons_dir.is_dir():
+        return
+    with _preloading:
+        if _preloaded:
+            return
+        _preloaded = True
+    key = _index_settings()
+
+    def load() -> None:
+        try:
+            with _OPENING:
+                _PRELOADED[key] = _open_lesson_index(*key)
+        except Exception:  # noqa: BLE001 - reported by the page that opens it
+            logger.exception("Preloading the lesson index failed")
+
+    threading.Thread(target=load, name="preload-lesson-index", daemon=True).start()
 
 
 def lesson_library() -> tuple[LibraryLoad, LessonIndex]:
@@ -55,12 +110,7 @@ def lesson_library() -> tuple[LibraryLoad, LessonIndex]:
         st.stop()
     library = lesson_book()
     try:
-        index = _lesson_index(
-            str(settings.index_dir / LESSON_INDEX_FOLDER),
-            str(settings.lessons_dir),
-            settings.embedding_model,
-            settings.hnsw_min_vectors,
-        )
+        index = _lesson_index(*_index_settings())
     except OSError as exc:
         st.error(f"Lesson search is unavailable: cannot load the embedding model ({exc}).")
         st.stop()

@@ -61,3 +61,21 @@ def test_someone_elses_cards_never_show(signed_in, session, people):
     _due_card(session, people["a2"])
     at = signed_in("a1").switch_page("pages/reviews.py").run()
     assert "Nothing to review yet" in texts(at)
+
+
+def test_a_card_answered_meanwhile_in_another_tab_is_said_and_not_answered_twice(
+    signed_in, session, people
+):
+    card = _due_card(session, people["a1"])
+    _due_card(session, people["a1"], question=1)
+    phone = signed_in("a1").switch_page("pages/reviews.py").run()
+    laptop = signed_in("a1").switch_page("pages/reviews.py").run()
+    phone.button(key=f"rc_{card.id}_{RIGHT[0]}").click().run()
+    laptop.button(key=f"rc_{card.id}_{RIGHT[0]}").click().run()
+    _button(laptop, "Next").click().run()  # answered on the laptop first
+
+    _button(phone, "Next").click().run()
+    assert "answered meanwhile on another device or tab" in texts(phone)
+    assert "1 to review" in texts(phone)  # and the phone goes on with the next card
+    session.expire_all()
+    assert len(session.exec(select(ReviewLog)).all()) == 1
