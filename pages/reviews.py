@@ -25,11 +25,7 @@ with ui.db_session() as session:
     # An answer chosen here for a card that is no longer due was overtaken: the same card was
     # answered meanwhile in another tab or on another device, and that answer counted.
     due_keys = {f"review_card_{card.id}" for card in due}
-    overtaken = [
-        key
-        for key in st.session_state
-        if str(key).startswith("review_card_") and key not in due_keys
-    ]
+    overtaken = [k for k in st.session_state if k.startswith("review_card_") and k not in due_keys]
     for key in overtaken:
         del st.session_state[key]
     if overtaken:

@@ -704,7 +704,8 @@ def _free_form_end(text: str, start: int, kind: str) -> int:
 # word again it's"), an aside between commas ("pass code, if they ask, it's"), or a
 # hedge ("the word I set up... I think it was").
 _COPULA = re.compile(
-    r"[\s,.…]*(?:,[^,.?!]{1,25},\s*|(?:has\s+|have\s+)?changed,?\s*)?(?:and\s+)?(?:(?:\w+\s+)?answer\s+)?"
+    r"[\s,.…]*(?:,[^,.?!]{1,25},\s*|(?:has\s+|have\s+)?changed,?\s*)?(?:and\s+)?"
+    r"(?:(?:\w+\s+)?answer\s+)?"
     r"(?:(?:i|we|you)\s+\w+(?:\s+(?:to|at|in|up))?\s+)?"
     r"(?:i think\s+|i believe\s+)?(?:(?:again|still|now|then|here)\s+)?"
     r"(?:is|was|'s|it's|it is|it was|that's|that was|are|would be|should be|called|named|:|-)",
@@ -835,11 +836,17 @@ def _said_again(text: str, after: int, kind: str, codes: list[CodeRun]) -> list[
             opening = not text[:start].strip() or text[:start].rstrip()[-1] in ".?!"
             if word.group()[0].isupper() and not opening and word.group().lower() not in _NOT_NAMES:
                 spans.append(Redaction(kind, start, after + word.end()))
-    # Pieces of one answer joined over what links them: "V A N, then D E R".
+    return _joined(text, spans)  # pieces of one answer: "V A N, then D E R"
+
+
+def _joined(text: str, spans: list[Redaction]) -> list[Redaction]:
+    """Spans in order, each joined to the one before when they are of one kind and only what
+    links pieces of an answer lies between them (`_JOINING`)."""
     joined: list[Redaction] = []
     for span in sorted(spans, key=lambda s: s.start):
-        if joined and _JOINING.fullmatch(text, joined[-1].end, span.start):
-            joined[-1] = Redaction(kind, joined[-1].start, max(joined[-1].end, span.end))
+        last = joined[-1] if joined else None
+        if last and last.kind == span.kind and _JOINING.fullmatch(text, last.end, span.start):
+            joined[-1] = Redaction(span.kind, last.start, max(last.end, span.end))
         else:
             joined.append(span)
     return joined
@@ -1030,17 +1037,10 @@ def _said_elsewhere(text: str, spans: list[Redaction]) -> list[Redaction]:
         and word.group().lower() not in _COMMON
         and not any(s.start <= word.start() < s.end for s in spans)
     ]
-    # Joined to the answer beside it over what links them: "Kingfisher? Yeah, Kingfisher".
-    joined: list[Redaction] = []
-    for span in sorted(
-        found + [s for s in spans if s.kind in {"SECURITY_ANSWER", "NAME"}], key=lambda s: s.start
-    ):
-        last = joined[-1] if joined else None
-        if last and last.kind == span.kind and _JOINING.fullmatch(text, last.end, span.start):
-            joined[-1] = Redaction(span.kind, last.start, max(last.end, span.end))
-        else:
-            joined.append(span)
-    return joined if found else []
+    if not found:
+        return []
+    # Joined to the answer beside it: "Kingfisher? Yeah, Kingfisher".
+    return _joined(text, found + [s for s in spans if s.kind in {"SECURITY_ANSWER", "NAME"}])
 
 
 # A card number read with an aside in the middle: "4067 9570, hang on the kids are shouting,
